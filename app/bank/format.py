@@ -1,0 +1,118 @@
+"""The native bank format (YAML or JSON), described by pydantic models with unknown fields forbidden."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app.domain.exam import Blueprint, Domain, Option, Question, Reference, Scale
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OptionIn(_Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
+    text: Text
+    explanation: Text
+
+
+class ReferenceIn(_Strict):
+    title: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")]
+
+
+class ReviewIn(_Strict):
+    status: Literal["draft", "reviewed"]
+    reviewer: str | None = None
+    date: dt.date | None = None
+    notes: str | None = None
+
+
+class QuestionIn(_Strict):
+    id: Slug
+    domain: Text
+    task: Text
+    type: Literal["single", "multiple"]
+    difficulty: Annotated[int, Field(ge=1, le=3)] = 2
+    tags: list[Slug] = []
+    stem: Text
+    options: Annotated[list[OptionIn], Field(min_length=2, max_length=8)]
+    key: Annotated[list[str], Field(min_length=1)]
+    explanation: Text
+    references: list[ReferenceIn] = []
+    facts_checked: dt.date | None = None
+    review: ReviewIn | None = None
+
+    @field_validator("task", mode="before")
+    @classmethod
+    def _task_is_quoted(cls, value):
+        if isinstance(value, (int, float)):
+            raise ValueError(f'write the task as a quoted string, e.g. "{value}", so that 1.10 stays 1.10')
+        return value
+
+    def content(self) -> dict:
+        """What a candidate sees and is scored on: review metadata is left out so that a review alone
+        never makes a new version."""
+        return self.model_dump(mode="json", exclude={"review", "facts_checked"})
+
+
+class QuestionFile(_Strict):
+    questions: list[QuestionIn]
+
+
+class ScaleIn(_Strict):
+    min: int
+    cut: int
+    max: int
+
+
+class DomainIn(_Strict):
+    code: Text
+    name: Text
+    weight: Annotated[int, Field(gt=0)]
+    tasks: dict[str, Text]
+
+
+class ExamIn(_Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9-]{2,32}$")]
+    title: Text
+    minutes: Annotated[int, Field(gt=0)]
+    esl_extra_minutes: Annotated[int, Field(ge=0)] = 0
+    scored: Annotated[int, Field(gt=0)]
+    unscored: Annotated[int, Field(ge=0)] = 0
+    scale: ScaleIn
+    default_cut_fraction: Annotated[float, Field(gt=0, lt=1)]
+    domains: Annotated[list[DomainIn], Field(min_length=1)]
+
+    def blueprint(self) -> Blueprint:
+        return blueprint_from_dict(self.model_dump(mode="json"))
+
+
+def blueprint_from_dict(data: dict) -> Blueprint:
+    return Blueprint(
+        code=data["code"], title=data["title"], minutes=data["minutes"],
+        esl_extra_minutes=data["esl_extra_minutes"], scored=data["scored"], unscored=data["unscored"],
+        scale=Scale(**data["scale"]),
+        default_cut_fraction=Fraction(str(data["default_cut_fraction"])),
+        domains=tuple(Domain(d["code"], d["name"], d["weight"], tuple(d["tasks"].items()))
+                      for d in data["domains"]),
+    )
+
+
+def question_from_content(content: dict) -> Question:
+    return Question(
+        id=content["id"], domain=content["domain"], task=content["task"], type=content["type"],
+        stem=content["stem"],
+        options=tuple(Option(o["id"], o["text"], o["explanation"]) for o in content["options"]),
+        key=frozenset(content["key"]), explanation=content["explanation"],
+        references=tuple(Reference(r["title"], r["url"]) for r in content.get("references", [])),
+        difficulty=content.get("difficulty", 2), tags=tuple(content.get("tags", [])),
+    )

@@ -1,0 +1,117 @@
+"""Loading an exam folder (exam.yaml + questions/*.yaml|json) with every problem reported at once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from app.bank.format import ExamIn, QuestionFile, QuestionIn, question_from_content
+from app.domain.exam import Blueprint, question_problems
+
+QUESTION_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class BankProblem:
+    path: str
+    line: int | None
+    question: str | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        who = f" question {self.question}:" if self.question else ""
+        return f"{where}:{who} {self.field}: {self.message}"
+
+
+@dataclass
+class LoadedExam:
+    blueprint: Blueprint
+    blueprint_data: dict
+    questions: list[QuestionIn] = field(default_factory=list)
+    problems: list[BankProblem] = field(default_factory=list)
+
+
+def content_hash(data: dict) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _read_document(path: Path) -> tuple[object, list[int]]:
+    """The parsed document and, for a top-level `questions` list, the line where each item starts."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 text (byte {error.start}); save the file as UTF-8") from error
+    if path.suffix == ".json":
+        return json.loads(text), []
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    lines: list[int] = []
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "questions" and isinstance(value, yaml.SequenceNode):
+                lines = [item.start_mark.line + 1 for item in value.value]
+    return yaml.safe_load(text), lines
+
+
+def _field_name(location: tuple) -> str:
+    return ".".join(str(part) for part in location) or "(file)"
+
+
+def load_exam(folder: Path, *, relative_to: Path | None = None) -> LoadedExam:
+    """Read one exam folder. Raises ValueError when the blueprint itself is unusable; question problems
+    are collected on the result so that an author sees all of them in one pass."""
+    base = relative_to or folder.parent
+    exam_path = folder / "exam.yaml"
+    try:
+        data, _ = _read_document(exam_path)
+        exam = ExamIn.model_validate(data)
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        raise ValueError(f"{exam_path.relative_to(base)}: {error}") from error
+    loaded = LoadedExam(blueprint=exam.blueprint(), blueprint_data=exam.model_dump(mode="json"))
+    seen: dict[str, str] = {}
+    question_dir = folder / "questions"
+    files = sorted(p for p in question_dir.glob("*") if p.suffix in QUESTION_SUFFIXES) if question_dir.is_dir() else []
+    for path in files:
+        shown = str(path.relative_to(base))
+        try:
+            document, lines = _read_document(path)
+        except (ValueError, yaml.YAMLError) as error:
+            loaded.problems.append(BankProblem(shown, getattr(getattr(error, "problem_mark", None), "line", -1) + 1
+                                               or None, None, "(file)", str(error).replace("\n", " ")))
+            continue
+        if not isinstance(document, dict) or not isinstance(document.get("questions"), list):
+            loaded.problems.append(BankProblem(shown, 1, None, "questions", "the file needs a top-level `questions` list"))
+            continue
+        for index, raw in enumerate(document["questions"]):
+            line = lines[index] if index < len(lines) else None
+            slug = raw.get("id") if isinstance(raw, dict) else None
+            try:
+                question = QuestionIn.model_validate(raw)
+            except ValidationError as error:
+                for detail in error.errors():
+                    loaded.problems.append(BankProblem(shown, line, slug or f"#{index + 1}",
+                                                       _field_name(detail["loc"]), detail["msg"]))
+                continue
+            if question.id in seen:
+                loaded.problems.append(BankProblem(shown, line, question.id, "id",
+                                                   f"duplicate id; first used in {seen[question.id]}"))
+                continue
+            seen[question.id] = shown
+            problems = question_problems(question_from_content(question.content()), loaded.blueprint)
+            for field_name, message in problems:
+                loaded.problems.append(BankProblem(shown, line, question.id, field_name, message))
+            if not problems:
+                loaded.questions.append(question)
+    return loaded
+
+
+def load_bank(bank_dir: Path) -> list[LoadedExam]:
+    return [load_exam(folder, relative_to=bank_dir.parent)
+            for folder in sorted(p for p in bank_dir.iterdir() if (p / "exam.yaml").is_file())]

@@ -1,0 +1,3 @@
+"""The `mockexam` command."""
+def main():
+    pass

@@ -1,0 +1,142 @@
+"""Attempts and their items. Every write is guarded in SQL by the deadline and the finalized mark, so a
+request that races the end of an exam cannot slip an answer in after it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, update
+from sqlmodel import Session, col, select
+
+from app.db.bank import versions
+from app.db.tables import Attempt, AttemptItem
+from app.domain.assembly import PaperItem
+from app.domain.attempt import AttemptFinished, TimeUp, time_on_question
+from app.domain.exam import Blueprint
+from app.domain.scoring import ItemOutcome, is_correct, score
+
+
+def split(value: str) -> frozenset[str]:
+    return frozenset(v for v in value.split(",") if v)
+
+
+def join(values) -> str:
+    return ",".join(sorted(values))
+
+
+def create_attempt(*, session: Session, attempt_id: str, user_id: int, blueprint: Blueprint,
+                   paper: tuple[PaperItem, ...], seed: int, minutes: float, now: datetime) -> Attempt:
+    attempt = Attempt(id=attempt_id, user_id=user_id, exam_code=blueprint.code, seed=seed, minutes=minutes,
+                      started_at=now, deadline=now + timedelta(minutes=minutes), position=1,
+                      position_entered_at=now)
+    session.add(attempt)
+    session.flush()
+    session.add_all(AttemptItem(attempt_id=attempt_id, position=item.position, version_id=item.version_id,
+                                question_slug=item.question_id, domain=item.domain, scored=item.scored,
+                                option_order=",".join(item.option_order)) for item in paper)
+    session.commit()
+    session.refresh(attempt)
+    return attempt
+
+
+def get_attempt(*, session: Session, attempt_id: str, user_id: int) -> Attempt | None:
+    """The attempt if it belongs to this user; another user's attempt does not exist for them."""
+    attempt = session.get(Attempt, attempt_id)
+    return attempt if attempt is not None and attempt.user_id == user_id else None
+
+
+def user_attempts(*, session: Session, user_id: int) -> list[Attempt]:
+    return list(session.exec(select(Attempt).where(Attempt.user_id == user_id)
+                             .order_by(col(Attempt.started_at).desc())))
+
+
+def items(*, session: Session, attempt_id: str) -> list[AttemptItem]:
+    return list(session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)
+                             .order_by(AttemptItem.position)))
+
+
+def get_item(*, session: Session, attempt_id: str, position: int) -> AttemptItem | None:
+    return session.get(AttemptItem, (attempt_id, position))
+
+
+def seen_questions(*, session: Session, user_id: int, exam_code: str) -> set[str]:
+    return set(session.exec(select(AttemptItem.question_slug).join(Attempt).where(
+        Attempt.user_id == user_id, Attempt.exam_code == exam_code)).all())
+
+
+def _open_and_in_time(attempt_id: str, now: datetime):
+    return exists().where(and_(Attempt.id == attempt_id, col(Attempt.finalized_at).is_(None),
+                               Attempt.deadline > now))
+
+
+def _refusal(session: Session, attempt_id: str) -> Exception:
+    attempt = session.get(Attempt, attempt_id)
+    session.refresh(attempt)
+    return AttemptFinished() if attempt.finalized_at is not None else TimeUp(attempt.deadline)
+
+
+def update_item(*, session: Session, attempt_id: str, position: int, now: datetime, **values) -> None:
+    """Change an item, only while its attempt is open and before the deadline; otherwise raise the
+    domain's refusal and change nothing."""
+    if "selection" in values:
+        values["answered_at"] = now
+    result = session.execute(update(AttemptItem).where(
+        AttemptItem.attempt_id == attempt_id, AttemptItem.position == position,
+        _open_and_in_time(attempt_id, now)).values(**values))
+    if result.rowcount != 1:
+        session.rollback()
+        raise _refusal(session, attempt_id)
+    session.commit()
+
+
+def move_to(*, session: Session, attempt: Attempt, position: int, now: datetime) -> None:
+    """Record that the candidate moved to `position`, adding the time spent on the question they left."""
+    if attempt.finalized_at is not None or now >= attempt.deadline or position == attempt.position:
+        return
+    spent = time_on_question(attempt.position_entered_at, now, attempt.deadline).total_seconds()
+    session.execute(update(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
+                                              AttemptItem.position == attempt.position)
+                    .values(seconds_spent=AttemptItem.seconds_spent + spent))
+    session.execute(update(Attempt).where(Attempt.id == attempt.id, col(Attempt.finalized_at).is_(None))
+                    .values(position=position, position_entered_at=now))
+    session.commit()
+    session.refresh(attempt)
+
+
+def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: datetime, reason: str) -> bool:
+    """Score and close the attempt with what was stored before the deadline. Exactly one caller wins
+    when several race (two tabs, the timer and a button); the others change nothing and get False."""
+    if attempt.finalized_at is not None:
+        return False
+    ended = min(now, attempt.deadline)
+    rows = items(session=session, attempt_id=attempt.id)
+    questions = versions(session=session, version_ids=[r.version_id for r in rows])
+    outcomes = []
+    for row in rows:
+        row_correct = is_correct(split(row.selection), questions[row.version_id].key)
+        outcomes.append((row, row_correct))
+    result = score(blueprint, [ItemOutcome(r.domain, r.scored, ok) for r, ok in outcomes])
+    spent = time_on_question(attempt.position_entered_at, ended, attempt.deadline).total_seconds()
+    claimed = session.execute(update(Attempt).where(Attempt.id == attempt.id, col(Attempt.finalized_at).is_(None))
+                              .values(finalized_at=ended, finalize_reason=reason, result=result_to_dict(result)))
+    if claimed.rowcount != 1:
+        session.rollback()
+        session.refresh(attempt)
+        return False
+    for row, row_correct in outcomes:
+        session.execute(update(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
+                                                  AttemptItem.position == row.position)
+                        .values(correct=row_correct,
+                                seconds_spent=AttemptItem.seconds_spent + (spent if row.position == attempt.position else 0)))
+    session.commit()
+    session.refresh(attempt)
+    return True
+
+
+def result_to_dict(result) -> dict:
+    data = asdict(result)
+    data["raw_cut"] = str(result.raw_cut)
+    data["cut_fraction"] = str(result.cut_fraction)
+    data["band"] = list(result.band)
+    return data

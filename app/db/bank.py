@@ -1,0 +1,98 @@
+"""Storing the bank: exams, questions and their immutable versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from app.bank.format import blueprint_from_dict, question_from_content
+from app.bank.loader import LoadedExam, content_hash
+from app.db.tables import Exam, Question, QuestionVersion
+from app.domain.assembly import Candidate
+from app.domain.exam import Blueprint
+from app.domain.exam import Question as DomainQuestion
+
+
+@dataclass
+class SyncReport:
+    exam: str
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+def sync_exam(*, session: Session, loaded: LoadedExam, now: datetime) -> SyncReport:
+    """Store an exam and its questions. Unchanged content changes nothing; changed content becomes a new
+    version, and attempts keep pointing at the versions they showed. The caller commits."""
+    blueprint_hash = content_hash(loaded.blueprint_data)
+    exam = session.get(Exam, loaded.blueprint.code)
+    if exam is None:
+        session.add(Exam(code=loaded.blueprint.code, title=loaded.blueprint.title,
+                         blueprint=loaded.blueprint_data, content_hash=blueprint_hash))
+    elif exam.content_hash != blueprint_hash:
+        exam.title, exam.blueprint, exam.content_hash = loaded.blueprint.title, loaded.blueprint_data, blueprint_hash
+    session.flush()
+
+    report = SyncReport(exam=loaded.blueprint.code)
+    existing = {q.slug: q for q in session.exec(select(Question).where(Question.exam_code == loaded.blueprint.code))}
+    current_hashes = dict(session.exec(
+        select(QuestionVersion.id, QuestionVersion.content_hash)
+        .join(Question, Question.current_version_id == QuestionVersion.id)
+        .where(Question.exam_code == loaded.blueprint.code)).all())
+    for item in loaded.questions:
+        content = item.content()
+        digest = content_hash(content)
+        question = existing.get(item.id)
+        if question is not None and current_hashes.get(question.current_version_id) == digest:
+            report.unchanged += 1
+            continue
+        if question is None:
+            question = Question(exam_code=loaded.blueprint.code, slug=item.id, domain=item.domain, task=item.task)
+            session.add(question)
+            session.flush()
+            report.new += 1
+        else:
+            question.domain, question.task = item.domain, item.task
+            report.changed += 1
+        version = session.exec(select(QuestionVersion).where(QuestionVersion.question_id == question.id,
+                                                              QuestionVersion.content_hash == digest)).first()
+        if version is None:
+            version = QuestionVersion(question_id=question.id, content_hash=digest, content=content, created_at=now)
+            session.add(version)
+            session.flush()
+        question.current_version_id = version.id
+    return report
+
+
+def list_exams(*, session: Session) -> list[Blueprint]:
+    return [blueprint_from_dict(e.blueprint) for e in session.exec(select(Exam).order_by(Exam.code))]
+
+
+def get_blueprint(*, session: Session, code: str) -> Blueprint | None:
+    exam = session.get(Exam, code)
+    return blueprint_from_dict(exam.blueprint) if exam else None
+
+
+def active_pool(*, session: Session, exam_code: str) -> list[Candidate]:
+    rows = session.exec(
+        select(Question.slug, Question.domain, QuestionVersion.id, QuestionVersion.content)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.exam_code == exam_code, Question.status == "active")).all()
+    return [Candidate(version_id=vid, question_id=slug, domain=domain,
+                      option_ids=tuple(o["id"] for o in content["options"]))
+            for slug, domain, vid, content in rows]
+
+
+def active_counts(*, session: Session, exam_code: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for (domain,) in session.exec(select(Question.domain).where(Question.exam_code == exam_code,
+                                                                 Question.status == "active")).all():
+        counts[domain] = counts.get(domain, 0) + 1
+    return counts
+
+
+def versions(*, session: Session, version_ids: list[int]) -> dict[int, DomainQuestion]:
+    rows = session.exec(select(QuestionVersion).where(QuestionVersion.id.in_(version_ids))).all()
+    return {row.id: question_from_content(row.content) for row in rows}

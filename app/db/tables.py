@@ -1,0 +1,115 @@
+"""The schema. Alembic migrations in migrations/ are generated from these tables and reviewed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, MetaData, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every database: SQLite keeps no zone, so one is put back on reading."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("datetimes stored must be timezone-aware")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def _utc(**kwargs):
+    return Field(sa_column=Column(UTCDateTime(), **kwargs))
+
+
+class Exam(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    title: str = Field(max_length=200)
+    blueprint: dict = Field(sa_column=Column(JSON, nullable=False))
+    content_hash: str = Field(max_length=64)
+
+
+class Question(SQLModel, table=True):
+    """A question's identity; its content lives in immutable versions."""
+
+    __table_args__ = (UniqueConstraint("exam_code", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    exam_code: str = Field(foreign_key="exam.code", max_length=32)
+    slug: str = Field(max_length=120)
+    domain: str = Field(max_length=16)
+    task: str = Field(max_length=16)
+    status: str = Field(default="active", max_length=16)
+    current_version_id: int | None = Field(default=None)
+
+
+class QuestionVersion(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("question_id", "content_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    content_hash: str = Field(max_length=64)
+    content: dict = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _utc(nullable=False)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    role: str = Field(default="candidate", max_length=16)
+    email: str | None = Field(default=None, max_length=320, unique=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    created_at: datetime = _utc(nullable=False)
+
+
+class Attempt(SQLModel, table=True):
+    __table_args__ = (Index("ix_attempt_user_open", "user_id", "finalized_at"),)
+
+    id: str = Field(primary_key=True, max_length=32)
+    user_id: int = Field(foreign_key="user.id")
+    exam_code: str = Field(foreign_key="exam.code", max_length=32)
+    mode: str = Field(default="exam", max_length=16)
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    minutes: float
+    started_at: datetime = _utc(nullable=False)
+    deadline: datetime = _utc(nullable=False)
+    position: int = Field(default=1)
+    position_entered_at: datetime | None = _utc(nullable=True)
+    finalized_at: datetime | None = _utc(nullable=True)
+    finalize_reason: str | None = Field(default=None, max_length=16)
+    result: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class AttemptItem(SQLModel, table=True):
+    attempt_id: str = Field(foreign_key="attempt.id", primary_key=True, max_length=32)
+    position: int = Field(primary_key=True)
+    version_id: int = Field(foreign_key="questionversion.id", index=True)
+    question_slug: str = Field(max_length=120)
+    domain: str = Field(max_length=16)
+    scored: bool
+    option_order: str = Field(max_length=64)
+    selection: str = Field(default="", max_length=64)
+    struck: str = Field(default="", max_length=64)
+    flagged: bool = Field(default=False)
+    seconds_spent: float = Field(default=0.0)
+    answered_at: datetime | None = _utc(nullable=True)
+    correct: bool | None = Field(default=None)
+
+
+__all__ = ["Exam", "Question", "QuestionVersion", "User", "Attempt", "AttemptItem", "metadata"]

@@ -1,0 +1,87 @@
+"""Drawing a paper from the bank by the blueprint (DESIGN rule 5)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import AbstractSet, Sequence
+
+from app.domain.exam import Blueprint
+
+
+class BankTooSmall(Exception):
+    """The bank cannot supply the blueprint's questions for some domains."""
+
+    def __init__(self, exam: str, shortfalls: Sequence[tuple[str, str, int, int]]):
+        self.exam = exam
+        self.shortfalls = tuple(shortfalls)
+        parts = [f"domain {code} ({name}) needs {need} questions and the bank has {have}: {need - have} short"
+                 for code, name, need, have in shortfalls]
+        super().__init__(f"The {exam} bank is too small for a paper: " + "; ".join(parts) + ".")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A question the bank can offer: its version, its domain and its options as stored."""
+
+    version_id: int
+    question_id: str
+    domain: str
+    option_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PaperItem:
+    position: int
+    version_id: int
+    question_id: str
+    domain: str
+    scored: bool
+    option_order: tuple[str, ...]
+
+
+def assemble(
+    blueprint: Blueprint,
+    pool: Sequence[Candidate],
+    *,
+    seen: AbstractSet[str],
+    rng: random.Random,
+) -> tuple[PaperItem, ...]:
+    """A paper: per-domain counts by largest remainder, unseen questions first, no question twice.
+
+    Within each domain the unscored slots go to randomly chosen items, the whole paper is shuffled, and so
+    is the order of every question's options. The same pool, seen set and rng state give the same paper.
+    """
+    quotas = blueprint.quotas()
+    by_domain: dict[str, list[Candidate]] = {d.code: [] for d in blueprint.domains}
+    chosen_questions: set[str] = set()
+    for candidate in sorted(pool, key=lambda c: (c.question_id, c.version_id)):
+        if candidate.domain in by_domain and candidate.question_id not in chosen_questions:
+            chosen_questions.add(candidate.question_id)
+            by_domain[candidate.domain].append(candidate)
+
+    shortfalls = [(d.code, d.name, sum(quotas[d.code]), len(by_domain[d.code]))
+                  for d in blueprint.domains if len(by_domain[d.code]) < sum(quotas[d.code])]
+    if shortfalls:
+        raise BankTooSmall(blueprint.code, shortfalls)
+
+    drawn: list[tuple[Candidate, bool]] = []
+    for domain in blueprint.domains:
+        scored_count, unscored_count = quotas[domain.code]
+        candidates = by_domain[domain.code]
+        unseen = [c for c in candidates if c.question_id not in seen]
+        already_seen = [c for c in candidates if c.question_id in seen]
+        rng.shuffle(unseen)
+        rng.shuffle(already_seen)
+        picked = (unseen + already_seen)[: scored_count + unscored_count]
+        unscored_slots = set(rng.sample(range(len(picked)), unscored_count))
+        drawn.extend((c, i not in unscored_slots) for i, c in enumerate(picked))
+
+    rng.shuffle(drawn)
+    items = []
+    for position, (candidate, scored) in enumerate(drawn, start=1):
+        order = list(candidate.option_ids)
+        rng.shuffle(order)
+        items.append(PaperItem(position, candidate.version_id, candidate.question_id, candidate.domain,
+                               scored, tuple(order)))
+    return tuple(items)

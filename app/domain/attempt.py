@@ -1,0 +1,108 @@
+"""The rules of a sitting: time, what may be written, and how a selection is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterable
+
+WARNING_THRESHOLDS = (timedelta(minutes=15), timedelta(minutes=5))
+
+
+class ExamError(Exception):
+    """A request the rules of the exam refuse. The message is shown to the candidate."""
+
+
+class TimeUp(ExamError):
+    def __init__(self, deadline: datetime):
+        self.deadline = deadline
+        super().__init__(
+            f"Time is up: this exam ended at {deadline:%H:%M:%S} UTC. Nothing after that is saved; "
+            "your answers saved before the end count."
+        )
+
+
+class AttemptFinished(ExamError):
+    def __init__(self) -> None:
+        super().__init__("This exam has already ended, so its answers can no longer change.")
+
+
+class InvalidSelection(ExamError):
+    pass
+
+
+class NoSuchQuestion(ExamError):
+    def __init__(self, position: int, total: int):
+        super().__init__(f"There is no question {position}: this exam has questions 1 to {total}.")
+
+
+def deadline_for(started_at: datetime, minutes: float) -> datetime:
+    return started_at + timedelta(minutes=minutes)
+
+
+def remaining(deadline: datetime, now: datetime) -> timedelta:
+    return max(deadline - now, timedelta(0))
+
+
+def is_over(deadline: datetime, now: datetime) -> bool:
+    return now >= deadline
+
+
+def warning_due(deadline: datetime, now: datetime) -> timedelta | None:
+    """The smallest warning threshold already reached (15 or 5 minutes left), if any."""
+    left = remaining(deadline, now)
+    reached = [t for t in WARNING_THRESHOLDS if left <= t]
+    return min(reached) if reached else None
+
+
+def check_writable(*, deadline: datetime, finished: bool, now: datetime) -> None:
+    if finished:
+        raise AttemptFinished()
+    if is_over(deadline, now):
+        raise TimeUp(deadline)
+
+
+def check_position(position: int, total: int) -> None:
+    if not 1 <= position <= total:
+        raise NoSuchQuestion(position, total)
+
+
+@dataclass(frozen=True)
+class DisplayedOptions:
+    """An item's options as the candidate sees them: letters A, B, C … in the paper's shuffled order.
+
+    The browser only ever sees display letters, so nothing in a page reveals how options are stored.
+    """
+
+    order: tuple[str, ...]
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return tuple(chr(ord("A") + i) for i in range(len(self.order)))
+
+    def to_stored(self, letters: Iterable[str]) -> frozenset[str]:
+        wanted = [letter.strip().upper() for letter in letters if letter.strip()]
+        unknown = sorted({letter for letter in wanted if letter not in self.letters})
+        if unknown:
+            raise InvalidSelection(
+                f"Unknown option {', '.join(unknown)}: this question has options {', '.join(self.letters)}."
+            )
+        return frozenset(self.order[self.letters.index(letter)] for letter in wanted)
+
+    def to_display(self, stored: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(self.letters[self.order.index(option_id)] for option_id in stored
+                            if option_id in self.order))
+
+
+def read_selection(displayed: DisplayedOptions, letters: Iterable[str], *, question_type: str) -> frozenset[str]:
+    selection = displayed.to_stored(letters)
+    if question_type == "single" and len(selection) > 1:
+        raise InvalidSelection("This question takes one answer; choose a single option.")
+    return selection
+
+
+def time_on_question(entered_at: datetime | None, left_at: datetime, deadline: datetime) -> timedelta:
+    """Time spent on a question between entering it and leaving it, never counting past the deadline."""
+    if entered_at is None:
+        return timedelta(0)
+    return max(min(left_at, deadline) - entered_at, timedelta(0))
