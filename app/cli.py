@@ -1,3 +1,94 @@
-"""The `mockexam` command."""
-def main():
-    pass
+"""The `mockexam` command: serve, migrate, and bank tools."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.config import Settings
+
+cli = typer.Typer(help="mockexam: timed, realistic certification practice exams.", no_args_is_help=True)
+bank_cli = typer.Typer(help="Check and load the question bank.", no_args_is_help=True)
+cli.add_typer(bank_cli, name="bank")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(envvar="WEB_CONCURRENCY", help="Worker processes.")] = 1,
+    prepare_database: Annotated[bool, typer.Option("--prepare/--no-prepare",
+                                                   help="Migrate and load the shipped bank first.")] = True,
+) -> None:
+    """Migrate, load the shipped bank, and serve the app."""
+    import uvicorn
+
+    from app.bootstrap import BankInvalid, prepare
+
+    settings = Settings()
+    if prepare_database:
+        try:
+            for report in prepare(settings):
+                typer.echo(f"bank {report.exam}: {report.new} new, {report.changed} changed, "
+                           f"{report.unchanged} unchanged")
+        except BankInvalid as error:
+            typer.echo(str(error), err=True)
+            raise typer.Exit(1)
+    typer.echo(f"mockexam on http://{host}:{port}")
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, log_level=os.environ.get("LOG_LEVEL", "info"))
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from app.db import migrate as migrations
+
+    migrations.upgrade(Settings().resolved_database_url())
+    typer.echo("database is at the latest migration")
+
+
+@bank_cli.command("load")
+def bank_load() -> None:
+    """Load the shipped bank into the database (idempotent)."""
+    from app.bootstrap import BankInvalid, load_shipped_bank
+
+    settings = Settings()
+    try:
+        for report in load_shipped_bank(settings.resolved_database_url(), settings.bank_dir):
+            typer.echo(f"bank {report.exam}: {report.new} new, {report.changed} changed, {report.unchanged} unchanged")
+    except BankInvalid as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1)
+
+
+@bank_cli.command("check")
+def bank_check(path: Annotated[Path | None, typer.Argument(help="Bank folder.")] = None,
+               as_json: Annotated[bool, typer.Option("--json", help="Print counts as JSON.")] = False) -> None:
+    """Validate the bank files and print counts per exam and domain; exit 1 on any problem."""
+    from app.bank.loader import load_bank
+
+    exams = load_bank(path or Settings().bank_dir)
+    problems = [p for exam in exams for p in exam.problems]
+    counts = {exam.blueprint.code: {"questions": len(exam.questions),
+                                     "domains": {d.code: sum(q.domain == d.code for q in exam.questions)
+                                                 for d in exam.blueprint.domains}} for exam in exams}
+    if as_json:
+        typer.echo(json.dumps({"exams": counts, "problems": [str(p) for p in problems]}, indent=2))
+    else:
+        for code, data in counts.items():
+            typer.echo(f"{code}: {data['questions']} questions " + ", ".join(f"{d} {n}" for d, n in data["domains"].items()))
+        for problem in problems:
+            typer.echo(str(problem), err=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO)
+    cli()

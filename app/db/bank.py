@@ -87,7 +87,7 @@ def active_pool(*, session: Session, exam_code: str) -> list[Candidate]:
 
 def active_counts(*, session: Session, exam_code: str) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for (domain,) in session.exec(select(Question.domain).where(Question.exam_code == exam_code,
+    for domain in session.exec(select(Question.domain).where(Question.exam_code == exam_code,
                                                                  Question.status == "active")).all():
         counts[domain] = counts.get(domain, 0) + 1
     return counts

@@ -1,0 +1,44 @@
+"""Preparing a database: migrate to head, then load the shipped bank. Both are idempotent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from app.bank.loader import BankProblem, load_bank
+from app.config import Settings
+from app.db import migrate
+from app.db.bank import SyncReport, sync_exam
+from app.db.engine import make_engine
+
+
+class BankInvalid(Exception):
+    def __init__(self, problems: list[BankProblem]):
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"The question bank has {len(problems)} problem(s); nothing was loaded:\n{lines}{more}")
+
+
+def load_shipped_bank(url: str, bank_dir: Path, now: datetime | None = None) -> list[SyncReport]:
+    """Validate every exam folder first; store all of them in one transaction only if none has a problem."""
+    exams = load_bank(bank_dir)
+    problems = [p for exam in exams for p in exam.problems]
+    if problems:
+        raise BankInvalid(problems)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            reports = [sync_exam(session=session, loaded=exam, now=now or datetime.now(UTC)) for exam in exams]
+            session.commit()
+    finally:
+        engine.dispose()
+    return reports
+
+
+def prepare(settings: Settings) -> list[SyncReport]:
+    url = settings.resolved_database_url()
+    migrate.upgrade(url)
+    return load_shipped_bank(url, settings.bank_dir) if settings.load_bank else []

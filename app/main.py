@@ -1,0 +1,25 @@
+"""The application factory: settings in, a wired FastAPI app out. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from app.config import ROOT, Settings
+from app.db.engine import make_engine
+from app.web import errors, exam, pages
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(title="mockexam", docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.resolved_database_url())
+    app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",
+                       max_age=60 * 60 * 24 * 365, same_site="lax", https_only=settings.https_only)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.include_router(pages.router)
+    app.include_router(exam.router)
+    errors.register(app)
+    return app

@@ -1,0 +1,1 @@
+"""HTTP shell: parse the request, call the domain and persistence, render a template or redirect."""

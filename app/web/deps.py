@@ -1,0 +1,75 @@
+"""What routes receive: the database session, the clock, the current user, the templates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Iterator
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from sqlmodel import Session
+
+from app.config import ROOT
+from app.db import users
+from app.db.tables import User
+from app.web import markdown
+
+templates = Jinja2Templates(directory=str(ROOT / "templates"))
+templates.env.filters["md"] = markdown.render
+templates.env.filters["md_inline"] = markdown.render_inline
+
+
+def _clock(value: timedelta | float) -> str:
+    seconds = int(value.total_seconds() if isinstance(value, timedelta) else value)
+    hours, rest = divmod(max(seconds, 0), 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+templates.env.filters["clock"] = _clock
+
+
+@pass_context
+def path_for(context, name: str, /, **params) -> str:
+    """A path rather than an absolute URL, so pages stay right behind any proxy or host name."""
+    return str(context["request"].app.url_path_for(name, **params))
+
+
+templates.env.globals["path_for"] = path_for
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+Now = Annotated[datetime, Depends(utc_now)]
+
+USER_KEY = "uid"
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    user_id = request.session.get(USER_KEY)
+    return users.get_user(session=session, user_id=user_id) if isinstance(user_id, int) else None
+
+
+def guest_or_user(request: Request, session: SessionDep, now: Now,
+                  user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """The signed-in candidate, or a new guest tied to this browser by the signed session cookie."""
+    if user is None:
+        user = users.create_guest(session=session, now=now)
+        request.session[USER_KEY] = user.id
+    return user
+
+
+MaybeUser = Annotated[User | None, Depends(optional_user)]
+CurrentUser = Annotated[User, Depends(guest_or_user)]
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"

@@ -1,0 +1,59 @@
+"""Domain and HTTP errors become pages, or messages in the alert region for htmx requests."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.domain.assembly import BankTooSmall
+from app.domain.attempt import AttemptFinished, ExamError, InvalidSelection, NoSuchQuestion, TimeUp
+from app.web.deps import is_htmx, templates
+
+_STATUS = {TimeUp: 409, AttemptFinished: 409, InvalidSelection: 422, NoSuchQuestion: 404, BankTooSmall: 409}
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "") and not is_htmx(request)
+
+
+def _respond(request: Request, status: int, title: str, message: str, **context) -> HTMLResponse | JSONResponse:
+    if _wants_json(request):
+        return JSONResponse({"error": title, "detail": message}, status_code=status)
+    if is_htmx(request):
+        response = templates.TemplateResponse(request, "_message.html", {"message": message, **context},
+                                              status_code=status)
+        response.headers["HX-Retarget"] = "#messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return templates.TemplateResponse(request, "error.html", {"title": title, "message": message, **context},
+                                      status_code=status)
+
+
+def register(app: FastAPI) -> None:
+    @app.exception_handler(ExamError)
+    async def exam_error(request: Request, error: ExamError):
+        status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 409)
+        attempt_id = request.path_params.get("attempt_id")
+        return _respond(request, status, "That did not work", str(error), attempt_id=attempt_id,
+                        finished=isinstance(error, (TimeUp, AttemptFinished)))
+
+    @app.exception_handler(BankTooSmall)
+    async def bank_too_small(request: Request, error: BankTooSmall):
+        return _respond(request, 409, "This exam cannot start yet", str(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        titles = {404: "Not found", 405: "Method not allowed"}
+        message = error.detail if isinstance(error.detail, str) and error.status_code != 404 else \
+            "There is nothing at this address, or it belongs to someone else."
+        return _respond(request, error.status_code, titles.get(error.status_code, "Error"), message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError):
+        parts = []
+        for detail in error.errors():
+            where = ".".join(str(p) for p in detail["loc"][1:]) or str(detail["loc"][0])
+            parts.append(f"{where}: {detail['msg']}")
+        return _respond(request, 422, "The request was not understood", "; ".join(parts))

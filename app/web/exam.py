@@ -1,0 +1,313 @@
+"""The sitting: start, questions, flags, cross-outs, the review screen, the end, the report."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from app.db import attempts, bank
+from app.db.tables import Attempt, AttemptItem
+from app.domain import attempt as rules
+from app.domain.assembly import assemble
+from app.domain.exam import Blueprint, Question, stated_choose_count
+from app.web.deps import CurrentUser, MaybeUser, Now, SessionDep, is_htmx, templates
+
+router = APIRouter()
+
+
+@dataclass
+class Sitting:
+    """An attempt of the current user with its blueprint, finalized first if its time has run out."""
+
+    attempt: Attempt
+    blueprint: Blueprint
+
+    @property
+    def finished(self) -> bool:
+        return self.attempt.finalized_at is not None
+
+
+def load_sitting(attempt_id: str, request: Request, session: SessionDep, user: MaybeUser, now: Now) -> Sitting:
+    attempt = attempts.get_attempt(session=session, attempt_id=attempt_id, user_id=user.id) if user else None
+    if attempt is None:
+        raise HTTPException(404)
+    blueprint = bank.get_blueprint(session=session, code=attempt.exam_code)
+    if attempt.finalized_at is None and rules.is_over(attempt.deadline, now):
+        attempts.finalize(session=session, attempt=attempt, blueprint=blueprint, now=now, reason="time")
+    return Sitting(attempt, blueprint)
+
+
+SittingDep = Annotated[Sitting, Depends(load_sitting)]
+
+
+def _redirect(request: Request, url: str) -> Response:
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def _question_url(request: Request, attempt_id: str, position: int) -> str:
+    return str(request.url_for("show_question", attempt_id=attempt_id, position=position).path)
+
+
+@router.post("/exams/{exam_code}/attempts", name="start_attempt")
+def start_attempt(request: Request, exam_code: str, session: SessionDep, user: CurrentUser, now: Now,
+                  esl: Annotated[bool, Form()] = False) -> Response:
+    blueprint = bank.get_blueprint(session=session, code=exam_code)
+    if blueprint is None:
+        raise HTTPException(404)
+    seed = secrets.randbits(62)
+    paper = assemble(blueprint, bank.active_pool(session=session, exam_code=exam_code),
+                     seen=attempts.seen_questions(session=session, user_id=user.id, exam_code=exam_code),
+                     rng=random.Random(seed))
+    minutes = request.app.state.settings.exam_minutes or blueprint.minutes
+    if esl:
+        minutes += blueprint.esl_extra_minutes
+    attempt = attempts.create_attempt(session=session, attempt_id=secrets.token_hex(12), user_id=user.id,
+                                      blueprint=blueprint, paper=paper, seed=seed, minutes=minutes, now=now)
+    return _redirect(request, _question_url(request, attempt.id, 1))
+
+
+@router.get("/attempts/{attempt_id}", name="show_attempt")
+def show_attempt(request: Request, sitting: SittingDep) -> Response:
+    if sitting.finished:
+        return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
+    return _redirect(request, _question_url(request, sitting.attempt.id, sitting.attempt.position))
+
+
+def _question_context(request: Request, session, sitting: Sitting, position: int, now: datetime) -> dict:
+    attempt = sitting.attempt
+    rows = attempts.items(session=session, attempt_id=attempt.id)
+    rules.check_position(position, len(rows))
+    item = rows[position - 1]
+    question = bank.versions(session=session, version_ids=[item.version_id])[item.version_id]
+    displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
+    selected = displayed.to_display(attempts.split(item.selection))
+    struck = displayed.to_display(attempts.split(item.struck))
+    options = [(letter, question.option(stored), letter in selected, letter in struck)
+               for letter, stored in zip(displayed.letters, displayed.order)]
+    warning = rules.warning_due(attempt.deadline, now)
+    return {
+        "attempt": attempt, "blueprint": sitting.blueprint, "item": item, "question": question,
+        "position": position, "total": len(rows), "options": options,
+        "choose": (stated_choose_count(question.stem) or len(question.key)) if question.type == "multiple" else 1,
+        "selected_count": len(selected),
+        "answered": sum(1 for r in rows if r.selection), "flagged": sum(1 for r in rows if r.flagged),
+        "remaining": rules.remaining(attempt.deadline, now),
+        "warning_minutes": int(warning.total_seconds() // 60) if warning else None,
+    }
+
+
+@router.get("/attempts/{attempt_id}/questions/{position}", name="show_question")
+def show_question(request: Request, position: int, sitting: SittingDep, session: SessionDep, now: Now) -> Response:
+    if sitting.finished:
+        return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
+    context = _question_context(request, session, sitting, position, now)
+    attempts.move_to(session=session, attempt=sitting.attempt, position=position, now=now)
+    template = "attempts/_exam.html" if is_htmx(request) else "attempts/question.html"
+    response = templates.TemplateResponse(request, template, context)
+    response.headers["Vary"] = "HX-Request"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _save_selection(session, sitting: Sitting, position: int, choice: list[str], now: datetime) -> AttemptItem:
+    item = attempts.get_item(session=session, attempt_id=sitting.attempt.id, position=position)
+    if item is None:
+        raise rules.NoSuchQuestion(position, sitting.blueprint.total)
+    question = bank.versions(session=session, version_ids=[item.version_id])[item.version_id]
+    displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
+    selection = rules.read_selection(displayed, choice, question_type=question.type)
+    if attempts.split(item.selection) != selection:
+        attempts.update_item(session=session, attempt_id=sitting.attempt.id, position=position, now=now,
+                             selection=attempts.join(selection))
+    return item
+
+
+@router.post("/attempts/{attempt_id}/questions/{position}/answer", name="save_answer")
+def save_answer(request: Request, position: int, sitting: SittingDep, session: SessionDep, now: Now,
+                choice: Annotated[list[str], Form()] = []) -> Response:
+    """Autosave of a selection (htmx, on every change). Answers with the saved-state indicator."""
+    rules.check_writable(deadline=sitting.attempt.deadline, finished=sitting.finished, now=now)
+    _save_selection(session, sitting, position, choice, now)
+    if not is_htmx(request):
+        return _redirect(request, _question_url(request, sitting.attempt.id, position))
+    return templates.TemplateResponse(request, "attempts/_save_status.html", {"saved_at": now, "ok": True})
+
+
+ACTION_PATTERN = r"^(save|next|previous|flag|review|end|strike-[A-H])$"
+
+
+@router.post("/attempts/{attempt_id}/questions/{position}", name="act_on_question")
+def act_on_question(request: Request, position: int, sitting: SittingDep, session: SessionDep, now: Now,
+                    choice: Annotated[list[str], Form()] = [],
+                    action: Annotated[str, Form(pattern=ACTION_PATTERN)] = "save") -> Response:
+    """The exam form: saves the selection, then does what the pressed button asks. Works without JavaScript
+    (POST, then redirect) and with htmx (the next screen as a fragment)."""
+    attempt = sitting.attempt
+    rules.check_writable(deadline=attempt.deadline, finished=sitting.finished, now=now)
+    item = _save_selection(session, sitting, position, choice, now)
+    total = sitting.blueprint.total
+    target = position
+    if action == "flag":
+        attempts.update_item(session=session, attempt_id=attempt.id, position=position, now=now,
+                             flagged=not item.flagged)
+    elif action.startswith("strike-"):
+        strike = action.removeprefix("strike-")
+        displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
+        option = displayed.to_stored([strike])
+        struck = attempts.split(item.struck) ^ option
+        attempts.update_item(session=session, attempt_id=attempt.id, position=position, now=now,
+                             struck=attempts.join(struck))
+    elif action == "next":
+        target = min(position + 1, total)
+    elif action == "previous":
+        target = max(position - 1, 1)
+    elif action == "review":
+        return _redirect(request, str(request.url_for("review_screen", attempt_id=attempt.id).path))
+    elif action == "end":
+        return _redirect(request, str(request.url_for("confirm_end", attempt_id=attempt.id).path))
+    url = _question_url(request, attempt.id, target)
+    attempts.move_to(session=session, attempt=attempt, position=target, now=now)
+    if not is_htmx(request):
+        anchor = f"#option-{action.removeprefix('strike-')}" if action.startswith("strike-") else ""
+        return RedirectResponse(url + anchor, status_code=303)
+    response = templates.TemplateResponse(request, "attempts/_exam.html",
+                                          _question_context(request, session, sitting, target, now))
+    if target != position:
+        response.headers["HX-Push-Url"] = url
+    return response
+
+
+@router.get("/attempts/{attempt_id}/clock", name="clock")
+def clock(request: Request, sitting: SittingDep, now: Now) -> JSONResponse:
+    """The server's remaining time, for the page's countdown to correct itself against."""
+    attempt = sitting.attempt
+    return JSONResponse({
+        "finished": sitting.finished,
+        "remaining_seconds": 0 if sitting.finished else rules.remaining(attempt.deadline, now).total_seconds(),
+        "deadline": attempt.deadline.isoformat(),
+    }, headers={"Cache-Control": "no-store"})
+
+
+Filter = Literal["all", "unanswered", "flagged"]
+
+
+@router.get("/attempts/{attempt_id}/review", name="review_screen")
+def review_screen(request: Request, sitting: SittingDep, session: SessionDep, now: Now,
+                  filter: Filter = "all") -> Response:
+    if sitting.finished:
+        return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
+    rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
+    shown = [r for r in rows if filter == "all" or (filter == "unanswered" and not r.selection)
+             or (filter == "flagged" and r.flagged)]
+    return templates.TemplateResponse(request, "attempts/review.html", {
+        "attempt": sitting.attempt, "blueprint": sitting.blueprint, "rows": shown, "total": len(rows),
+        "filter": filter, "unanswered": sum(1 for r in rows if not r.selection),
+        "flagged": sum(1 for r in rows if r.flagged),
+        "remaining": rules.remaining(sitting.attempt.deadline, now),
+    })
+
+
+@router.get("/attempts/{attempt_id}/end", name="confirm_end")
+def confirm_end(request: Request, sitting: SittingDep, session: SessionDep, now: Now) -> Response:
+    if sitting.finished:
+        return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
+    rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
+    return templates.TemplateResponse(request, "attempts/end.html", {
+        "attempt": sitting.attempt, "blueprint": sitting.blueprint, "total": len(rows),
+        "unanswered": sum(1 for r in rows if not r.selection), "flagged": sum(1 for r in rows if r.flagged),
+        "remaining": rules.remaining(sitting.attempt.deadline, now),
+    })
+
+
+@router.post("/attempts/{attempt_id}/end", name="end_attempt")
+def end_attempt(request: Request, sitting: SittingDep, session: SessionDep, now: Now) -> Response:
+    """Ends the exam. Ending twice, or racing the deadline, finalizes once; every caller lands on the report."""
+    if not sitting.finished:
+        attempts.finalize(session=session, attempt=sitting.attempt, blueprint=sitting.blueprint, now=now,
+                          reason="submitted")
+    return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
+
+
+def _finished_or_404(sitting: Sitting) -> None:
+    # Until the end the report, the key and which questions were unscored do not exist for the candidate.
+    if not sitting.finished:
+        raise HTTPException(404)
+
+
+@router.get("/attempts/{attempt_id}/report", name="show_report")
+def show_report(request: Request, sitting: SittingDep, session: SessionDep) -> Response:
+    if not sitting.finished:
+        return _redirect(request, _question_url(request, sitting.attempt.id, sitting.attempt.position))
+    attempt = sitting.attempt
+    rows = attempts.items(session=session, attempt_id=attempt.id)
+    return templates.TemplateResponse(request, "attempts/report.html", {
+        "attempt": attempt, "blueprint": sitting.blueprint, "result": attempt.result,
+        "time_used": attempt.finalized_at - attempt.started_at,
+        "unscored": [r.position for r in rows if not r.scored],
+        "incorrect": sum(1 for r in rows if r.correct is False),
+    })
+
+
+ReviewFilter = Literal["all", "incorrect", "flagged", "unanswered"]
+
+
+@dataclass
+class ReviewedItem:
+    row: AttemptItem
+    question: Question
+    options: list[tuple[str, object, bool, bool]]
+
+
+def _reviewed(session, rows: list[AttemptItem]) -> list[ReviewedItem]:
+    questions = bank.versions(session=session, version_ids=[r.version_id for r in rows])
+    reviewed = []
+    for row in rows:
+        question = questions[row.version_id]
+        order = row.option_order.split(",")
+        selection = attempts.split(row.selection)
+        options = [(chr(ord("A") + i), question.option(stored), stored in selection, stored in question.key)
+                   for i, stored in enumerate(order)]
+        reviewed.append(ReviewedItem(row, question, options))
+    return reviewed
+
+
+def _filtered(rows: list[AttemptItem], how: ReviewFilter) -> list[AttemptItem]:
+    keep = {"all": lambda r: True, "incorrect": lambda r: r.correct is False,
+            "flagged": lambda r: r.flagged, "unanswered": lambda r: not r.selection}[how]
+    return [r for r in rows if keep(r)]
+
+
+@router.get("/attempts/{attempt_id}/domains/{domain_code}", name="domain_review")
+def domain_review(request: Request, domain_code: str, sitting: SittingDep, session: SessionDep,
+                  filter: ReviewFilter = "all") -> Response:
+    _finished_or_404(sitting)
+    try:
+        domain = sitting.blueprint.domain(domain_code)
+    except KeyError:
+        raise HTTPException(404)
+    rows = [r for r in attempts.items(session=session, attempt_id=sitting.attempt.id) if r.domain == domain.code]
+    return templates.TemplateResponse(request, "attempts/answers.html", {
+        "attempt": sitting.attempt, "blueprint": sitting.blueprint, "domain": domain, "filter": filter,
+        "items": _reviewed(session, _filtered(rows, filter)), "count": len(rows),
+        "title": f"{domain.code} {domain.name}", "filter_url": request.url_for(
+            "domain_review", attempt_id=sitting.attempt.id, domain_code=domain.code).path,
+    })
+
+
+@router.get("/attempts/{attempt_id}/incorrect", name="incorrect_review")
+def incorrect_review(request: Request, sitting: SittingDep, session: SessionDep) -> Response:
+    _finished_or_404(sitting)
+    rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
+    return templates.TemplateResponse(request, "attempts/answers.html", {
+        "attempt": sitting.attempt, "blueprint": sitting.blueprint, "domain": None, "filter": "incorrect",
+        "items": _reviewed(session, _filtered(rows, "incorrect")), "count": len(rows),
+        "title": "Incorrect answers, all domains", "filter_url": None,
+    })

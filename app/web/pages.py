@@ -1,0 +1,40 @@
+"""The home page and the health check."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import text
+
+from app.db import attempts, bank
+from app.web.deps import MaybeUser, Now, SessionDep, templates
+
+router = APIRouter()
+
+
+@router.get("/", name="home")
+def home(request: Request, session: SessionDep, user: MaybeUser, now: Now) -> Response:
+    exams = []
+    for blueprint in bank.list_exams(session=session):
+        counts = bank.active_counts(session=session, exam_code=blueprint.code)
+        ready = all(counts.get(code, 0) >= sum(quota) for code, quota in blueprint.quotas().items())
+        exams.append({"blueprint": blueprint, "questions": sum(counts.values()), "ready": ready})
+    mine = attempts.user_attempts(session=session, user_id=user.id) if user else []
+    unfinished = [a for a in mine if a.finalized_at is None and a.deadline > now]
+    finished = [a for a in mine if a.finalized_at is not None]
+    return templates.TemplateResponse(request, "home.html", {
+        "exams": exams, "unfinished": unfinished, "finished": finished, "now": now,
+    })
+
+
+@router.get("/healthz", name="healthz")
+def healthz(session: SessionDep) -> JSONResponse:
+    try:
+        session.exec(text("SELECT 1"))
+    except Exception as error:  # the check exists to report any failure to reach the database
+        return JSONResponse({"status": "unavailable", "database": type(error).__name__}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+

@@ -1,0 +1,127 @@
+// The exam page's small island of behaviour: the countdown, the time warnings, keyboard shortcuts, the
+// count of ticked boxes, and the saved / not-saved state of autosave. Everything else is plain forms + htmx.
+(function () {
+  "use strict";
+
+  function formatClock(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    return h + ":" + String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0");
+  }
+
+  function startTimer(timer) {
+    // The server's remaining time at page load, counted down on the monotonic clock, so a wrong clock on
+    // this computer changes nothing; every minute the server is asked again.
+    var remainingAtStart = parseFloat(timer.dataset.remaining);
+    var started = performance.now();
+    var value = document.getElementById("timer-value");
+    var warning = document.getElementById("time-warning");
+    var warned = {};
+    [15, 5].forEach(function (m) { if (remainingAtStart <= m * 60) warned[m] = true; });
+    var finished = false;
+
+    function remaining() { return remainingAtStart - (performance.now() - started) / 1000; }
+
+    function expire() {
+      if (finished) return;
+      finished = true;
+      window.location.assign(timer.dataset.expiredUrl);
+    }
+
+    function tick() {
+      var left = remaining();
+      value.textContent = formatClock(left);
+      timer.classList.toggle("low", left <= 300);
+      [15, 5].forEach(function (m) {
+        if (!warned[m] && left <= m * 60) {
+          warned[m] = true;
+          warning.textContent = m + " minutes remain. Unanswered questions are scored as incorrect.";
+        }
+      });
+      if (left <= 0) expire();
+    }
+
+    function resync() {
+      fetch(timer.dataset.clockUrl, { headers: { Accept: "application/json" }, cache: "no-store" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (clock) {
+          if (!clock) return;
+          if (clock.finished) return expire();
+          remainingAtStart = clock.remaining_seconds;
+          started = performance.now();
+        })
+        .catch(function () { /* offline: keep counting; the server decides at the deadline anyway */ });
+    }
+
+    tick();
+    setInterval(tick, 1000);
+    setInterval(resync, 60000);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) resync(); });
+  }
+
+  function updateChoiceCount() {
+    var count = document.querySelector("#choice-count .count");
+    if (!count) return;
+    count.textContent = document.querySelectorAll('#question-form input[name="choice"]:checked').length;
+  }
+
+  function setSaveState(text, ok) {
+    var status = document.getElementById("save-status");
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("saved", ok);
+    status.classList.toggle("unsaved", !ok);
+  }
+
+  function isAnswerRequest(event) {
+    var elt = event.detail && event.detail.elt;
+    return elt && elt.matches && elt.matches('input[name="choice"]');
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches('input[name="choice"]')) updateChoiceCount();
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isAnswerRequest(event)) setSaveState("Saving…", true);
+  });
+
+  // A save that did not reach the server is retried until it does; the page says so meanwhile.
+  document.addEventListener("htmx:sendError", function (event) {
+    var elt = event.detail.elt;
+    setSaveState("Not saved: no connection. Retrying…", false);
+    if (isAnswerRequest(event)) {
+      setTimeout(function () { if (document.body.contains(elt)) htmx.trigger(elt, "change"); }, 3000);
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function () {
+    setSaveState("Not saved", false);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target.matches && target.matches("input[type=text], textarea, select, [contenteditable]")) return;
+    var form = document.getElementById("question-form");
+    if (!form) return;
+    var key = event.key.toUpperCase();
+    var index = "123456".indexOf(key);
+    if (index < 0 && key.length === 1) index = "ABCDE".indexOf(key);
+    if (index >= 0) {
+      var input = form.querySelector("#choice-" + "ABCDEF"[index]);
+      if (input) { event.preventDefault(); input.click(); input.focus(); }
+      return;
+    }
+    var button = { N: "btn-next", P: "btn-previous", F: "btn-flag" }[key];
+    if (button) {
+      var el = document.getElementById(button);
+      if (el && !el.disabled) { event.preventDefault(); el.click(); }
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var timer = document.getElementById("timer");
+    if (timer) startTimer(timer);
+  });
+})();

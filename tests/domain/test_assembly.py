@@ -1,0 +1,71 @@
+import random
+from collections import Counter
+
+import pytest
+
+from app.domain.assembly import BankTooSmall, Candidate, assemble
+from tests.domain.helpers import MLS_C01
+
+
+def _pool(per_domain: dict[str, int]) -> list[Candidate]:
+    pool, version = [], 1
+    for domain, count in per_domain.items():
+        for i in range(count):
+            pool.append(Candidate(version, f"{domain.lower()}-q{i}", domain, ("A", "B", "C", "D")))
+            version += 1
+    return pool
+
+
+FULL = _pool({"D1": 20, "D2": 24, "D3": 36, "D4": 20})
+
+
+def test_paper_has_65_questions_with_blueprint_counts_per_domain():
+    paper = assemble(MLS_C01, FULL, seen=set(), rng=random.Random(1))
+    assert len(paper) == 65
+    assert Counter(i.domain for i in paper) == {"D1": 13, "D2": 16, "D3": 23, "D4": 13}
+    scored = Counter(i.domain for i in paper if i.scored)
+    assert scored == {"D1": 10, "D2": 12, "D3": 18, "D4": 10}
+    assert [i.position for i in paper] == list(range(1, 66))
+
+
+def test_no_question_appears_twice_even_when_the_pool_lists_two_versions():
+    pool = FULL + [Candidate(999, "d1-q0", "D1", ("A", "B", "C", "D"))]
+    paper = assemble(MLS_C01, pool, seen=set(), rng=random.Random(2))
+    assert len({i.question_id for i in paper}) == 65
+
+
+def test_the_same_seed_rebuilds_the_same_paper():
+    first = assemble(MLS_C01, FULL, seen=set(), rng=random.Random(42))
+    again = assemble(MLS_C01, list(reversed(FULL)), seen=set(), rng=random.Random(42))
+    other = assemble(MLS_C01, FULL, seen=set(), rng=random.Random(43))
+    assert first == again
+    assert first != other
+
+
+def test_unseen_questions_are_preferred():
+    seen = {c.question_id for c in FULL if c.domain == "D1"}
+    pool = FULL + _pool({"D1": 0}) + [Candidate(5000 + i, f"d1-new{i}", "D1", ("A", "B", "C", "D")) for i in range(13)]
+    paper = assemble(MLS_C01, pool, seen=seen, rng=random.Random(3))
+    assert {i.question_id for i in paper if i.domain == "D1"} == {f"d1-new{i}" for i in range(13)}
+
+
+def test_seen_questions_fill_in_when_unseen_ones_run_out():
+    seen = {c.question_id for c in FULL}
+    paper = assemble(MLS_C01, FULL, seen=seen, rng=random.Random(4))
+    assert len(paper) == 65
+
+
+def test_options_are_shuffled_per_question_and_keep_every_option():
+    paper = assemble(MLS_C01, FULL, seen=set(), rng=random.Random(5))
+    assert all(sorted(i.option_order) == ["A", "B", "C", "D"] for i in paper)
+    assert len({i.option_order for i in paper}) > 1
+
+
+def test_a_thin_bank_names_each_short_domain_and_the_gap():
+    pool = _pool({"D1": 20, "D2": 10, "D3": 36, "D4": 12})
+    with pytest.raises(BankTooSmall) as error:
+        assemble(MLS_C01, pool, seen=set(), rng=random.Random(6))
+    message = str(error.value)
+    assert "domain D2 (Exploratory Data Analysis) needs 16 questions and the bank has 10: 6 short" in message
+    assert "domain D4 (Machine Learning Implementation and Operations) needs 13" in message
+    assert "D1 " not in message.replace("(D1", "")

@@ -1,0 +1,66 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.domain.attempt import (AttemptFinished, DisplayedOptions, InvalidSelection, TimeUp, check_writable,
+                                deadline_for, is_over, read_selection, remaining, time_on_question, warning_due)
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+DEADLINE = deadline_for(T0, 180)
+
+
+def test_deadline_is_start_plus_duration():
+    assert DEADLINE == datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    assert deadline_for(T0, 210) - T0 == timedelta(minutes=210)
+
+
+def test_time_is_over_exactly_at_the_deadline():
+    assert not is_over(DEADLINE, DEADLINE - timedelta(microseconds=1))
+    assert is_over(DEADLINE, DEADLINE)
+
+
+def test_remaining_never_goes_negative():
+    assert remaining(DEADLINE, DEADLINE + timedelta(hours=1)) == timedelta(0)
+    assert remaining(DEADLINE, T0) == timedelta(hours=3)
+
+
+@pytest.mark.parametrize("left, warning", [(timedelta(minutes=16), None), (timedelta(minutes=15), timedelta(minutes=15)),
+                                           (timedelta(minutes=6), timedelta(minutes=15)),
+                                           (timedelta(minutes=5), timedelta(minutes=5)), (timedelta(0), timedelta(minutes=5))])
+def test_warnings_at_15_and_5_minutes(left, warning):
+    assert warning_due(DEADLINE, DEADLINE - left) == warning
+
+
+def test_answer_after_deadline_is_rejected():
+    with pytest.raises(TimeUp, match="Time is up: this exam ended at 12:00:00 UTC"):
+        check_writable(deadline=DEADLINE, finished=False, now=DEADLINE)
+    check_writable(deadline=DEADLINE, finished=False, now=DEADLINE - timedelta(seconds=1))
+
+
+def test_a_finished_attempt_is_never_writable():
+    with pytest.raises(AttemptFinished):
+        check_writable(deadline=DEADLINE, finished=True, now=T0)
+
+
+def test_display_letters_map_to_stored_options_in_paper_order():
+    shown = DisplayedOptions(("C", "A", "D", "B"))
+    assert shown.letters == ("A", "B", "C", "D")
+    assert shown.to_stored(["A"]) == {"C"}
+    assert shown.to_stored(["b", "D"]) == {"A", "B"}
+    assert shown.to_display({"C", "B"}) == ("A", "D")
+
+
+def test_unknown_letters_are_refused_with_the_valid_ones_named():
+    with pytest.raises(InvalidSelection, match="Unknown option Z: this question has options A, B, C, D"):
+        DisplayedOptions(("A", "B", "C", "D")).to_stored(["Z"])
+
+
+def test_a_single_answer_question_refuses_two_answers():
+    with pytest.raises(InvalidSelection, match="takes one answer"):
+        read_selection(DisplayedOptions(("A", "B", "C", "D")), ["A", "B"], question_type="single")
+    assert read_selection(DisplayedOptions(("A", "B", "C", "D")), [], question_type="single") == frozenset()
+
+
+def test_time_on_a_question_stops_at_the_deadline():
+    assert time_on_question(DEADLINE - timedelta(minutes=2), DEADLINE + timedelta(minutes=5), DEADLINE) == timedelta(minutes=2)
+    assert time_on_question(None, DEADLINE, DEADLINE) == timedelta(0)
