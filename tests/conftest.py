@@ -99,6 +99,39 @@ def database_url(request, tmp_path) -> str:
     return url
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database_url(request, tmp_path):
+    """A database of this test's own, migrated and holding the test bank, for tests that change the bank."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+        migrate.upgrade(url)
+        load_shipped_bank(url, TEST_BANK, now=T0)
+        yield url
+        return
+    server = request.getfixturevalue("pg_server")
+    name, url = create_pg_database(server)
+    try:
+        migrate.upgrade(url)
+        load_shipped_bank(url, TEST_BANK, now=T0)
+        yield url
+    finally:
+        drop_pg_database(server, name)
+
+
+@pytest.fixture
+def engine_for():
+    """Engines made in a test, disposed after it whatever happens."""
+    made = []
+
+    def make(url):
+        made.append(make_engine(url))
+        return made[-1]
+
+    yield make
+    for engine in made:
+        engine.dispose()
+
+
 @pytest.fixture
 def empty_database_url(request, tmp_path) -> str:
     """A database with no schema at all, on SQLite (PostgreSQL variants create their own)."""

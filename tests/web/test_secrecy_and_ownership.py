@@ -1,0 +1,68 @@
+"""The key stays on the server until the end, and nobody reads anyone else's attempt."""
+
+import pytest
+
+from tests.web.helpers import answer, paper, start
+
+HX = {"HX-Request": "true"}
+SECRETS = ("Why option", "Overall explanation", "Correct answer", "Unscored", "unscored questions", "keyed")
+
+
+def _in_progress_responses(client, attempt):
+    yield client.get("/")
+    for position in range(1, 9):
+        yield client.get(f"/attempts/{attempt}/questions/{position}")
+        yield client.get(f"/attempts/{attempt}/questions/{position}", headers=HX)
+        yield answer(client, attempt, position, ["A"], **HX)
+        yield answer(client, attempt, position, ["Z"], **HX)
+        yield client.post(f"/attempts/{attempt}/questions/{position}", data={"action": "flag"}, headers=HX)
+        yield client.post(f"/attempts/{attempt}/questions/{position}", data={"action": "next"})
+    for filter_ in ("all", "unanswered", "flagged"):
+        yield client.get(f"/attempts/{attempt}/review?filter={filter_}")
+    yield client.get(f"/attempts/{attempt}/end")
+    yield client.get(f"/attempts/{attempt}/clock")
+    yield client.get(f"/attempts/{attempt}/report")
+    yield client.get(f"/attempts/{attempt}/domains/D1")
+    yield client.get(f"/attempts/{attempt}/incorrect")
+    yield client.get(f"/attempts/{attempt}/questions/99")
+
+
+def test_no_response_during_the_exam_reveals_keys_explanations_or_unscored_items(client, app):
+    attempt = start(client)
+    for response in _in_progress_responses(client, attempt):
+        body = response.text + " ".join(f"{k}: {v}" for k, v in response.headers.items())
+        for secret in SECRETS:
+            assert secret not in body, (response.request.url, secret)
+    assert all(item["correct"] is None for item in paper(app, attempt))
+
+
+def test_review_pages_do_not_exist_before_the_end(client):
+    attempt = start(client)
+    assert client.get(f"/attempts/{attempt}/domains/D1").status_code == 404
+    assert client.get(f"/attempts/{attempt}/incorrect").status_code == 404
+    assert client.get(f"/attempts/{attempt}/report").headers["location"].endswith("/questions/1")
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/attempts/{id}"), ("get", "/attempts/{id}/questions/1"), ("post", "/attempts/{id}/questions/1"),
+    ("post", "/attempts/{id}/questions/1/answer"), ("get", "/attempts/{id}/review"), ("get", "/attempts/{id}/end"),
+    ("post", "/attempts/{id}/end"), ("get", "/attempts/{id}/report"), ("get", "/attempts/{id}/domains/D1"),
+    ("get", "/attempts/{id}/incorrect"), ("get", "/attempts/{id}/clock"),
+])
+def test_another_candidates_attempt_is_not_found(client, other_client, app, method, path):
+    attempt = start(client)
+    other_client.post("/exams/TST-01/attempts")  # the other browser is a candidate too
+    response = getattr(other_client, method)(path.format(id=attempt))
+    assert response.status_code == 404
+    assert paper(app, attempt)[0]["selection"] == "" and not paper(app, attempt)[0]["flagged"]
+
+
+def test_a_forged_cookie_is_a_stranger(client, app):
+    attempt = start(client)
+    client.cookies.clear()
+    client.cookies.set("mockexam", "forged-value")
+    assert client.get(f"/attempts/{attempt}/questions/1").status_code == 404
+
+
+def test_starting_an_unknown_exam_is_not_found(client):
+    assert client.post("/exams/NOPE-01/attempts").status_code == 404
