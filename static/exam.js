@@ -99,25 +99,43 @@
     setSaveState("Not saved", false);
   });
 
-  document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    var target = event.target;
-    if (target.matches && target.matches("input[type=text], textarea, select, [contenteditable]")) return;
+  // While htmx swaps in the next question, its new inputs are not wired up yet; a shortcut typed in that
+  // moment (N then 2, quickly) would tick a box that never saves. Such keys wait until the swap settles.
+  var swapping = false;
+  var waitingKeys = [];
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "exam") swapping = true;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    swapping = false;
+    var keys = waitingKeys;
+    waitingKeys = [];
+    keys.forEach(function (key) { runShortcut(key); });
+  });
+
+  function runShortcut(key) {
     var form = document.getElementById("question-form");
     if (!form) return;
-    var key = event.key.toUpperCase();
     var index = "123456".indexOf(key);
-    if (index < 0 && key.length === 1) index = "ABCDE".indexOf(key);
+    if (index < 0) index = "ABCDE".indexOf(key);
     if (index >= 0) {
       var input = form.querySelector("#choice-" + "ABCDEF"[index]);
-      if (input) { event.preventDefault(); input.click(); input.focus(); }
+      if (input) { input.click(); input.focus(); }
       return;
     }
-    var button = { N: "btn-next", P: "btn-previous", F: "btn-flag" }[key];
-    if (button) {
-      var el = document.getElementById(button);
-      if (el && !el.disabled) { event.preventDefault(); el.click(); }
-    }
+    var button = document.getElementById({ N: "btn-next", P: "btn-previous", F: "btn-flag" }[key]);
+    if (button && !button.disabled) button.click();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.key.length !== 1) return;
+    var target = event.target;
+    if (target.matches && target.matches("input[type=text], textarea, select, [contenteditable]")) return;
+    if (!document.getElementById("question-form")) return;
+    var key = event.key.toUpperCase();
+    if ("123456ABCDENPF".indexOf(key) < 0) return;
+    event.preventDefault();
+    if (swapping) waitingKeys.push(key); else runShortcut(key);
   });
 
   document.addEventListener("DOMContentLoaded", function () {

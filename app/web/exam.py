@@ -138,7 +138,11 @@ def save_answer(request: Request, position: int, sitting: SittingDep, session: S
     _save_selection(session, sitting, position, choice, now)
     if not is_htmx(request):
         return _redirect(request, _question_url(request, sitting.attempt.id, position))
-    return templates.TemplateResponse(request, "attempts/_save_status.html", {"saved_at": now, "ok": True})
+    rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
+    progress = {"answered": sum(1 for r in rows if r.selection), "total": len(rows),
+                "flagged": sum(1 for r in rows if r.flagged)}
+    return templates.TemplateResponse(request, "attempts/_save_status.html",
+                                      {"saved_at": now, "ok": True, "progress": progress})
 
 
 ACTION_PATTERN = r"^(save|next|previous|flag|review|end|strike-[A-H])$"

@@ -1,0 +1,197 @@
+"""A candidate's whole evening, in a real browser against a live server."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def assert_accessible(page: Page) -> None:
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
+                                  f"{v['nodes'][0]['target']})" for v in serious)
+
+
+def start_exam(page: Page, server, exam: str = "MLS-C01") -> str:
+    page.goto(server.url + "/")
+    page.get_by_role("button", name=f"Start {exam} exam").click()
+    expect(page.get_by_role("heading", name=re.compile(r"Question 1 of \d+"))).to_be_visible()
+    return re.search(r"/attempts/(\w+)/", page.url).group(1)
+
+
+def answer_with_key(page: Page, key: str) -> None:
+    with page.expect_response(lambda r: r.url.endswith("/answer") and r.status == 200):
+        page.keyboard.press(key)
+
+
+def go_next(page: Page, to: int, total: int) -> None:
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("heading", name=f"Question {to} of {total}")).to_be_visible()
+
+
+def test_a_whole_sitting_keeps_everything_through_a_reload_and_ends_in_a_report(page: Page, shipped_server):
+    start_exam(page, shipped_server)
+    assert_accessible(page)
+    timer = page.get_by_role("timer")
+    expect(timer).to_contain_text(re.compile(r"2:5\d:\d\d|3:00:00"))
+
+    # Question 1: answer with the keyboard; question 2: cross out option B; question 3: flag it.
+    answer_with_key(page, "1")
+    expect(page.locator("#choice-A")).to_be_checked()
+    go_next(page, 2, 65)
+    page.locator("#strike-B").click()
+    expect(page.locator("#option-B")).to_have_class(re.compile("struck"))
+    expect(page.locator("#strike-B")).to_have_attribute("aria-pressed", "true")
+    go_next(page, 3, 65)
+    page.get_by_role("button", name="Flag for review").click()
+    expect(page.get_by_role("button", name="Flag for review")).to_have_attribute("aria-pressed", "true")
+
+    # Answer 3 to 63, leaving 2 (only crossed out), 64 and 65 unanswered; multiple response gets as many ticks as asked.
+    for position in range(3, 64):
+        count = page.locator("#choice-count[data-choose]")
+        if count.count():
+            choose = int(count.get_attribute("data-choose"))
+            for key in "123456"[:choose]:
+                answer_with_key(page, key)
+            expect(page.locator("#choice-count .count")).to_have_text(str(choose))
+        else:
+            answer_with_key(page, "2")
+        if position == 10:
+            # A reload mid-exam resumes the same question with everything kept.
+            page.reload()
+            expect(page.get_by_role("heading", name="Question 10 of 65")).to_be_visible()
+            expect(page.locator("input[name=choice]:checked")).not_to_have_count(0)
+            page.goto(page.url.replace("/questions/10", "/questions/2"))
+            expect(page.locator("#option-B")).to_have_class(re.compile("struck"))
+            page.goto(page.url.replace("/questions/2", "/questions/1"))
+            expect(page.locator("#choice-A")).to_be_checked()
+            page.goto(page.url.replace("/questions/1", "/questions/3"))
+            expect(page.get_by_role("button", name="Flag for review")).to_have_attribute("aria-pressed", "true")
+            page.goto(page.url.replace("/questions/3", "/questions/10"))
+        go_next(page, position + 1, 65)
+    go_next(page, 65, 65)
+    expect(page.get_by_role("button", name="Next", exact=True)).to_be_disabled()
+    expect(page.locator("#progress")).to_contain_text("62 of 65 answered · 1 flagged")
+
+    # The review screen: all, unanswered, flagged; a click goes back to a question.
+    page.get_by_role("button", name="Review", exact=True).click()
+    expect(page.get_by_role("heading", name="Review", exact=True)).to_be_visible()
+    expect(page.locator(".review-grid li")).to_have_count(65)
+    assert_accessible(page)
+    page.get_by_role("link", name="Unanswered", exact=True).click()
+    expect(page.locator(".review-grid li")).to_have_count(3)  # 2 (only crossed out), 64, 65
+    page.get_by_role("link", name="Flagged", exact=True).click()
+    expect(page.locator(".review-grid li")).to_have_count(1)
+    page.get_by_role("link", name=re.compile(r"^Question 3 ")).click()
+    expect(page.get_by_role("heading", name="Question 3 of 65")).to_be_visible()
+
+    # End: the confirmation states what is unanswered and flagged.
+    page.get_by_role("button", name="End exam").click()
+    expect(page.locator("#end-summary")).to_contain_text("3 unanswered questions and 1 flagged question")
+    page.get_by_role("button", name="End exam").click()
+
+    expect(page.get_by_role("heading", name=re.compile("Estimated scaled score"))).to_be_visible()
+    expect(page.locator("table.domains tbody tr")).to_have_count(4)
+    expect(page.get_by_text("This is an estimate.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Review D3").click()
+    expect(page.get_by_role("heading", name="D3 Modeling")).to_be_visible()
+    expect(page.locator("article.answer")).to_have_count(23)
+    expect(page.locator(".key-mark").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Unanswered", exact=True).click()
+    expect(page).to_have_url(re.compile(r"filter=unanswered"))
+
+
+def test_time_that_runs_out_with_the_browser_closed_finalizes_the_attempt(browser, server_factory):
+    server = server_factory(mockexam_bank_dir="tests/data/bank", mockexam_exam_minutes=0.05)
+    context = browser.new_context()
+    page = context.new_page()
+    attempt = start_exam(page, server, "TST-01")
+    answer_with_key(page, "1")
+    cookies = context.cookies()
+    context.close()  # the candidate closes the browser
+
+    time.sleep(3.5)
+    later = browser.new_context()
+    later.add_cookies(cookies)
+    page = later.new_page()
+    page.goto(f"{server.url}/")
+    expect(page.get_by_text("Resume")).to_have_count(0)
+    page.goto(f"{server.url}/attempts/{attempt}")
+    expect(page.get_by_role("heading", name=re.compile("Estimated scaled score"))).to_be_visible()
+    expect(page.get_by_text("(time ran out)")).to_be_visible()
+    later.close()
+
+
+def test_the_countdown_reaching_zero_ends_the_exam_in_the_open_browser(page: Page, server_factory):
+    server = server_factory(mockexam_bank_dir="tests/data/bank", mockexam_exam_minutes=0.05)
+    start_exam(page, server, "TST-01")
+    expect(page.get_by_role("heading", name=re.compile("Estimated scaled score"))).to_be_visible(timeout=20_000)
+
+
+def test_a_killed_server_loses_no_acknowledged_answer(page: Page, server_factory):
+    server = server_factory(mockexam_bank_dir="tests/data/bank")
+    start_exam(page, server, "TST-01")
+    answer_with_key(page, "3")
+    go_next(page, 2, 8)
+    page.get_by_role("button", name="Flag for review").click()
+    expect(page.get_by_role("button", name="Flag for review")).to_have_attribute("aria-pressed", "true")
+    started = time.monotonic()
+
+    server.kill()
+    server.start()
+    page.reload()
+    expect(page.get_by_role("heading", name="Question 2 of 8")).to_be_visible()
+    expect(page.get_by_role("button", name="Flag for review")).to_have_attribute("aria-pressed", "true")
+    # The remaining time continues from the stored deadline: the restart gave no time back.
+    remaining = float(page.get_by_role("timer").get_attribute("data-remaining"))
+    assert 30 * 60 - (time.monotonic() - started) - 5 <= remaining <= 30 * 60 - (time.monotonic() - started) + 1
+    page.get_by_role("button", name="Previous").click()
+    expect(page.locator("#choice-C")).to_be_checked()
+
+
+def test_the_exam_works_with_javascript_off(browser, server_factory):
+    server = server_factory(mockexam_bank_dir="tests/data/bank")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    start_exam(page, server, "TST-01")
+    page.locator("label[for=choice-B]").click()
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("heading", name="Question 2 of 8")).to_be_visible()
+    page.get_by_role("button", name="Previous").click()
+    expect(page.locator("#choice-B")).to_be_checked()
+    page.get_by_role("button", name="Flag for review").click()
+    expect(page.get_by_role("button", name="Flag for review")).to_have_attribute("aria-pressed", "true")
+    context.close()
+
+
+def test_the_exam_screen_is_usable_on_a_phone(browser, server_factory):
+    server = server_factory(mockexam_bank_dir="tests/data/bank")
+    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2)
+    page = context.new_page()
+    start_exam(page, server, "TST-01")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways ({width}px)"
+    page.get_by_role("button", name="End exam").scroll_into_view_if_needed()
+    expect(page.get_by_role("button", name="End exam")).to_be_in_viewport()
+    assert_accessible(page)
+    context.close()
+
+
+def test_the_exam_screen_reflows_at_200_percent_zoom(browser, server_factory):
+    # 200% zoom of a 1280-pixel window lays the page out in 640 CSS pixels.
+    server = server_factory(mockexam_bank_dir="tests/data/bank")
+    context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)
+    page = context.new_page()
+    start_exam(page, server, "TST-01")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 640
+    context.close()
