@@ -9,6 +9,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.conftest import TEST_BANK
+
 pytestmark = pytest.mark.browser
 
 
@@ -112,7 +114,7 @@ def test_a_whole_sitting_keeps_everything_through_a_reload_and_ends_in_a_report(
 
 
 def test_time_that_runs_out_with_the_browser_closed_finalizes_the_attempt(browser, server_factory):
-    server = server_factory(mockexam_bank_dir="tests/data/bank", mockexam_exam_minutes=0.05)
+    server = server_factory(mockexam_bank_dir=TEST_BANK, mockexam_exam_minutes=0.05)
     context = browser.new_context()
     page = context.new_page()
     attempt = start_exam(page, server, "TST-01")
@@ -133,13 +135,13 @@ def test_time_that_runs_out_with_the_browser_closed_finalizes_the_attempt(browse
 
 
 def test_the_countdown_reaching_zero_ends_the_exam_in_the_open_browser(page: Page, server_factory):
-    server = server_factory(mockexam_bank_dir="tests/data/bank", mockexam_exam_minutes=0.05)
+    server = server_factory(mockexam_bank_dir=TEST_BANK, mockexam_exam_minutes=0.05)
     start_exam(page, server, "TST-01")
     expect(page.get_by_role("heading", name=re.compile("Estimated scaled score"))).to_be_visible(timeout=20_000)
 
 
 def test_a_killed_server_loses_no_acknowledged_answer(page: Page, server_factory):
-    server = server_factory(mockexam_bank_dir="tests/data/bank")
+    server = server_factory(mockexam_bank_dir=TEST_BANK)
     start_exam(page, server, "TST-01")
     answer_with_key(page, "3")
     go_next(page, 2, 8)
@@ -160,7 +162,7 @@ def test_a_killed_server_loses_no_acknowledged_answer(page: Page, server_factory
 
 
 def test_the_exam_works_with_javascript_off(browser, server_factory):
-    server = server_factory(mockexam_bank_dir="tests/data/bank")
+    server = server_factory(mockexam_bank_dir=TEST_BANK)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     start_exam(page, server, "TST-01")
@@ -175,7 +177,7 @@ def test_the_exam_works_with_javascript_off(browser, server_factory):
 
 
 def test_the_exam_screen_is_usable_on_a_phone(browser, server_factory):
-    server = server_factory(mockexam_bank_dir="tests/data/bank")
+    server = server_factory(mockexam_bank_dir=TEST_BANK)
     context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2)
     page = context.new_page()
     start_exam(page, server, "TST-01")
@@ -189,7 +191,7 @@ def test_the_exam_screen_is_usable_on_a_phone(browser, server_factory):
 
 def test_the_exam_screen_reflows_at_200_percent_zoom(browser, server_factory):
     # 200% zoom of a 1280-pixel window lays the page out in 640 CSS pixels.
-    server = server_factory(mockexam_bank_dir="tests/data/bank")
+    server = server_factory(mockexam_bank_dir=TEST_BANK)
     context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)
     page = context.new_page()
     start_exam(page, server, "TST-01")
