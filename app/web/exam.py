@@ -6,6 +6,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -252,8 +253,10 @@ def show_report(request: Request, sitting: SittingDep, session: SessionDep) -> R
         return _redirect(request, _question_url(request, sitting.attempt.id, sitting.attempt.position))
     attempt = sitting.attempt
     rows = attempts.items(session=session, attempt_id=attempt.id)
+    cut = Fraction(attempt.result["raw_cut"])
     return templates.TemplateResponse(request, "attempts/report.html", {
         "attempt": attempt, "blueprint": sitting.blueprint, "result": attempt.result,
+        "raw_cut": f"{float(cut):g}", "cut_percent": f"{float(Fraction(attempt.result['cut_fraction']) * 100):g}",
         "time_used": attempt.finalized_at - attempt.started_at,
         "unscored": [r.position for r in rows if not r.scored],
         "incorrect": sum(1 for r in rows if r.correct is False),

@@ -197,3 +197,19 @@ def test_the_exam_screen_reflows_at_200_percent_zoom(browser, server_factory):
     start_exam(page, server, "TST-01")
     assert page.evaluate("document.documentElement.scrollWidth") <= 640
     context.close()
+
+
+def test_an_answer_made_offline_says_not_saved_and_is_saved_when_the_connection_returns(
+        browser, server_factory):
+    server = server_factory(mockexam_bank_dir=TEST_BANK)
+    context = browser.new_context()
+    page = context.new_page()
+    attempt = start_exam(page, server, "TST-01")
+    context.set_offline(True)
+    page.keyboard.press("4")
+    expect(page.locator("#save-status")).to_contain_text("Not saved")
+    context.set_offline(False)
+    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=10_000)
+    page.goto(f"{server.url}/attempts/{attempt}/questions/1")
+    expect(page.locator("#choice-D")).to_be_checked()
+    context.close()

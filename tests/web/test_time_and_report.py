@@ -89,6 +89,7 @@ def test_a_perfect_paper_scores_1000_and_passes(client, app):
     report = client.get(f"/attempts/{attempt}/report").text
     assert '<span class="figure">1000</span>' in report and "<strong>Pass</strong>" in report
     assert "This is an estimate." in report
+    assert "places the pass mark at 70% of the\n    scored questions (4.2 of 6)" in report
 
 
 def test_unanswered_questions_score_as_wrong(client, app):
