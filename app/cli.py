@@ -89,6 +89,39 @@ def bank_check(path: Annotated[Path | None, typer.Argument(help="Bank folder.")]
         raise typer.Exit(1)
 
 
+@bank_cli.command("lint")
+def bank_lint(path: Annotated[Path | None, typer.Argument(help="Bank folder.")] = None) -> None:
+    """Check the bank: schema, keys, choose-N, near-duplicate stems, item-writing flaws, coverage.
+    Exits 1 when there is an error."""
+    from app.bank.lint import lint_exam
+    from app.bank.loader import load_bank
+
+    findings = [f for exam in load_bank(path or Settings().bank_dir) for f in lint_exam(exam)]
+    for finding in findings:
+        typer.echo(str(finding), err=finding.severity == "error")
+    errors = sum(f.severity == "error" for f in findings)
+    typer.echo(f"{errors} error(s), {len(findings) - errors} warning(s)")
+    if errors:
+        raise typer.Exit(1)
+
+
+@bank_cli.command("stats")
+def bank_stats(path: Annotated[Path | None, typer.Argument(help="Bank folder.")] = None,
+               as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
+    """Totals per exam, domain, task statement, type and difficulty."""
+    from app.bank.lint import stats
+    from app.bank.loader import load_bank
+
+    data = {exam.blueprint.code: stats(exam) for exam in load_bank(path or Settings().bank_dir)}
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    for code, figures in data.items():
+        typer.echo(f"{code}: {figures['questions']} questions, {figures['reviewed']} reviewed")
+        for key in ("domains", "tasks", "types", "difficulty"):
+            typer.echo(f"  {key}: " + ", ".join(f"{k} {v}" for k, v in figures[key].items()))
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO)
     cli()

@@ -81,6 +81,11 @@ class DomainIn(_Strict):
     tasks: dict[str, Text]
 
 
+class BankGoalsIn(_Strict):
+    questions: Annotated[int, Field(gt=0)]
+    per_task: Annotated[int, Field(ge=0)]
+
+
 class ExamIn(_Strict):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9-]{2,32}$")]
     title: Text
@@ -91,6 +96,7 @@ class ExamIn(_Strict):
     scale: ScaleIn
     default_cut_fraction: Annotated[float, Field(gt=0, lt=1)]
     domains: Annotated[list[DomainIn], Field(min_length=1)]
+    bank_goals: BankGoalsIn | None = None
 
     def blueprint(self) -> Blueprint:
         return blueprint_from_dict(self.model_dump(mode="json"))

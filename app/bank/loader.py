@@ -36,6 +36,7 @@ class LoadedExam:
     blueprint_data: dict
     questions: list[QuestionIn] = field(default_factory=list)
     problems: list[BankProblem] = field(default_factory=list)
+    locations: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
 
 def content_hash(data: dict) -> str:
@@ -104,6 +105,7 @@ def load_exam(folder: Path, *, relative_to: Path | None = None) -> LoadedExam:
                                                    f"duplicate id; first used in {seen[question.id]}"))
                 continue
             seen[question.id] = shown
+            loaded.locations[question.id] = (shown, line)
             problems = question_problems(question_from_content(question.content()), loaded.blueprint)
             for field_name, message in problems:
                 loaded.problems.append(BankProblem(shown, line, question.id, field_name, message))
