@@ -39,6 +39,8 @@ def go_next(page: Page, to: int, total: int) -> None:
 
 
 def test_a_whole_sitting_keeps_everything_through_a_reload_and_ends_in_a_report(page: Page, shipped_server):
+    console_errors = []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
     start_exam(page, shipped_server)
     assert_accessible(page)
     timer = page.get_by_role("timer")
@@ -111,6 +113,8 @@ def test_a_whole_sitting_keeps_everything_through_a_reload_and_ends_in_a_report(
     assert_accessible(page)
     page.get_by_role("link", name="Unanswered", exact=True).click()
     expect(page).to_have_url(re.compile(r"filter=unanswered"))
+    # Nothing on the way broke the Content-Security-Policy or failed to load.
+    assert console_errors == []
 
 
 def test_time_that_runs_out_with_the_browser_closed_finalizes_the_attempt(browser, server_factory):

@@ -1,0 +1,19 @@
+"""Every response carries the security headers; the policy allows no inline script."""
+
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/static/app.css", "/no-such-page"])
+def test_security_headers_on_every_response(client, path):
+    headers = client.get(path).headers
+    policy = headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+
+
+def test_pages_carry_no_inline_script(client):
+    page = client.get("/").text
+    assert "<script>" not in page and " onclick=" not in page
+    assert page.count("<script ") == 2 and page.count(' src="/static/') == 2
