@@ -152,12 +152,19 @@ ACTION_PATTERN = r"^(save|next|previous|flag|review|end|strike-[A-H])$"
 @router.post("/attempts/{attempt_id}/questions/{position}", name="act_on_question")
 def act_on_question(request: Request, position: int, sitting: SittingDep, session: SessionDep, now: Now,
                     choice: Annotated[list[str], Form()] = [],
-                    action: Annotated[str, Form(pattern=ACTION_PATTERN)] = "save") -> Response:
-    """The exam form: saves the selection, then does what the pressed button asks. Works without JavaScript
-    (POST, then redirect) and with htmx (the next screen as a fragment)."""
+                    action: Annotated[str, Form(pattern=ACTION_PATTERN)] = "save",
+                    carries_selection: Annotated[bool, Form()] = False) -> Response:
+    """The exam form: saves the selection it carries, then does what the pressed button asks. Works without
+    JavaScript (POST, then redirect) and with htmx (the next screen as a fragment). A request that does not
+    say it carries the selection leaves the stored answer alone, so a bare flag never erases an answer."""
     attempt = sitting.attempt
     rules.check_writable(deadline=attempt.deadline, finished=sitting.finished, now=now)
-    item = _save_selection(session, sitting, position, choice, now)
+    if carries_selection:
+        item = _save_selection(session, sitting, position, choice, now)
+    else:
+        item = attempts.get_item(session=session, attempt_id=attempt.id, position=position)
+        if item is None:
+            raise rules.NoSuchQuestion(position, len(attempts.items(session=session, attempt_id=attempt.id)))
     total = sitting.blueprint.total
     target = position
     if action == "flag":

@@ -59,7 +59,8 @@ def test_an_autosaved_answer_is_stored_and_shown_after_reload(client, app):
 def test_plain_form_saves_then_redirects_to_the_next_question(client, app):
     attempt = start(client)
     first = paper(app, attempt)[0]
-    response = client.post(f"/attempts/{attempt}/questions/1", data={"choice": first["key"], "action": "next"})
+    response = client.post(f"/attempts/{attempt}/questions/1",
+                           data={"choice": first["key"], "action": "next", "carries_selection": "true"})
     assert response.status_code == 303
     assert response.headers["location"] == f"/attempts/{attempt}/questions/2"
     assert paper(app, attempt)[0]["selection"] != ""
@@ -189,3 +190,17 @@ def test_resuming_returns_to_the_question_last_shown(client):
     client.get(f"/attempts/{attempt}/questions/6")
     response = client.get(f"/attempts/{attempt}")
     assert response.headers["location"] == f"/attempts/{attempt}/questions/6"
+
+
+def test_the_exam_form_clears_an_answer_when_submitted_with_nothing_ticked(client, app):
+    attempt = start(client)
+    answer(client, attempt, 1, ["A"])
+    client.post(f"/attempts/{attempt}/questions/1", data={"action": "next", "carries_selection": "true"})
+    assert paper(app, attempt)[0]["selection"] == ""
+
+
+def test_a_flag_that_does_not_carry_the_form_leaves_the_answer_alone(client, app):
+    attempt = start(client)
+    answer(client, attempt, 1, ["A"])
+    client.post(f"/attempts/{attempt}/questions/1", data={"action": "flag"})
+    assert paper(app, attempt)[0]["selection"] != "" and paper(app, attempt)[0]["flagged"]
