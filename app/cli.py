@@ -17,6 +17,18 @@ bank_cli = typer.Typer(help="Check and load the question bank.", no_args_is_help
 cli.add_typer(bank_cli, name="bank")
 
 
+def load_settings() -> Settings:
+    """Settings, or a clear message and exit status 1 when the environment is refused."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        for detail in error.errors():
+            typer.echo(str(detail["msg"]).removeprefix("Value error, "), err=True)
+        raise typer.Exit(1)
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -30,7 +42,7 @@ def serve(
 
     from app.bootstrap import BankInvalid, prepare
 
-    settings = Settings()
+    settings = load_settings()
     if prepare_database:
         try:
             for report in prepare(settings):
@@ -41,7 +53,8 @@ def serve(
             raise typer.Exit(1)
     typer.echo(f"mockexam on http://{host}:{port}")
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, log_level=os.environ.get("LOG_LEVEL", "info"))
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
+                log_level=os.environ.get("LOG_LEVEL", "info"))
 
 
 @cli.command()
@@ -49,7 +62,7 @@ def migrate() -> None:
     """Bring the database schema up to date."""
     from app.db import migrate as migrations
 
-    migrations.upgrade(Settings().resolved_database_url())
+    migrations.upgrade(load_settings().resolved_database_url())
     typer.echo("database is at the latest migration")
 
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
+KNOWN_DEFAULT_SECRETS = {"change-me", "changeme", "change-this-to-a-long-random-string", "secret"}
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MOCKEXAM_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="MOCKEXAM_", env_file=".env", extra="ignore", env_ignore_empty=True)
 
+    environment: Literal["development", "production"] = "development"
     data_dir: Path = Path("data")
     database_url: str = Field(
         default="", validation_alias=AliasChoices("DATABASE_URL", "MOCKEXAM_DATABASE_URL"),
@@ -25,6 +30,27 @@ class Settings(BaseSettings):
     exam_minutes: float | None = Field(
         default=None, description="Overrides every exam's duration (for tests and demos), in minutes.")
     https_only: bool = False
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1", description="Proxies whose X-Forwarded-For/-Proto headers are trusted ('*' for all).")
+
+    @model_validator(mode="after")
+    def _production_refuses_unsafe_defaults(self) -> "Settings":
+        """In production the secret key and the database password must be chosen, not defaulted."""
+        if self.environment != "production":
+            return self
+        problems = []
+        if len(self.secret_key) < 32 or self.secret_key in KNOWN_DEFAULT_SECRETS:
+            problems.append("MOCKEXAM_SECRET_KEY must be set to a random value of at least 32 characters "
+                            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        if not self.database_url:
+            problems.append("DATABASE_URL must name the production database (PostgreSQL)")
+        else:
+            url = make_url(self.database_url)
+            if url.get_backend_name() != "sqlite" and not url.password:
+                problems.append("DATABASE_URL has no password; production databases need one")
+        if problems:
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
 
     def resolved_database_url(self) -> str:
         if self.database_url:

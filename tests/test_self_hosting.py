@@ -1,0 +1,114 @@
+"""What docker compose promises, checked without a Docker engine: the files are parsed, and the image's
+start and health-check commands run here against the local PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+import httpx
+import pytest
+import yaml
+
+from app.config import ROOT, Settings
+from tests.conftest import create_pg_database, drop_pg_database
+from tests.live_server import LiveServer
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1].strip())
+            for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def runtime_stage() -> list[tuple[str, str]]:
+    instructions = dockerfile_instructions()
+    last_from = max(i for i, (op, _) in enumerate(instructions) if op == "FROM")
+    return instructions[last_from:]
+
+
+def runtime_env() -> dict[str, str]:
+    env = {}
+    for op, args in runtime_stage():
+        if op == "ENV":
+            env.update(dict(pair.split("=", 1) for pair in shlex.split(args)))
+    return env
+
+
+def test_dockerfile_is_multi_stage_on_a_slim_base_with_locked_dependencies():
+    instructions = dockerfile_instructions()
+    bases = [args for op, args in instructions if op == "FROM"]
+    assert len(bases) >= 2 and all("slim" in base for base in bases)
+    assert any(op == "RUN" and "-r /tmp/requirements.lock" in args for op, args in instructions)
+    assert (ROOT / "requirements.lock").read_text().count("==") >= 10
+
+
+def test_the_image_runs_as_an_unprivileged_user():
+    users = [args for op, args in runtime_stage() if op == "USER"]
+    assert users and users[-1] not in ("root", "0")
+
+
+def test_the_image_checks_its_health_on_healthz():
+    [check] = [args for op, args in runtime_stage() if op == "HEALTHCHECK"]
+    assert "/healthz" in check
+
+
+def test_the_image_starts_with_mockexam_serve_in_production_mode():
+    [cmd] = [json.loads(args) for op, args in runtime_stage() if op == "CMD"]
+    assert cmd[:2] == ["mockexam", "serve"]
+    env = runtime_env()
+    assert env["MOCKEXAM_ENVIRONMENT"] == "production" and int(env["WEB_CONCURRENCY"]) >= 2
+
+
+def test_compose_runs_the_app_on_postgresql_that_is_healthy_first():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    db, app = compose["services"]["db"], compose["services"]["app"]
+    assert re.fullmatch(r"postgres:1[5-9]", db["image"])
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert app["depends_on"]["db"]["condition"] == "service_healthy"
+    assert app["environment"]["DATABASE_URL"].startswith("postgresql+psycopg://")
+    assert any(volume.startswith("db-data:") for volume in db["volumes"]) and "db-data" in compose["volumes"]
+
+
+def test_compose_has_no_default_secrets():
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "${POSTGRES_PASSWORD:?" in text
+    assert not re.search(r"PASSWORD:\s*['\"]?\w+['\"]?\s*$", text, re.MULTILINE)
+    example = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
+                   if line and not line.startswith("#"))
+    assert example["POSTGRES_PASSWORD"] == "" and example["MOCKEXAM_SECRET_KEY"] == ""
+
+
+def test_env_example_documents_every_setting():
+    documented = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines()
+                  if line and not line.startswith("#")}
+    internal = {"data_dir", "bank_dir", "database_url"}  # set by the image and compose themselves
+    for name in Settings.model_fields:
+        if name not in internal:
+            assert f"MOCKEXAM_{name.upper()}" in documented, name
+
+
+def test_the_image_start_and_health_commands_work_against_postgresql(pg_server, tmp_path):
+    name, url = create_pg_database(pg_server)
+    env = {**runtime_env(), "MOCKEXAM_DATA_DIR": str(tmp_path), "MOCKEXAM_SECRET_KEY": "s" * 48,
+           # Local PostgreSQL trusts loopback; production mode insists that the URL carries a password.
+           "DATABASE_URL": url.replace("postgres@", "postgres:unused@")}
+    server = LiveServer(tmp_path, env=env)
+    try:
+        server.start()
+        [check] = [args for op, args in runtime_stage() if op == "HEALTHCHECK"]
+        command = json.loads(check[check.index("CMD") + 3:].strip())
+        assert command[0] == "python"
+        result = subprocess.run([sys.executable, *command[1:]], env={**os.environ, "PORT": str(server.port)},
+                                timeout=30)
+        assert result.returncode == 0
+        with httpx.Client(base_url=server.url) as client:
+            assert "MLS-C01" in client.get("/").text
+            assert client.post("/exams/MLS-C01/attempts").status_code == 303
+    finally:
+        server.stop()
+        drop_pg_database(pg_server, name)
