@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 from pathlib import Path
 from typing import Annotated
@@ -52,9 +51,10 @@ def serve(
             typer.echo(str(error), err=True)
             raise typer.Exit(1)
     typer.echo(f"mockexam on http://{host}:{port}")
+    # The app logs each request as JSON with its request id; uvicorn's own access log would repeat it.
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
-                log_level=os.environ.get("LOG_LEVEL", "info"))
+                log_level=os.environ.get("LOG_LEVEL", "info").lower(), access_log=False, log_config=None)
 
 
 @cli.command()
@@ -136,5 +136,7 @@ def bank_stats(path: Annotated[Path | None, typer.Argument(help="Bank folder.")]
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO)
+    from app.web.request_log import configure
+
+    configure(os.environ.get("LOG_LEVEL", "info"))
     cli()

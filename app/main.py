@@ -9,6 +9,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from app.config import ROOT, Settings
 from app.db.engine import make_engine
 from app.web import errors, exam, pages
+from app.web.request_log import RequestLog
 from app.web.security import SecurityHeaders
 
 
@@ -20,6 +21,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",
                        max_age=60 * 60 * 24 * 365, same_site="lax", https_only=settings.https_only)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(exam.router)
