@@ -40,6 +40,7 @@ def serve(
     import uvicorn
 
     from app.bootstrap import BankInvalid, prepare
+    from app.web.request_log import logging_config
 
     settings = load_settings()
     if prepare_database:
@@ -54,7 +55,8 @@ def serve(
     # The app logs each request as JSON with its request id; uvicorn's own access log would repeat it.
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
-                log_level=os.environ.get("LOG_LEVEL", "info").lower(), access_log=False, log_config=None)
+                log_level=os.environ.get("LOG_LEVEL", "info").lower(), access_log=False,
+                log_config=logging_config(os.environ.get("LOG_LEVEL", "info")))
 
 
 @cli.command()

@@ -69,8 +69,13 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def shipped_server(tmp_path_factory):
-    """The app as `make run` serves it: SQLite and the shipped question bank."""
-    server = LiveServer(tmp_path_factory.mktemp("live")).start()
+    """The app on SQLite with the shipped question bank, in two worker processes: requests of one sitting
+    land on either, which holds only if no process keeps state of its own (DESIGN rule 7)."""
+    server = LiveServer(tmp_path_factory.mktemp("live"), env={"WEB_CONCURRENCY": "2"}).start()
+    deadline = time.monotonic() + 30
+    while (server.data_dir / "server.log").read_text().count("Started server process") < 2:
+        assert time.monotonic() < deadline, "the second worker did not start"
+        time.sleep(0.2)
     yield server
     server.stop()
 
