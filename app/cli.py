@@ -68,6 +68,47 @@ def migrate() -> None:
     typer.echo("database is at the latest migration")
 
 
+@cli.command("export")
+def export_command(path: Annotated[Path, typer.Argument(help="File to write, or - for standard output.")]) -> None:
+    """Write all application data (exams, questions and versions, users, attempts) as JSON."""
+    from app.db.engine import make_engine
+    from app.db.transfer import export_data
+
+    engine = make_engine(load_settings().resolved_database_url())
+    text = json.dumps(export_data(engine), ensure_ascii=False)
+    engine.dispose()
+    if str(path) == "-":
+        typer.echo(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+        typer.echo(f"exported to {path}", err=True)
+
+
+@cli.command("import")
+def import_command(path: Annotated[Path, typer.Argument(help="A file written by `mockexam export`.")]) -> None:
+    """Load an export into this (empty, migrated) database, in one transaction."""
+    from app.db import migrate as migrations
+    from app.db.engine import make_engine
+    from app.db.transfer import TransferError, import_data
+
+    url = load_settings().resolved_database_url()
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        typer.echo(f"cannot read {path}: {error}", err=True)
+        raise typer.Exit(1)
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    try:
+        counts = import_data(engine, document)
+    except TransferError as error:
+        typer.echo(f"nothing imported: {error}", err=True)
+        raise typer.Exit(1)
+    finally:
+        engine.dispose()
+    typer.echo("imported " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+
+
 @bank_cli.command("load")
 def bank_load() -> None:
     """Load the shipped bank into the database (idempotent)."""
