@@ -27,3 +27,26 @@ def test_migrations_reach_head_and_match_the_models_on_postgresql(pg_server):
         _upgrade_and_check(url)
     finally:
         drop_pg_database(pg_server, name)
+
+
+def test_a_database_populated_at_the_first_migration_keeps_its_data_at_head(tmp_path):
+    """Written against revision 0001's schema with plain SQL, so later migrations must carry the rows."""
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate.upgrade(url, "0001")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO exam (code, title, blueprint, content_hash) VALUES ('OLD-01', 'Old', '{}', 'h')"))
+        connection.execute(text(
+            "INSERT INTO \"user\" (id, role, created_at) VALUES (1, 'candidate', '2026-01-01 00:00:00')"))
+        connection.execute(text(
+            "INSERT INTO attempt (id, user_id, exam_code, mode, seed, minutes, started_at, deadline, position) "
+            "VALUES ('a1', 1, 'OLD-01', 'exam', 7, 180, '2026-01-01 00:00:00', '2026-01-01 03:00:00', 4)"))
+    migrate.upgrade(url)
+    migrate.check(url)
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT exam_code, seed, position FROM attempt WHERE id = 'a1'")).one()
+    engine.dispose()
+    assert tuple(row) == ("OLD-01", 7, 4)
