@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from app.config import ROOT, Settings
 from app.db.engine import make_engine
 from app.web import errors, exam, pages
+from app.web.csrf import verify_csrf
 from app.web.request_log import RequestLog
 from app.web.security import SecurityHeaders
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="mockexam", docs_url=None, redoc_url=None)
+    app = FastAPI(title="mockexam", docs_url=None, redoc_url=None, dependencies=[Depends(verify_csrf)])
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url())
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",

@@ -8,6 +8,7 @@ is a failure: CI must prove the suite on PostgreSQL.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -169,9 +170,17 @@ def app(settings, clock):
     application.state.engine.dispose()
 
 
+def adopt_csrf_token(client) -> str:
+    """Do what a browser does: load a page, then send its CSRF token with every request."""
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/").text).group(1)
+    client.headers["X-CSRF-Token"] = token
+    return token
+
+
 @pytest.fixture
 def client(app):
     with TestClient(app, follow_redirects=False) as test_client:
+        adopt_csrf_token(test_client)
         yield test_client
 
 
@@ -179,4 +188,5 @@ def client(app):
 def other_client(app):
     """A second browser: a different candidate with cookies of their own."""
     with TestClient(app, follow_redirects=False) as test_client:
+        adopt_csrf_token(test_client)
         yield test_client

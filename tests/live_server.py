@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -36,7 +37,7 @@ class LiveServer:
     def start(self) -> "LiveServer":
         env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
         env.update({"MOCKEXAM_DATA_DIR": str(self.data_dir), "MOCKEXAM_SECRET_KEY": "browser-tests",
-                    "LOG_LEVEL": "warning", **self.env})
+                    "LOG_LEVEL": "info", **self.env})
         with open(self.data_dir / "server.log", "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(self.port)],
@@ -67,12 +68,20 @@ class LiveServer:
                 self.kill()
 
 
+def browser_like_client(server: LiveServer) -> httpx.Client:
+    """An HTTP client that, like a browser, has loaded a page and sends its CSRF token."""
+    client = httpx.Client(base_url=server.url, timeout=30)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/").text).group(1)
+    client.headers["X-CSRF-Token"] = token
+    return client
+
+
 @pytest.fixture(scope="module")
 def shipped_server(tmp_path_factory):
     """The app on SQLite with the shipped question bank, in two worker processes: requests of one sitting
     land on either, which holds only if no process keeps state of its own (DESIGN rule 7)."""
     server = LiveServer(tmp_path_factory.mktemp("live"), env={"WEB_CONCURRENCY": "2"}).start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded two-core machine can be slow to spawn the second worker
     while (server.data_dir / "server.log").read_text().count("Started server process") < 2:
         assert time.monotonic() < deadline, "the second worker did not start"
         time.sleep(0.2)

@@ -16,7 +16,7 @@ import yaml
 
 from app.config import ROOT, Settings
 from tests.conftest import create_pg_database, drop_pg_database
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, browser_like_client
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
@@ -106,9 +106,10 @@ def test_the_image_start_and_health_commands_work_against_postgresql(pg_server, 
         result = subprocess.run([sys.executable, *command[1:]], env={**os.environ, "PORT": str(server.port)},
                                 timeout=30)
         assert result.returncode == 0
-        with httpx.Client(base_url=server.url) as client:
-            assert "MLS-C01" in client.get("/").text
-            assert client.post("/exams/MLS-C01/attempts").status_code == 303
+        client = browser_like_client(server)
+        assert "MLS-C01" in client.get("/").text
+        assert client.post("/exams/MLS-C01/attempts").status_code == 303
+        client.close()
     finally:
         server.stop()
         drop_pg_database(pg_server, name)

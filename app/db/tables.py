@@ -78,6 +78,18 @@ class User(SQLModel, table=True):
     created_at: datetime = _utc(nullable=False)
 
 
+class SignInFailure(SQLModel, table=True):
+    """A failed sign-in, kept a while so throttling works across processes and restarts."""
+
+    __table_args__ = (Index("ix_signinfailure_email_at", "email", "at"),
+                      Index("ix_signinfailure_address_at", "address", "at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320)
+    address: str = Field(max_length=64)
+    at: datetime = _utc(nullable=False)
+
+
 class Attempt(SQLModel, table=True):
     __table_args__ = (Index("ix_attempt_user_open", "user_id", "finalized_at"),)
 
@@ -112,4 +124,4 @@ class AttemptItem(SQLModel, table=True):
     correct: bool | None = Field(default=None)
 
 
-__all__ = ["Exam", "Question", "QuestionVersion", "User", "Attempt", "AttemptItem", "metadata"]
+__all__ = ["Exam", "Question", "QuestionVersion", "User", "SignInFailure", "Attempt", "AttemptItem", "metadata"]

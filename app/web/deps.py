@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app.config import ROOT
 from app.db import users
 from app.db.tables import User
-from app.web import markdown
+from app.web import csrf, markdown
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
 templates.env.filters["md"] = markdown.render
@@ -36,6 +36,8 @@ def path_for(context, name: str, /, **params) -> str:
 
 
 templates.env.globals["path_for"] = path_for
+templates.env.globals["csrf_field"] = csrf.csrf_field
+templates.env.globals["csrf_token"] = csrf.csrf_token
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -11,7 +11,7 @@ from app.config import Settings
 from app.db import migrate
 from app.db.transfer import TransferError, export_data, import_data
 from app.main import create_app
-from tests.conftest import TEST_BANK, create_pg_database, drop_pg_database
+from tests.conftest import TEST_BANK, adopt_csrf_token, create_pg_database, drop_pg_database
 from tests.web.helpers import answer, start
 
 
@@ -42,6 +42,7 @@ def test_an_export_from_sqlite_imports_into_postgresql_with_every_attempt_intact
         database_url, target_pg, app_for, engine_for):
     source = app_for(database_url)
     with TestClient(source, follow_redirects=False) as client:
+        adopt_csrf_token(client)
         attempt = start(client)
         answer(client, attempt, 1, ["C"])
         client.post(f"/attempts/{attempt}/end")
@@ -55,6 +56,7 @@ def test_an_export_from_sqlite_imports_into_postgresql_with_every_attempt_intact
     target = app_for(target_pg)
     with TestClient(target, follow_redirects=False, cookies=cookies) as client:
         assert client.get(f"/attempts/{attempt}/report").text == report
+        adopt_csrf_token(client)
         second = start(client)  # new rows get fresh ids after the imported ones
         assert second != attempt
     imported = {row["id"]: row for row in export_data(engine_for(target_pg))["tables"]["attempt"]}

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from app.db.engine import make_engine
 from app.db.tables import Attempt, AttemptItem
 from tests.conftest import TEST_BANK, create_pg_database, drop_pg_database
-from tests.live_server import server_factory  # noqa: F401  (fixture)
+from tests.live_server import browser_like_client, server_factory  # noqa: F401  (fixture)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -31,7 +31,7 @@ def live(request, server_factory, tmp_path):  # noqa: F811
 
 
 def _start(server) -> tuple[httpx.Client, str]:
-    client = httpx.Client(base_url=server.url, timeout=30)
+    client = browser_like_client(server)
     response = client.post("/exams/TST-01/attempts")
     return client, re.search(r"/attempts/(\w+)/", response.headers["location"]).group(1)
 
@@ -49,12 +49,12 @@ def _items(url, attempt_id):
 def test_many_saves_at_once_keep_every_acknowledged_answer(live):
     server, url = live
     client, attempt = _start(server)
-    cookies = dict(client.cookies)
+    cookies, headers = dict(client.cookies), dict(client.headers)
     acknowledged: dict[int, str] = {}
 
     def save(job):
         position, letter = job
-        with httpx.Client(base_url=server.url, cookies=cookies, timeout=30) as tab:
+        with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as tab:
             response = tab.post(f"/attempts/{attempt}/questions/{position}/answer", data={"choice": [letter]},
                                 headers={"HX-Request": "true"})
             return position, letter, response.status_code
@@ -76,10 +76,10 @@ def test_many_saves_at_once_keep_every_acknowledged_answer(live):
 def test_ending_from_many_tabs_at_once_finalizes_once_and_every_tab_lands_on_the_report(live):
     server, url = live
     client, attempt = _start(server)
-    cookies = dict(client.cookies)
+    cookies, headers = dict(client.cookies), dict(client.headers)
 
     def end(_):
-        with httpx.Client(base_url=server.url, cookies=cookies, timeout=30) as tab:
+        with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as tab:
             return tab.post(f"/attempts/{attempt}/end")
 
     with ThreadPoolExecutor(8) as pool:
@@ -98,7 +98,8 @@ def test_ending_from_many_tabs_at_once_finalizes_once_and_every_tab_lands_on_the
 def test_two_tabs_on_one_question_last_write_wins(live):
     server, url = live
     client, attempt = _start(server)
-    other = httpx.Client(base_url=server.url, cookies=dict(client.cookies), timeout=30)
+    other = httpx.Client(base_url=server.url, cookies=dict(client.cookies), headers=dict(client.headers),
+                         timeout=30)
     assert client.post(f"/attempts/{attempt}/questions/1/answer", data={"choice": ["A"]}).status_code == 303
     assert other.post(f"/attempts/{attempt}/questions/1/answer", data={"choice": ["C"]}).status_code == 303
     assert other.post(f"/attempts/{attempt}/questions/2", data={"action": "flag"}).status_code == 303

@@ -7,12 +7,12 @@ import re
 import httpx
 
 from tests.conftest import TEST_BANK
-from tests.live_server import server_factory  # noqa: F401  (fixture)
+from tests.live_server import browser_like_client, server_factory  # noqa: F401  (fixture)
 
 
 def test_killing_the_server_between_writes_loses_no_acknowledged_answer_or_flag(server_factory):  # noqa: F811
     server = server_factory(mockexam_bank_dir=TEST_BANK)
-    client = httpx.Client(base_url=server.url, timeout=30)
+    client = browser_like_client(server)
     attempt = re.search(r"/attempts/(\w+)/", client.post("/exams/TST-01/attempts").headers["location"]).group(1)
     deadline_text = None
     for position in range(1, 7):

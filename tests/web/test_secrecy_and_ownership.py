@@ -66,3 +66,23 @@ def test_a_forged_cookie_is_a_stranger(client, app):
 
 def test_starting_an_unknown_exam_is_not_found(client):
     assert client.post("/exams/NOPE-01/attempts").status_code == 404
+
+
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_a_state_change_without_this_sessions_csrf_token_is_refused_and_changes_nothing(client, app, token):
+    attempt = start(client)
+    del client.headers["X-CSRF-Token"]
+    headers = {"X-CSRF-Token": token} if token else {}
+    response = client.post(f"/attempts/{attempt}/questions/1", data={"action": "flag"}, headers=headers)
+    assert response.status_code == 403
+    assert "did not come from this site, so nothing was changed" in response.text
+    assert client.post(f"/attempts/{attempt}/end", headers=headers).status_code == 403
+    assert client.post("/exams/TST-01/attempts", headers=headers).status_code == 403
+    assert not paper(app, attempt)[0]["flagged"]
+
+
+def test_the_csrf_token_may_come_as_a_form_field(client, app):
+    attempt = start(client)
+    token = client.headers.pop("X-CSRF-Token")
+    response = client.post(f"/attempts/{attempt}/questions/1", data={"action": "flag", "csrf_token": token})
+    assert response.status_code == 303 and paper(app, attempt)[0]["flagged"]
