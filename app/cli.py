@@ -14,6 +14,8 @@ from app.config import Settings
 cli = typer.Typer(help="mockexam: timed, realistic certification practice exams.", no_args_is_help=True)
 bank_cli = typer.Typer(help="Check and load the question bank.", no_args_is_help=True)
 cli.add_typer(bank_cli, name="bank")
+admin_cli = typer.Typer(help="Administrators.", no_args_is_help=True)
+cli.add_typer(admin_cli, name="admin")
 
 
 def load_settings() -> Settings:
@@ -176,6 +178,45 @@ def bank_stats(path: Annotated[Path | None, typer.Argument(help="Bank folder.")]
         typer.echo(f"{code}: {figures['questions']} questions, {figures['reviewed']} reviewed")
         for key in ("domains", "tasks", "types", "difficulty"):
             typer.echo(f"  {key}: " + ", ".join(f"{k} {v}" for k, v in figures[key].items()))
+
+
+@admin_cli.command("create")
+def admin_create(email: Annotated[str, typer.Argument(help="The administrator's email address.")]) -> None:
+    """Make an administrator, or promote an existing account. The password is read from
+    MOCKEXAM_ADMIN_PASSWORD when set (unattended set-up), otherwise asked for twice."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session
+
+    from app.db import migrate as migrations
+    from app.db import users
+    from app.db.engine import make_engine
+    from app.domain.accounts import AccountError, check_new_password, normalize_email
+    from app.passwords import hash_password
+
+    password = os.environ.get("MOCKEXAM_ADMIN_PASSWORD")
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        address = normalize_email(email)
+        check_new_password(password, password)
+    except AccountError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1)
+    url = load_settings().resolved_database_url()
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        existing = users.find_by_email(session=session, email=address)
+        if existing is None:
+            users.register(session=session, guest=None, email=address, password_hash=hash_password(password),
+                           now=datetime.now(UTC), role="admin")
+            typer.echo(f"created administrator {address}")
+        else:
+            users.set_password(session=session, user=existing, password_hash=hash_password(password))
+            users.set_role(session=session, user=existing, role="admin")
+            typer.echo(f"{address} is now an administrator, with the new password")
+    engine.dispose()
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     exam_minutes: float | None = Field(
         default=None, description="Overrides every exam's duration (for tests and demos), in minutes.")
     https_only: bool = False
+    allow_signup: bool = Field(default=True, description="Whether visitors may create accounts themselves.")
     forwarded_allow_ips: str = Field(
         default="127.0.0.1", description="Proxies whose X-Forwarded-For/-Proto headers are trusted ('*' for all).")
 

@@ -1,0 +1,179 @@
+"""Accounts: sign up, sign in, sign out, change password, download history, delete the account."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from app.db import attempts, users
+from app.db.tables import User
+from app.domain.accounts import AccountError, Throttled, check_new_password, check_throttle, normalize_email
+from app.passwords import hash_password, needs_rehash, verify_password
+from app.web import csrf
+from app.web.deps import USER_KEY, MaybeUser, Now, SessionDep, templates
+
+router = APIRouter()
+EMAIL_KEY = "email"
+
+
+def _signed_in(request: Request, user: User) -> None:
+    # A new session at sign-in: nothing carried over from before, a new CSRF token.
+    csrf.rotate(request)
+    request.session[USER_KEY] = user.id
+    request.session[EMAIL_KEY] = user.email
+
+
+def _form(request: Request, template: str, status: int = 200, **context) -> Response:
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def _account_user(user: User | None) -> User:
+    if user is None or user.email is None:
+        raise HTTPException(404)
+    return user
+
+
+@router.get("/signup", name="signup_form")
+def signup_form(request: Request) -> Response:
+    return _form(request, "accounts/signup.html", open=request.app.state.settings.allow_signup)
+
+
+@router.post("/signup", name="signup")
+def signup(request: Request, session: SessionDep, user: MaybeUser, now: Now,
+           email: Annotated[str, Form()], password: Annotated[str, Form()],
+           confirmation: Annotated[str, Form()]) -> Response:
+    if not request.app.state.settings.allow_signup:
+        return _form(request, "accounts/signup.html", 403, open=False)
+    try:
+        address = normalize_email(email)
+        check_new_password(password, confirmation)
+        account = users.register(session=session, guest=user, email=address, password_hash=hash_password(password),
+                                 now=now)
+    except AccountError as error:
+        return _form(request, "accounts/signup.html", 422, open=True, error=str(error), email=email)
+    _signed_in(request, account)
+    return RedirectResponse(request.app.url_path_for("home"), status_code=303)
+
+
+@router.get("/signin", name="signin_form")
+def signin_form(request: Request) -> Response:
+    return _form(request, "accounts/signin.html")
+
+
+@router.post("/signin", name="signin")
+def signin(request: Request, session: SessionDep, now: Now, email: Annotated[str, Form()],
+           password: Annotated[str, Form()]) -> Response:
+    address = request.client.host if request.client else "unknown"
+    typed = email.strip().lower()
+    try:
+        check_throttle(users.recent_failures(session=session, email=typed, address=address, now=now), now)
+        account = users.find_by_email(session=session, email=typed)
+        if not verify_password(account.password_hash if account else None, password):
+            users.record_failure(session=session, email=typed, address=address, now=now)
+            raise AccountError("That email and password do not match an account.")
+    except Throttled as error:
+        response = _form(request, "accounts/signin.html", 429, error=str(error), email=email)
+        response.headers["Retry-After"] = str(int(error.retry_after.total_seconds()) + 1)
+        return response
+    except AccountError as error:
+        return _form(request, "accounts/signin.html", 422, error=str(error), email=email)
+    users.clear_failures(session=session, email=typed)
+    if needs_rehash(account.password_hash):
+        users.set_password(session=session, user=account, password_hash=hash_password(password))
+    _signed_in(request, account)
+    return RedirectResponse(request.app.url_path_for("home"), status_code=303)
+
+
+@router.post("/signout", name="signout")
+def signout(request: Request) -> Response:
+    csrf.rotate(request)
+    return RedirectResponse(request.app.url_path_for("home"), status_code=303)
+
+
+@router.get("/account", name="account")
+def account(request: Request, user: MaybeUser) -> Response:
+    return _form(request, "accounts/account.html", user=_account_user(user))
+
+
+@router.post("/account/password", name="change_password")
+def change_password(request: Request, session: SessionDep, user: MaybeUser,
+                    current: Annotated[str, Form()], password: Annotated[str, Form()],
+                    confirmation: Annotated[str, Form()]) -> Response:
+    account_user = _account_user(user)
+    try:
+        if not verify_password(account_user.password_hash, current):
+            raise AccountError("The current password is not right; nothing was changed.")
+        check_new_password(password, confirmation)
+    except AccountError as error:
+        return _form(request, "accounts/account.html", 422, user=account_user, password_error=str(error))
+    users.set_password(session=session, user=account_user, password_hash=hash_password(password))
+    return _form(request, "accounts/account.html", user=account_user, password_changed=True)
+
+
+def _history(session, user: User) -> list[dict]:
+    history = []
+    for attempt in attempts.user_attempts(session=session, user_id=user.id):
+        finished = attempt.finalized_at is not None
+        result = attempt.result or {}
+        items = []
+        for row in attempts.items(session=session, attempt_id=attempt.id):
+            items.append({"position": row.position, "question": row.question_slug, "domain": row.domain,
+                          "selection": sorted(attempts.split(row.selection)), "flagged": row.flagged,
+                          "seconds_spent": round(row.seconds_spent, 1),
+                          # Until the end, neither correctness nor which items are scored is revealed.
+                          **({"scored": row.scored, "correct": row.correct} if finished else {})})
+        history.append({
+            "id": attempt.id, "exam": attempt.exam_code, "mode": attempt.mode,
+            "started_at": attempt.started_at.isoformat(), "deadline": attempt.deadline.isoformat(),
+            "finished_at": attempt.finalized_at.isoformat() if finished else None,
+            "scaled_score": result.get("scaled"), "passed": result.get("passed"),
+            "correct": result.get("correct"), "scored_questions": result.get("total"),
+            "domains": [{k: d[k] for k in ("code", "correct", "total", "label")} for d in result.get("domains", [])],
+            "items": items,
+        })
+    return history
+
+
+@router.get("/account/history.json", name="history_json")
+def history_json(session: SessionDep, user: MaybeUser, now: Now) -> JSONResponse:
+    account_user = _account_user(user)
+    return JSONResponse({"email": account_user.email, "exported_at": now.isoformat(),
+                         "attempts": _history(session, account_user)},
+                        headers={"Content-Disposition": 'attachment; filename="mockexam-history.json"'})
+
+
+@router.get("/account/history.csv", name="history_csv")
+def history_csv(session: SessionDep, user: MaybeUser) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["attempt", "exam", "mode", "started_at", "finished_at", "scaled_score", "passed", "correct",
+                     "scored_questions", "minutes_used"])
+    for entry in _history(session, _account_user(user)):
+        minutes = ""
+        if entry["finished_at"]:
+            used = datetime.fromisoformat(entry["finished_at"]) - datetime.fromisoformat(entry["started_at"])
+            minutes = round(used.total_seconds() / 60, 1)
+        writer.writerow([entry["id"], entry["exam"], entry["mode"], entry["started_at"], entry["finished_at"] or "",
+                         entry["scaled_score"] if entry["scaled_score"] is not None else "",
+                         "" if entry["passed"] is None else ("pass" if entry["passed"] else "fail"),
+                         entry["correct"] if entry["correct"] is not None else "",
+                         entry["scored_questions"] or "", minutes])
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="mockexam-history.csv"'})
+
+
+@router.post("/account/delete", name="delete_account")
+def delete_account(request: Request, session: SessionDep, user: MaybeUser,
+                   password: Annotated[str, Form()]) -> Response:
+    account_user = _account_user(user)
+    if not verify_password(account_user.password_hash, password):
+        return _form(request, "accounts/account.html", 422, user=account_user,
+                     delete_error="The password is not right; your account was not deleted.")
+    users.delete_user_and_data(session=session, user=account_user)
+    csrf.rotate(request)
+    return RedirectResponse(request.app.url_path_for("home"), status_code=303)
