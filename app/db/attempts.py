@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, update
+from sqlalchemy import and_, exists, func, update
 from sqlmodel import Session, col, select
 
 from app.db.bank import versions
@@ -76,11 +76,15 @@ def _refusal(session: Session, attempt_id: str) -> Exception:
     return AttemptFinished() if attempt.finalized_at is not None else TimeUp(attempt.deadline)
 
 
-def update_item(*, session: Session, attempt_id: str, position: int, now: datetime, **values) -> None:
+def update_item(*, session: Session, attempt_id: str, position: int, now: datetime,
+                first_answer: str | None = None, changed_answer: bool = False, **values) -> None:
     """Change an item, only while its attempt is open and before the deadline; otherwise raise the
-    domain's refusal and change nothing."""
+    domain's refusal and change nothing. With a selection, `first_answer` is kept if none was before, and
+    `changed_answer` counts one change of a complete answer."""
     if "selection" in values:
         values["answered_at"] = now
+        values["first_selection"] = func.coalesce(AttemptItem.first_selection, first_answer)
+        values["changes"] = AttemptItem.changes + (1 if changed_answer else 0)
     result = session.execute(update(AttemptItem).where(
         AttemptItem.attempt_id == attempt_id, AttemptItem.position == position,
         _open_and_in_time(attempt_id, now)).values(**values))

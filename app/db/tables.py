@@ -106,6 +106,7 @@ class Attempt(SQLModel, table=True):
     finalized_at: datetime | None = _utc(nullable=True)
     finalize_reason: str | None = Field(default=None, max_length=16)
     result: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    config: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class AttemptItem(SQLModel, table=True):
@@ -122,6 +123,24 @@ class AttemptItem(SQLModel, table=True):
     seconds_spent: float = Field(default=0.0)
     answered_at: datetime | None = _utc(nullable=True)
     correct: bool | None = Field(default=None)
+    first_selection: str | None = Field(default=None, max_length=64)
+    changes: int = Field(default=0)
+    checked_at: datetime | None = _utc(nullable=True)
 
 
-__all__ = ["Exam", "Question", "QuestionVersion", "User", "SignInFailure", "Attempt", "AttemptItem", "metadata"]
+class ReviewCard(SQLModel, table=True):
+    """A question in a candidate's spaced-repetition queue, scheduled with FSRS."""
+
+    __table_args__ = (Index("ix_reviewcard_user_due", "user_id", "due"),)
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    exam_code: str = Field(foreign_key="exam.code", primary_key=True, max_length=32)
+    question_slug: str = Field(primary_key=True, max_length=120)
+    domain: str = Field(max_length=16)
+    card: dict = Field(sa_column=Column(JSON, nullable=False))
+    due: datetime = _utc(nullable=False)
+    last_outcome: str = Field(max_length=16)
+
+
+__all__ = ["Exam", "Question", "QuestionVersion", "User", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard",
+           "metadata"]

@@ -15,8 +15,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from app.db import attempts, bank
 from app.db.tables import Attempt, AttemptItem
 from app.domain import attempt as rules
+from app.domain import progress
 from app.domain.assembly import assemble
 from app.domain.exam import Blueprint, Question, stated_choose_count
+from app.web import charts
 from app.web.deps import CurrentUser, MaybeUser, Now, SessionDep, is_htmx, templates
 
 router = APIRouter()
@@ -125,9 +127,13 @@ def _save_selection(session, sitting: Sitting, position: int, choice: list[str],
     question = bank.versions(session=session, version_ids=[item.version_id])[item.version_id]
     displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
     selection = rules.read_selection(displayed, choice, question_type=question.type)
-    if attempts.split(item.selection) != selection:
+    before = attempts.split(item.selection)
+    if before != selection:
+        required = len(question.key)
         attempts.update_item(session=session, attempt_id=sitting.attempt.id, position=position, now=now,
-                             selection=attempts.join(selection))
+                             selection=attempts.join(selection),
+                             first_answer=attempts.join(selection) if len(selection) >= required else None,
+                             changed_answer=len(before) >= required)
     return item
 
 
@@ -262,12 +268,31 @@ def show_report(request: Request, sitting: SittingDep, session: SessionDep) -> R
     rows = attempts.items(session=session, attempt_id=attempt.id)
     cut = Fraction(attempt.result["raw_cut"])
     return templates.TemplateResponse(request, "attempts/report.html", {
+        **_sitting_habits(session, attempt, rows),
         "attempt": attempt, "blueprint": sitting.blueprint, "result": attempt.result,
         "raw_cut": f"{float(cut):g}", "cut_percent": f"{float(Fraction(attempt.result['cut_fraction']) * 100):g}",
         "time_used": attempt.finalized_at - attempt.started_at,
         "unscored": [r.position for r in rows if not r.scored],
         "incorrect": sum(1 for r in rows if r.correct is False),
     })
+
+
+def _sitting_habits(session, attempt: Attempt, rows: list[AttemptItem]) -> dict:
+    """Pace, changed answers and flagged accuracy: the habits that decide a real sitting."""
+    questions = bank.versions(session=session, version_ids=[r.version_id for r in rows])
+    sat = [progress.SatItem(r.position, r.seconds_spent, r.flagged,
+                            attempts.split(r.first_selection) if r.first_selection else None,
+                            attempts.split(r.selection), questions[r.version_id].key, r.changes) for r in rows]
+    pace = progress.pace_seconds(attempt.minutes, len(rows))
+    slow = {i.position for i in progress.over_pace(sat, pace)}
+    chart = charts.bar_chart(
+        [charts.Bar(str(i.position), i.seconds, i.position in slow) for i in sat],
+        title="Time spent on each question", unit=" s", reference=pace, reference_label=f"even pace {pace:.0f} s",
+        description=f"Seconds per question, 1 to {len(sat)}, against the even pace of {pace:.0f} seconds; "
+                    f"{len(slow)} took more than twice the pace.")
+    flagged, unflagged = progress.flagged_accuracy(sat)
+    return {"pace": pace, "pace_chart": chart, "slow": sorted(slow), "sat": sat,
+            "changes": progress.answer_changes(sat), "flagged_accuracy": flagged, "unflagged_accuracy": unflagged}
 
 
 ReviewFilter = Literal["all", "incorrect", "flagged", "unanswered"]

@@ -165,3 +165,20 @@ def test_a_second_attempt_prefers_questions_not_seen_before(client, app):
     d1_second = {s for s in second if s.startswith("d1")}
     # D1 has 6 questions for 4 slots: the 2 unseen ones must both be drawn.
     assert (set(f"d1-1-{t}-q{n}" for t in (1, 2) for n in (1, 2, 3)) - d1_first) <= d1_second
+
+
+def test_report_shows_pacing_changed_answers_and_flagged_accuracy(client, app, clock):
+    attempt = start(client)
+    items = paper(app, attempt)
+    first = items[0]
+    answer(client, attempt, 1, first["wrong"][:1] if first["type"] == "single" else first["wrong"][:2])
+    answer(client, attempt, 1, first["key"])  # wrong, then right
+    client.post(f"/attempts/{attempt}/questions/1", data={"action": "flag"})
+    clock.advance(minutes=10)
+    client.post(f"/attempts/{attempt}/questions/1", data={"action": "next"})
+    client.post(f"/attempts/{attempt}/end")
+    report = client.get(f"/attempts/{attempt}/report").text
+    assert "You changed 1 answer:\n    1 from wrong to right, 0 from right to wrong" in report
+    assert "Flagged questions: 1 of 1 right (100%)" in report
+    assert "Question 1 took more than twice that." in report
+    assert 'role="img"' in report and "<title" in report and "Time per question as a table" in report
