@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, update
 from sqlmodel import Session, col, select
 
+from app.db import practice
 from app.db.bank import versions
 from app.db.tables import Attempt, AttemptItem
 from app.domain.assembly import PaperItem
@@ -133,6 +134,8 @@ def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: d
                                                   AttemptItem.position == row.position)
                         .values(correct=row_correct,
                                 seconds_spent=AttemptItem.seconds_spent + (spent if row.position == attempt.position else 0)))
+    practice.update_cards(session=session, attempt=attempt, rows=rows,
+                          outcomes_by_position={r.position: ok for r, ok in outcomes}, now=ended)
     session.commit()
     session.refresh(attempt)
     return True
