@@ -8,7 +8,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from app.config import ROOT, Settings
 from app.db.engine import make_engine
-from app.web import accounts, errors, exam, pages
+from app.web import accounts, dashboard, errors, exam, pages, practice
 from app.web.csrf import verify_csrf
 from app.web.request_log import RequestLog
 from app.web.security import SecurityHeaders
@@ -27,5 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(exam.router)
     app.include_router(accounts.router)
+    app.include_router(practice.router)
+    app.include_router(dashboard.router)
     errors.register(app)
     return app

@@ -27,10 +27,11 @@ def join(values) -> str:
 
 
 def create_attempt(*, session: Session, attempt_id: str, user_id: int, blueprint: Blueprint,
-                   paper: tuple[PaperItem, ...], seed: int, minutes: float, now: datetime) -> Attempt:
+                   paper: tuple[PaperItem, ...], seed: int, minutes: float, now: datetime, mode: str = "exam",
+                   config: dict | None = None) -> Attempt:
     attempt = Attempt(id=attempt_id, user_id=user_id, exam_code=blueprint.code, seed=seed, minutes=minutes,
                       started_at=now, deadline=now + timedelta(minutes=minutes), position=1,
-                      position_entered_at=now)
+                      position_entered_at=now, mode=mode, config=config)
     session.add(attempt)
     session.flush()
     session.add_all(AttemptItem(attempt_id=attempt_id, position=item.position, version_id=item.version_id,

@@ -46,3 +46,58 @@ def bar_chart(bars: Sequence[Bar], *, title: str, description: str, reference: f
     parts.append("</svg>")
     chart_id = f"chart-{zlib.crc32(title.encode()):08x}"
     return Markup("".join(parts).replace("{id}", chart_id))
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float | None, ...]
+    css_class: str = ""
+
+
+def line_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, description: str,
+               y_range: tuple[float, float], reference: float | None = None, reference_label: str = "",
+               band: Sequence[tuple[float, float]] | None = None, width: int = 720, height: int = 260) -> Markup:
+    """Lines over a shared x axis (attempts in order), an optional shaded band and a reference line."""
+    if not labels:
+        return Markup("")
+    left, right, top_pad, plot_h = 44, 10, 10, height - 34
+    low, high = y_range
+    x_step = (width - left - right) / max(len(labels) - 1, 1)
+
+    def x(i: int) -> float:
+        return left + i * x_step if len(labels) > 1 else left + (width - left - right) / 2
+
+    def y(v: float) -> float:
+        return top_pad + (plot_h - top_pad) * (1 - (v - low) / (high - low))
+
+    chart_id = f"chart-{zlib.crc32(title.encode()):08x}"
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-labelledby="{chart_id}-t {chart_id}-d">',
+             f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(description)}</desc>',
+             f'<line x1="{left}" y1="{plot_h}" x2="{width - right}" y2="{plot_h}" class="axis"/>',
+             f'<text x="4" y="{y(high) + 4:.1f}" class="tick">{high:g}</text>',
+             f'<text x="4" y="{y(low):.1f}" class="tick">{low:g}</text>']
+    if band:
+        upper = " ".join(f"{x(i):.1f},{y(hi):.1f}" for i, (_, hi) in enumerate(band))
+        lower = " ".join(f"{x(i):.1f},{y(lo):.1f}" for i, (lo, _) in reversed(list(enumerate(band))))
+        parts.append(f'<polygon points="{upper} {lower}" class="band"/>')
+    if reference is not None:
+        parts.append(f'<line x1="{left}" y1="{y(reference):.1f}" x2="{width - right}" y2="{y(reference):.1f}" '
+                     f'class="reference"/><text x="{width - right - 2}" y="{y(reference) - 4:.1f}" class="tick" '
+                     f'text-anchor="end">{escape(reference_label)}</text>')
+    for serial, line in enumerate(series):
+        points = [(x(i), y(v)) for i, v in enumerate(line.values) if v is not None]
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            parts.append(f'<polyline points="{path}" class="line series-{serial} {line.css_class}"/>')
+        for i, v in enumerate(line.values):
+            if v is not None:
+                parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" class="dot series-{serial}">'
+                             f'<title>{escape(line.name)}, {escape(labels[i])}: {v:g}</title></circle>')
+    for i, label in enumerate(labels):
+        if len(labels) <= 12 or i % max(len(labels) // 12, 1) == 0:
+            parts.append(f'<text x="{x(i):.1f}" y="{height - 6}" class="tick" text-anchor="middle">'
+                         f'{escape(label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

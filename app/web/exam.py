@@ -5,23 +5,25 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from app.db import attempts, bank
+from app.db import attempts, bank, practice
 from app.db.tables import Attempt, AttemptItem
 from app.domain import attempt as rules
 from app.domain import progress
 from app.domain.assembly import assemble
 from app.domain.exam import Blueprint, Question, stated_choose_count
+from app.domain.scoring import is_correct
 from app.web import charts
 from app.web.deps import CurrentUser, MaybeUser, Now, SessionDep, is_htmx, templates
 
 router = APIRouter()
+PRACTICE_MEMORY = timedelta(days=30)
 
 
 @dataclass
@@ -66,8 +68,11 @@ def start_attempt(request: Request, exam_code: str, session: SessionDep, user: C
     if blueprint is None:
         raise HTTPException(404)
     seed = secrets.randbits(62)
-    paper = assemble(blueprint, bank.active_pool(session=session, exam_code=exam_code),
-                     seen=attempts.seen_questions(session=session, user_id=user.id, exam_code=exam_code),
+    # Questions met in earlier exams, or in practice lately, come last, so practice cannot inflate exam scores.
+    seen = practice.seen_in_exams(session=session, user_id=user.id, exam_code=exam_code) | \
+        practice.seen_in_practice_since(session=session, user_id=user.id, exam_code=exam_code,
+                                        since=now - PRACTICE_MEMORY)
+    paper = assemble(blueprint, bank.active_pool(session=session, exam_code=exam_code), seen=seen,
                      rng=random.Random(seed))
     minutes = request.app.state.settings.exam_minutes or blueprint.minutes
     if esl:
@@ -104,6 +109,12 @@ def _question_context(request: Request, session, sitting: Sitting, position: int
         "answered": sum(1 for r in rows if r.selection), "flagged": sum(1 for r in rows if r.flagged),
         "remaining": rules.remaining(attempt.deadline, now),
         "warning_minutes": int(warning.total_seconds() // 60) if warning else None,
+        "practice": attempt.mode != "exam", "timed": attempt.mode == "exam" or (attempt.config or {}).get("timed"),
+        # The key of this one question, only once its answer is checked in practice.
+        "feedback": {"correct": item.correct, "keyed": {letter for letter, stored in zip(displayed.letters,
+                                                                                          displayed.order)
+                                                        if stored in question.key}}
+        if item.checked_at is not None and attempt.mode != "exam" else None,
     }
 
 
@@ -128,6 +139,8 @@ def _save_selection(session, sitting: Sitting, position: int, choice: list[str],
     displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
     selection = rules.read_selection(displayed, choice, question_type=question.type)
     before = attempts.split(item.selection)
+    if item.checked_at is not None and before != selection:
+        raise rules.InvalidSelection("This answer was checked, so it can no longer change.")
     if before != selection:
         required = len(question.key)
         attempts.update_item(session=session, attempt_id=sitting.attempt.id, position=position, now=now,
@@ -152,7 +165,7 @@ def save_answer(request: Request, position: int, sitting: SittingDep, session: S
                                       {"saved_at": now, "ok": True, "progress": progress})
 
 
-ACTION_PATTERN = r"^(save|next|previous|flag|review|end|strike-[A-H])$"
+ACTION_PATTERN = r"^(save|next|previous|flag|review|end|check|strike-[A-H])$"
 
 
 @router.post("/attempts/{attempt_id}/questions/{position}", name="act_on_question")
@@ -183,6 +196,14 @@ def act_on_question(request: Request, position: int, sitting: SittingDep, sessio
         struck = attempts.split(item.struck) ^ option
         attempts.update_item(session=session, attempt_id=attempt.id, position=position, now=now,
                              struck=attempts.join(struck))
+    elif action == "check":
+        if attempt.mode == "exam":
+            raise rules.ExamError("Checking an answer is for practice; in an exam the answers come with the report.")
+        question = bank.versions(session=session, version_ids=[item.version_id])[item.version_id]
+        current = attempts.get_item(session=session, attempt_id=attempt.id, position=position)
+        if current.checked_at is None:
+            attempts.update_item(session=session, attempt_id=attempt.id, position=position, now=now, checked_at=now,
+                                 correct=is_correct(attempts.split(current.selection), question.key))
     elif action == "next":
         target = min(position + 1, total)
     elif action == "previous":

@@ -23,7 +23,7 @@ def home(request: Request, session: SessionDep, user: MaybeUser, now: Now) -> Re
         exams.append({"blueprint": blueprint, "questions": sum(counts.values()), "ready": ready})
     mine = attempts.user_attempts(session=session, user_id=user.id) if user else []
     unfinished = [a for a in mine if a.finalized_at is None and a.deadline > now]
-    finished = [a for a in mine if a.finalized_at is not None]
+    finished = [a for a in mine if a.finalized_at is not None and a.mode == "exam"]
     return templates.TemplateResponse(request, "home.html", {
         "exams": exams, "unfinished": unfinished, "finished": finished, "now": now,
     })
