@@ -10,6 +10,7 @@ from app.config import ROOT, Settings
 from app.db.engine import make_engine
 from app.web import accounts, dashboard, errors, exam, pages, practice
 from app.web.csrf import verify_csrf
+from app.web.limits import BodyLimits
 from app.web.request_log import RequestLog
 from app.web.security import SecurityHeaders
 
@@ -21,6 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.resolved_database_url())
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",
                        max_age=60 * 60 * 24 * 365, same_site="lax", https_only=settings.https_only)
+    app.add_middleware(BodyLimits)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

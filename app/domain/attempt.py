@@ -84,8 +84,9 @@ class DisplayedOptions:
         wanted = [letter.strip().upper() for letter in letters if letter.strip()]
         unknown = sorted({letter for letter in wanted if letter not in self.letters})
         if unknown:
+            shown = ", ".join(u if u.isascii() and u.isprintable() and len(u) <= 3 else "(unreadable)" for u in unknown)
             raise InvalidSelection(
-                f"Unknown option {', '.join(unknown)}: this question has options {', '.join(self.letters)}."
+                f"Unknown option {shown}: this question has options {', '.join(self.letters)}."
             )
         return frozenset(self.order[self.letters.index(letter)] for letter in wanted)
 

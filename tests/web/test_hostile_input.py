@@ -1,0 +1,68 @@
+"""Bad input of every kind: a 4xx with a clear message, never a 500, and nothing changed."""
+
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.web.helpers import paper, start
+
+
+@pytest.fixture
+def attempt(client):
+    return start(client)
+
+
+def _unchanged(app, attempt):
+    return all(i["selection"] == "" and not i["flagged"] and i["struck"] == "" for i in paper(app, attempt))
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client, app, attempt):
+    response = client.post(f"/attempts/{attempt}/questions/1", content=b"x" * (2 * 1024 * 1024),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413 and "larger than the 1024 KiB" in response.json()["error"]
+    assert _unchanged(app, attempt)
+
+
+def test_a_body_of_the_wrong_type_is_refused_by_name(client, app, attempt):
+    response = client.post(f"/attempts/{attempt}/questions/1", content=b'{"action": "flag"}',
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 415 and "not application/json" in response.json()["error"]
+    assert _unchanged(app, attempt)
+
+
+def test_malformed_utf8_in_a_form_is_a_clear_refusal(client, app, attempt):
+    response = client.post(f"/attempts/{attempt}/questions/1",
+                           content=b"choice=%FF%FE&action=next&carries_selection=true",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 422 and "Unknown option" in response.text and "\ufffd" not in response.text
+    assert _unchanged(app, attempt)
+
+
+@pytest.mark.parametrize("path", ["/attempts/nope/questions/1", "/attempts/nope/report", "/exams/X/attempts",
+                                  "/attempts/nope/domains/D1"])
+def test_unknown_ids_are_not_found(client, path):
+    response = client.get(path) if "exams" not in path else client.post(path)
+    assert response.status_code == 404
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(choice=st.lists(st.text(max_size=6), max_size=4),
+       action=st.one_of(st.sampled_from(["next", "previous", "flag", "review", "end", "check", "strike-B"]),
+                        st.text(max_size=12)),
+       position=st.integers(min_value=-3, max_value=12))
+def test_any_exam_form_gets_an_answer_below_500(client, attempt, choice, action, position):
+    response = client.post(f"/attempts/{attempt}/questions/{position}",
+                           data={"choice": choice, "action": action, "carries_selection": "true"})
+    assert response.status_code < 500, response.text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(letters=st.lists(st.sampled_from(list(string.ascii_uppercase[:8]) + ["", " ", "a", "AB"]), max_size=5))
+def test_autosave_accepts_valid_letters_and_names_invalid_ones(client, attempt, letters):
+    response = client.post(f"/attempts/{attempt}/questions/1/answer", data={"choice": letters},
+                           headers={"HX-Request": "true"})
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        assert "option" in response.text
