@@ -1,0 +1,125 @@
+"""N simulated candidates sit whole exams at once against a running mockexam (loopback only).
+
+    python -m bench.load --url http://127.0.0.1:8000 --exam MLS-C01 --candidates 50 --database-url postgresql+psycopg://…
+
+Each candidate opens the start page, starts an exam, saves an answer to every question the way the
+page's autosave does, visits the review screen, and ends the exam. Afterwards the script counts the
+answers the server acknowledged and the answers the database holds for those attempts: they must be
+equal, with no server error. Every request has a timeout and the run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import httpx
+
+TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+ATTEMPT = re.compile(r"/attempts/(\w+)/questions/1")
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+@dataclass
+class Tally:
+    acknowledged: dict[str, int] = field(default_factory=dict)
+    server_errors: int = 0
+    other_errors: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+
+
+async def sit(client: httpx.AsyncClient, exam: str, questions: int, tally: Tally) -> None:
+    async def call(method, path, **kwargs):
+        started = time.perf_counter()
+        response = await client.request(method, path, **kwargs)
+        tally.latencies.append(time.perf_counter() - started)
+        if response.status_code >= 500:
+            tally.server_errors += 1
+        return response
+
+    page = await call("GET", "/")
+    client.headers["X-CSRF-Token"] = TOKEN.search(page.text).group(1)
+    started = await call("POST", f"/exams/{exam}/attempts")
+    match = ATTEMPT.search(started.headers.get("location", ""))
+    if not match:
+        tally.other_errors.append(f"start: {started.status_code} {started.text[:200]}")
+        return
+    attempt = match.group(1)
+    tally.acknowledged[attempt] = 0
+    for position in range(1, questions + 1):
+        saved = await call("POST", f"/attempts/{attempt}/questions/{position}/answer", data={"choice": ["A"]},
+                           headers={"HX-Request": "true"})
+        if saved.status_code == 200 and "Saved at" in saved.text:
+            tally.acknowledged[attempt] += 1
+        elif saved.status_code < 500:
+            tally.other_errors.append(f"save {position}: {saved.status_code}")
+    await call("GET", f"/attempts/{attempt}/review")
+    ended = await call("POST", f"/attempts/{attempt}/end")
+    if ended.status_code != 303:
+        tally.other_errors.append(f"end: {ended.status_code}")
+
+
+def stored_answers(database_url: str, attempt_ids: list[str]) -> int:
+    from sqlmodel import Session, col, func, select
+
+    from app.db.engine import make_engine
+    from app.db.tables import AttemptItem
+
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return session.exec(select(func.count()).select_from(AttemptItem).where(
+                col(AttemptItem.attempt_id).in_(attempt_ids), AttemptItem.selection != "")).one()
+    finally:
+        engine.dispose()
+
+
+async def run(url: str, exam: str, candidates: int, questions: int, timeout: float) -> Tally:
+    if urlparse(url).hostname not in LOOPBACK:
+        raise SystemExit(f"refusing to load {url}: this script only targets loopback addresses")
+    tally = Tally()
+    limits = httpx.Limits(max_connections=candidates)
+    clients = [httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) for _ in range(candidates)]
+    try:
+        await asyncio.wait_for(asyncio.gather(*(sit(c, exam, questions, tally) for c in clients)),
+                               timeout=timeout * (questions + 5))
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
+    return tally
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--exam", default="MLS-C01")
+    parser.add_argument("--candidates", type=int, default=10)
+    parser.add_argument("--questions", type=int, default=65)
+    parser.add_argument("--database-url", required=True, help="the server's database, to count stored answers")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    tally = asyncio.run(run(args.url, args.exam, args.candidates, args.questions, args.timeout))
+    elapsed = time.perf_counter() - started
+    acknowledged = sum(tally.acknowledged.values())
+    stored = stored_answers(args.database_url, list(tally.acknowledged))
+    latencies = sorted(tally.latencies)
+    p50 = statistics.median(latencies) * 1000 if latencies else 0
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0
+    print(f"candidates {args.candidates}, questions {args.questions}, requests {len(latencies)} in {elapsed:.1f} s "
+          f"({len(latencies) / elapsed:.0f}/s), p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    print(f"acknowledged answers {acknowledged}, stored answers {stored}, server errors {tally.server_errors}, "
+          f"other refusals {len(tally.other_errors)}")
+    ok = acknowledged == stored == args.candidates * args.questions and tally.server_errors == 0 \
+        and not tally.other_errors
+    print("OK" if ok else "FAILED: " + "; ".join(tally.other_errors[:5]))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
