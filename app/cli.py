@@ -147,6 +147,67 @@ def bank_check(path: Annotated[Path | None, typer.Argument(help="Bank folder.")]
         raise typer.Exit(1)
 
 
+@bank_cli.command("import")
+def bank_import(
+    paths: Annotated[list[Path], typer.Argument(help="Question files: YAML, JSON, CSV, GIFT, Aiken, Moodle XML.")],
+    exam: Annotated[str, typer.Option(help="The exam the questions belong to, e.g. MLS-C01.")],
+    format: Annotated[str, typer.Option(help="auto, native, csv, gift, aiken or moodle-xml.")] = "auto",
+    domain: Annotated[str, typer.Option(help="Domain for questions that name none.")] = "",
+    task: Annotated[str, typer.Option(help="Task statement for questions that name none.")] = "",
+    commit: Annotated[bool, typer.Option("--commit", help="Store the questions (default: a dry run).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Check question files and, with --commit, store them all in one transaction (nothing if any has an error)."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session
+
+    from app.db import bank as bank_store
+    from app.db import migrate as migrations
+    from app.db.engine import make_engine
+    from app.db.imports import run_import
+
+    url = load_settings().resolved_database_url()
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            blueprint = bank_store.get_blueprint(session=session, code=exam)
+            if blueprint is None:
+                typer.echo(f"unknown exam {exam}; load the shipped bank first (mockexam bank load)", err=True)
+                raise typer.Exit(1)
+            files = []
+            for path in paths:
+                try:
+                    files.append((path.name, path.read_bytes()))
+                except OSError as error:
+                    typer.echo(f"cannot read {path}: {error.strerror}", err=True)
+                    raise typer.Exit(1)
+            outcome = run_import(session=session, blueprint=blueprint, files=files, user_id=None,
+                                 options={"format": format, "domain": domain, "task": task},
+                                 now=datetime.now(UTC), commit=commit)
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in outcome.reports], indent=2))
+    else:
+        for report in outcome.reports:
+            counts = report.counts()
+            typer.echo(f"{report.filename} ({report.format}): {counts['new']} new, {counts['changed']} changed, "
+                       f"{counts['unchanged']} unchanged, {counts['errors']} errors, {counts['warnings']} warnings, "
+                       f"{counts['skipped']} skipped; per domain: "
+                       + (", ".join(f"{d} {n}" for d, n in sorted(report.domains.items())) or "none"))
+            for note in report.errors:
+                typer.echo(f"  error: {note}", err=True)
+            for note in report.warnings + report.skipped:
+                typer.echo(f"  note: {note}")
+    if not outcome.ok:
+        typer.echo("nothing was stored" if commit else "fix the errors before storing", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"stored: {outcome.stored.new} new, {outcome.stored.changed} changed" if outcome.stored
+               else "dry run: nothing stored (add --commit to store)")
+
+
 @bank_cli.command("lint")
 def bank_lint(path: Annotated[Path | None, typer.Argument(help="Bank folder.")] = None) -> None:
     """Check the bank: schema, keys, choose-N, near-duplicate stems, item-writing flaws, coverage.

@@ -21,7 +21,7 @@ class _Strict(BaseModel):
 class OptionIn(_Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
     text: Text
-    explanation: Text
+    explanation: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
 
 
 class ReferenceIn(_Strict):
@@ -46,7 +46,7 @@ class QuestionIn(_Strict):
     stem: Text
     options: Annotated[list[OptionIn], Field(min_length=2, max_length=8)]
     key: Annotated[list[str], Field(min_length=1)]
-    explanation: Text
+    explanation: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
     references: list[ReferenceIn] = []
     facts_checked: dt.date | None = None
     review: ReviewIn | None = None

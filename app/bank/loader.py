@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from app.bank.format import ExamIn, QuestionFile, QuestionIn, question_from_content
-from app.domain.exam import Blueprint, question_problems
+from app.domain.exam import Blueprint, explanation_gaps, question_problems
 
 QUESTION_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -106,7 +106,8 @@ def load_exam(folder: Path, *, relative_to: Path | None = None) -> LoadedExam:
                 continue
             seen[question.id] = shown
             loaded.locations[question.id] = (shown, line)
-            problems = question_problems(question_from_content(question.content()), loaded.blueprint)
+            domain_question = question_from_content(question.content())
+            problems = question_problems(domain_question, loaded.blueprint) + explanation_gaps(domain_question)
             for field_name, message in problems:
                 loaded.problems.append(BankProblem(shown, line, question.id, field_name, message))
             if not problems:

@@ -35,23 +35,35 @@ def sync_exam(*, session: Session, loaded: LoadedExam, now: datetime) -> SyncRep
         exam.title, exam.blueprint, exam.content_hash = loaded.blueprint.title, loaded.blueprint_data, blueprint_hash
     session.flush()
 
-    report = SyncReport(exam=loaded.blueprint.code)
-    existing = {q.slug: q for q in session.exec(select(Question).where(Question.exam_code == loaded.blueprint.code))}
-    current_hashes = dict(session.exec(
-        select(QuestionVersion.id, QuestionVersion.content_hash)
-        .join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(Question.exam_code == loaded.blueprint.code)).all())
-    for item in loaded.questions:
+    return store_questions(session=session, exam_code=loaded.blueprint.code, questions=loaded.questions, now=now)
+
+
+def current_hashes(*, session: Session, exam_code: str) -> dict[str, str]:
+    """Each question id of the exam and the content hash of its current version."""
+    return dict(session.exec(
+        select(Question.slug, QuestionVersion.content_hash)
+        .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+        .where(Question.exam_code == exam_code)).all())
+
+
+def store_questions(*, session: Session, exam_code: str, questions, now: datetime) -> SyncReport:
+    """Store questions (validated `QuestionIn`s) as new questions or new versions; unchanged content changes
+    nothing, and past attempts keep pointing at the versions they showed. The caller commits."""
+    report = SyncReport(exam=exam_code)
+    existing = {q.slug: q for q in session.exec(select(Question).where(Question.exam_code == exam_code))}
+    hashes = current_hashes(session=session, exam_code=exam_code)
+    for item in questions:
         content = item.content()
         digest = content_hash(content)
         question = existing.get(item.id)
-        if question is not None and current_hashes.get(question.current_version_id) == digest:
+        if question is not None and hashes.get(item.id) == digest:
             report.unchanged += 1
             continue
         if question is None:
-            question = Question(exam_code=loaded.blueprint.code, slug=item.id, domain=item.domain, task=item.task)
+            question = Question(exam_code=exam_code, slug=item.id, domain=item.domain, task=item.task)
             session.add(question)
             session.flush()
+            existing[item.id] = question
             report.new += 1
         else:
             question.domain, question.task = item.domain, item.task
@@ -63,6 +75,7 @@ def sync_exam(*, session: Session, loaded: LoadedExam, now: datetime) -> SyncRep
             session.add(version)
             session.flush()
         question.current_version_id = version.id
+        hashes[item.id] = digest
     return report
 
 

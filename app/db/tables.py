@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, MetaData, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, MetaData, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -68,6 +68,31 @@ class QuestionVersion(SQLModel, table=True):
     question_id: int = Field(foreign_key="question.id", index=True)
     content_hash: str = Field(max_length=64)
     content: dict = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _utc(nullable=False)
+
+
+class ImportBatch(SQLModel, table=True):
+    """One upload of questions: checked (a dry run, nothing stored), then perhaps committed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    exam_code: str = Field(foreign_key="exam.code", max_length=32)
+    filename: str = Field(max_length=255)
+    format: str = Field(max_length=16)
+    options: dict = Field(sa_column=Column(JSON, nullable=False))
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(max_length=16)
+    report: dict = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _utc(nullable=False)
+    committed_at: datetime | None = _utc(nullable=True)
+
+
+class ApiToken(SQLModel, table=True):
+    """An administrator's token for scripts; only its hash is kept."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    name: str = Field(max_length=100)
     created_at: datetime = _utc(nullable=False)
 
 
@@ -143,5 +168,5 @@ class ReviewCard(SQLModel, table=True):
     last_outcome: str = Field(max_length=16)
 
 
-__all__ = ["Exam", "Question", "QuestionVersion", "User", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard",
+__all__ = ["Exam", "Question", "QuestionVersion", "ImportBatch", "ApiToken", "User", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard",
            "metadata"]

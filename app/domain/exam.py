@@ -165,7 +165,13 @@ def question_problems(question: Question, blueprint: Blueprint) -> list[tuple[st
             problems.append(("stem", "a multiple-response stem must say how many to choose, e.g. (Choose two.)"))
         elif stated != len(question.key):
             problems.append(("stem", f"the stem says choose {stated} but the key has {len(question.key)} options"))
-    for option in question.options:
-        if not option.explanation.strip():
-            problems.append((f"options.{option.id}.explanation", "every option needs its explanation"))
     return problems
+
+
+def explanation_gaps(question: Question) -> list[tuple[str, str]]:
+    """Explanations a question lacks. The shipped bank refuses them; an import warns about them."""
+    gaps = [(f"options.{o.id}.explanation", "every option needs its explanation")
+            for o in question.options if not o.explanation.strip()]
+    if not question.explanation.strip():
+        gaps.append(("explanation", "the question needs an overall explanation"))
+    return gaps

@@ -1,6 +1,6 @@
 import pytest
 
-from app.domain.exam import Option, Question, apportion, question_problems, stated_choose_count
+from app.domain.exam import Option, Question, apportion, explanation_gaps, question_problems, stated_choose_count
 from tests.domain.helpers import MLS_C01
 
 
@@ -52,9 +52,13 @@ def test_a_sound_question_has_no_problems():
       "options": tuple(Option(i, i, i) for i in "ABCDE")}, "stem", "says choose 3 but the key has 2"),
     ({"type": "multiple", "stem": "Pick", "key": frozenset({"A", "B"}),
       "options": tuple(Option(i, i, i) for i in "ABCDE")}, "stem", "must say how many"),
-    ({"options": (Option("A", "a", ""), Option("B", "b", "x"), Option("C", "c", "y"))},
-     "options.A.explanation", "needs its explanation"),
 ])
 def test_question_problems_name_the_field(overrides, field, words):
     problems = question_problems(_question(**overrides), MLS_C01)
     assert any(f == field and words in message for f, message in problems), problems
+
+
+def test_missing_explanations_are_named_option_by_option():
+    question = _question(options=(Option("A", "a", ""), Option("B", "b", "x"), Option("C", "c", "y")), explanation=" ")
+    assert explanation_gaps(question) == [("options.A.explanation", "every option needs its explanation"),
+                                          ("explanation", "the question needs an overall explanation")]

@@ -1,0 +1,403 @@
+"""Reading uploads in the formats authors already use: our YAML/JSON, CSV, GIFT, Aiken and Moodle XML.
+
+Every reader turns a file into questions in the native shape (the dict `QuestionIn` validates), each with
+where it came from, plus the entries it skipped and why. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import yaml
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+
+FORMATS = ("auto", "native", "csv", "gift", "aiken", "moodle-xml")
+MAX_QUESTIONS = 1000
+LETTERS = "ABCDEFGH"
+
+
+class UnreadableUpload(Exception):
+    """The file as a whole cannot be read in the chosen format; the message says why."""
+
+
+@dataclass
+class Parsed:
+    content: dict
+    where: str  # "line 12", "row 4", "question 3"
+    category: str | None = None
+
+
+@dataclass
+class Skipped:
+    where: str
+    reason: str
+
+
+@dataclass
+class Upload:
+    format: str
+    questions: list[Parsed] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def decode(data: bytes, filename: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise UnreadableUpload(f"{filename} is a binary file, not a question file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableUpload(f"{filename} is not UTF-8 text (byte {error.start} is {data[error.start]:#04x}); "
+                               "save it as UTF-8 and upload it again") from None
+
+
+def detect(filename: str, text: str) -> str:
+    name = filename.lower()
+    if name.endswith((".yaml", ".yml", ".json")):
+        return "native"
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith(".xml"):
+        return "moodle-xml"
+    if name.endswith(".gift"):
+        return "gift"
+    if re.search(r"^\s*ANSWER\s*:\s*[A-Z]", text, re.MULTILINE | re.IGNORECASE):
+        return "aiken"
+    if re.search(r"\{[^}]*[=~]", text, re.DOTALL):
+        return "gift"
+    raise UnreadableUpload(f"cannot tell the format of {filename}: name it .yaml, .json, .csv, .gift or .xml, "
+                           "or choose the format")
+
+
+def stable_id(stem: str) -> str:
+    """An id for a question that arrives without one: the same stem always gets the same id, so
+    importing the same file twice changes nothing."""
+    return "imp-" + hashlib.sha256(" ".join(stem.split()).encode()).hexdigest()[:12]
+
+
+def _question(stem: str, options: list[tuple[str, str, bool]], *, explanation: str = "",
+              qid: str | None = None) -> dict:
+    lettered = [{"id": LETTERS[i], "text": text, "explanation": why} for i, (text, why, _) in enumerate(options)]
+    key = [LETTERS[i] for i, (_, _, right) in enumerate(options) if right]
+    return {"id": qid or stable_id(stem), "type": "multiple" if len(key) > 1 else "single", "stem": stem,
+            "options": lettered, "key": key, "explanation": explanation}
+
+
+# ---- native YAML / JSON ------------------------------------------------------------------------------
+
+def read_native(text: str, filename: str) -> Upload:
+    try:
+        document = json.loads(text) if filename.lower().endswith(".json") else yaml.safe_load(text)
+        lines = []
+        if not filename.lower().endswith(".json"):
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            sequence = node.value if isinstance(node, yaml.SequenceNode) else next(
+                (v.value for k, v in getattr(node, "value", []) if getattr(k, "value", None) == "questions"
+                 and isinstance(v, yaml.SequenceNode)), [])
+            lines = [item.start_mark.line + 1 for item in sequence]
+    except (yaml.YAMLError, json.JSONDecodeError) as error:
+        raise UnreadableUpload(f"{filename} is not valid YAML/JSON: {str(error).splitlines()[0]}") from None
+    if isinstance(document, dict) and "questions" in document:
+        items = document["questions"]
+    elif isinstance(document, dict):
+        items, lines = [document], [1]
+    else:
+        items = document
+    if not isinstance(items, list):
+        raise UnreadableUpload(f"{filename} holds no questions: use a `questions:` list, a list, or one question")
+    upload = Upload("native")
+    for index, item in enumerate(items):
+        where = f"line {lines[index]}" if index < len(lines) else f"question {index + 1}"
+        if not isinstance(item, dict):
+            upload.skipped.append(Skipped(where, "not a question (expected a mapping of fields)"))
+            continue
+        upload.questions.append(Parsed(dict(item), where))
+    return upload
+
+
+# ---- CSV -------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("id", "domain", "task", "type", "difficulty", "tags", "stem", "option_a", "explanation_a",
+               "option_b", "explanation_b", "option_c", "explanation_c", "option_d", "explanation_d",
+               "option_e", "explanation_e", "option_f", "explanation_f", "key", "explanation",
+               "reference_title", "reference_url")
+
+
+def read_csv(text: str, filename: str) -> Upload:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    unknown = sorted(set(header) - set(CSV_COLUMNS))
+    missing = [c for c in ("stem", "option_a", "option_b", "key") if c not in header]
+    if unknown or missing:
+        raise UnreadableUpload(f"{filename}: " + "; ".join(
+            ([f"unknown columns {', '.join(unknown)}"] if unknown else [])
+            + ([f"missing columns {', '.join(missing)}"] if missing else []))
+            + f" (the columns are {', '.join(CSV_COLUMNS)})")
+    reader.fieldnames = header
+    upload = Upload("csv")
+    for number, row in enumerate(reader, start=2):
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        options = [{"id": letter.upper(), "text": row[f"option_{letter}"],
+                    "explanation": row.get(f"explanation_{letter}", "")}
+                   for letter in "abcdef" if row.get(f"option_{letter}")]
+        key = [k.strip().upper() for k in re.split(r"[;,\s]+", row.get("key", "")) if k.strip()]
+        content = {"id": row.get("id") or stable_id(row.get("stem", "")), "stem": row.get("stem", ""),
+                   "type": row.get("type") or ("multiple" if len(key) > 1 else "single"),
+                   "options": options, "key": key, "explanation": row.get("explanation", "")}
+        for name in ("domain", "task"):
+            if row.get(name):
+                content[name] = row[name]
+        if row.get("difficulty"):
+            content["difficulty"] = int(row["difficulty"]) if row["difficulty"].isdigit() else row["difficulty"]
+        if row.get("tags"):
+            content["tags"] = [t.strip() for t in row["tags"].split(";") if t.strip()]
+        if row.get("reference_url"):
+            content["references"] = [{"title": row.get("reference_title") or row["reference_url"],
+                                      "url": row["reference_url"]}]
+        upload.questions.append(Parsed(content, f"row {number}"))
+    return upload
+
+
+# ---- Aiken -----------------------------------------------------------------------------------------
+
+_AIKEN_OPTION = re.compile(r"^([A-Z])[.)]\s+(.*)$")
+_AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*([A-Z](?:\s*,\s*[A-Z])*)\s*$", re.IGNORECASE)
+
+
+def read_aiken(text: str, filename: str) -> Upload:
+    upload = Upload("aiken")
+    block: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        first_line = block[0][0]
+        stem_lines, options, answer = [], [], None
+        for _, line in block:
+            if answer is None and (match := _AIKEN_ANSWER.match(line)):
+                answer = [a.strip().upper() for a in match.group(1).split(",")]
+            elif match := _AIKEN_OPTION.match(line):
+                options.append((match.group(1), match.group(2).strip()))
+            elif options:
+                options[-1] = (options[-1][0], options[-1][1] + " " + line.strip())
+            else:
+                stem_lines.append(line.strip())
+        where = f"line {first_line}"
+        if answer is None:
+            upload.skipped.append(Skipped(where, "no ANSWER: line, so no key"))
+        elif not options:
+            upload.skipped.append(Skipped(where, "no options (lines like 'A. text')"))
+        else:
+            letters = [letter for letter, _ in options]
+            unknown = [a for a in answer if a not in letters]
+            if unknown:
+                upload.skipped.append(Skipped(where, f"ANSWER names {', '.join(unknown)}, which is not an option"))
+            else:
+                stem = " ".join(stem_lines).strip()
+                upload.questions.append(Parsed(_question(stem, [(t, "", letter in answer) for letter, t in options]),
+                                               where))
+        block.clear()
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            block.append((number, line))
+            if _AIKEN_ANSWER.match(line.strip()):
+                flush()
+        elif block and any(_AIKEN_ANSWER.match(l.strip()) for _, l in block):
+            flush()
+    flush()
+    return upload
+
+
+# ---- GIFT ------------------------------------------------------------------------------------------
+
+def _gift_unescape(text: str) -> str:
+    return re.sub(r"\\([~=#{}:\\])", r"\1", text).strip()
+
+
+def _gift_split(text: str, separators: str) -> list[tuple[str, str]]:
+    """Split on unescaped separator characters, keeping each part's leading separator."""
+    parts, current, marker, i = [], "", "", 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            current += text[i:i + 2]
+            i += 2
+            continue
+        if char in separators:
+            if current.strip() or marker:
+                parts.append((marker, current))
+            marker, current = char, ""
+        else:
+            current += char
+        i += 1
+    if current.strip() or marker:
+        parts.append((marker, current))
+    return parts
+
+
+def _gift_markup(text: str) -> str:
+    """GIFT text may start with a [html] or [markdown] marker; keep Markdown, strip HTML tags to text."""
+    match = re.match(r"^\s*\[(html|moodle|plain|markdown)\]", text)
+    if not match:
+        return text
+    body = text[match.end():]
+    return _html_to_text(body) if match.group(1) == "html" else body
+
+
+def read_gift(text: str, filename: str) -> Upload:
+    upload = Upload("gift")
+    category = None
+    # Comments are lines starting with //; blank lines separate questions.
+    lines = [("" if line.lstrip().startswith("//") else line) for line in text.splitlines()]
+    blocks, current, start = [], [], 1
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, "\n".join(current)))
+            current = []
+    if current:
+        blocks.append((start, "\n".join(current)))
+    for line_number, block in blocks:
+        where = f"line {line_number}"
+        if block.strip().startswith("$CATEGORY:"):
+            category = block.strip()[len("$CATEGORY:"):].strip()
+            continue
+        title = None
+        if match := re.match(r"^\s*::(.*?)::", block, re.DOTALL):
+            title, block = match.group(1).strip(), block[match.end():]
+        opening = _unescaped_index(block, "{")
+        closing = _unescaped_index(block, "}", opening + 1) if opening >= 0 else -1
+        if opening < 0 or closing < 0:
+            upload.skipped.append(Skipped(where, "not a GIFT question (no {answers})"))
+            continue
+        stem = _gift_unescape(_gift_markup(block[:opening] + block[closing + 1:]))
+        answers = block[opening + 1:closing].strip()
+        general = ""
+        if "####" in answers:
+            answers, general = answers.split("####", 1)
+        if not answers or answers.upper() in ("T", "F", "TRUE", "FALSE") or answers.startswith("#"):
+            upload.skipped.append(Skipped(where, "true/false, numerical and essay questions are not multiple "
+                                                 "choice; skipped"))
+            continue
+        parts = _gift_split(answers, "=~")
+        if any(marker == "=" and "->" in body for marker, body in parts):
+            upload.skipped.append(Skipped(where, "matching questions are not multiple choice; skipped"))
+            continue
+        options = []
+        for marker, body in parts:
+            if marker not in "=~" or not marker:
+                continue
+            feedback = ""
+            pieces = _gift_split(body, "#")
+            body = pieces[0][1] if pieces and pieces[0][0] == "" else ""
+            if len(pieces) > 1 or (pieces and pieces[0][0] == "#"):
+                feedback = _gift_unescape(pieces[-1][1])
+            weight = None
+            if match := re.match(r"^\s*%(-?\d+(?:\.\d+)?)%", body):
+                weight, body = float(match.group(1)), body[match.end():]
+            right = weight > 0 if weight is not None else marker == "="
+            options.append((_gift_unescape(_gift_markup(body)), feedback, right))
+        if len(options) < 2:
+            upload.skipped.append(Skipped(where, "short-answer questions (only right answers) are not multiple "
+                                                 "choice; skipped"))
+            continue
+        upload.questions.append(Parsed(_question(stem, options, explanation=_gift_unescape(general),
+                                                 qid=_slug(title) if title else None), where, category))
+    return upload
+
+
+def _unescaped_index(text: str, char: str, start: int = 0) -> int:
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == char:
+            return i
+        i += 1
+    return -1
+
+
+def _slug(title: str) -> str | None:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:120]
+    return slug or None
+
+
+# ---- Moodle XML ------------------------------------------------------------------------------------
+
+def _html_to_text(value: str) -> str:
+    """Moodle stores HTML; we keep its words and paragraphs, never its markup (which is then escaped)."""
+    value = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</div>", "\n\n", value)
+    value = re.sub(r"(?is)<(script|style)[^>]*>.*?</\1>", "", value)
+    value = re.sub(r"<[^>]+>", "", value)
+    value = html.unescape(value)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.strip() for line in value.splitlines())).strip()
+
+
+def read_moodle_xml(text: str, filename: str) -> Upload:
+    try:
+        root = ElementTree.fromstring(text.encode("utf-8"))
+    except DefusedXmlException as error:
+        raise UnreadableUpload(f"{filename} uses XML features that are not allowed ({type(error).__name__}: "
+                               "entities or external references)") from None
+    except ElementTree.ParseError as error:
+        raise UnreadableUpload(f"{filename} is not well-formed XML: {error}") from None
+    if root.tag != "quiz":
+        raise UnreadableUpload(f"{filename} is not a Moodle XML quiz (its root element is <{root.tag}>)")
+    upload = Upload("moodle-xml")
+    category = None
+
+    def text_of(element, path: str) -> str:
+        found = element.find(path)
+        return _html_to_text(found.text or "") if found is not None and found.text else ""
+
+    for number, question in enumerate(root.findall("question"), start=1):
+        kind = question.get("type", "")
+        where = f"question {number}"
+        if kind == "category":
+            category = (question.findtext("category/text") or "").strip()
+            continue
+        if kind != "multichoice":
+            upload.skipped.append(Skipped(where, f"{kind or 'untyped'} questions are not multiple choice; skipped"))
+            continue
+        options = []
+        for answer in question.findall("answer"):
+            try:
+                fraction = float(answer.get("fraction", "0"))
+            except ValueError:
+                fraction = 0.0
+            options.append((text_of(answer, "text"), text_of(answer, "feedback/text"), fraction > 0))
+        stem = text_of(question, "questiontext/text")
+        name = (question.findtext("name/text") or "").strip()
+        content = _question(stem, options, explanation=text_of(question, "generalfeedback/text"),
+                            qid=_slug(name) if name else None)
+        upload.questions.append(Parsed(content, where, category))
+    return upload
+
+
+READERS: dict[str, Callable[[str, str], Upload]] = {
+    "native": read_native, "csv": read_csv, "gift": read_gift, "aiken": read_aiken, "moodle-xml": read_moodle_xml,
+}
+
+
+def read_upload(data: bytes, filename: str, chosen: str = "auto") -> Upload:
+    if chosen not in FORMATS:
+        raise UnreadableUpload(f"unknown format {chosen!r}; choose one of {', '.join(FORMATS)}")
+    text = decode(data, filename)
+    kind = detect(filename, text) if chosen == "auto" else chosen
+    upload = READERS[kind](text, filename)
+    if len(upload.questions) > MAX_QUESTIONS:
+        raise UnreadableUpload(f"{filename} holds {len(upload.questions)} questions; one upload takes at most "
+                               f"{MAX_QUESTIONS}")
+    return upload

@@ -1,0 +1,129 @@
+"""Checking an upload against an exam before anything is stored: every question is new, changed, unchanged
+or in error, with the file, line or record, question id and field of each problem."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from app.bank.format import QuestionIn, question_from_content
+from app.bank.imports import Upload
+from app.bank.lint import NEAR_DUPLICATE, similarity, stem_tokens
+from app.bank.loader import content_hash
+from app.domain.exam import Blueprint, explanation_gaps, question_problems
+
+_GIVEAWAY = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|those)\b|\bboth [a-f] and [a-f]\b",
+                       re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Note:
+    where: str
+    question: str | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        who = f" question {self.question}:" if self.question else ""
+        return f"{self.where}:{who} {self.field}: {self.message}"
+
+
+@dataclass
+class Report:
+    exam: str
+    filename: str
+    format: str
+    statuses: dict[str, str] = field(default_factory=dict)  # question id -> new | changed | unchanged
+    domains: Counter = field(default_factory=Counter)
+    errors: list[Note] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)
+    skipped: list[Note] = field(default_factory=list)
+    valid: list[QuestionIn] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.valid)
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(self.statuses.values())
+        return {"new": counted["new"], "changed": counted["changed"], "unchanged": counted["unchanged"],
+                "errors": len(self.errors), "warnings": len(self.warnings), "skipped": len(self.skipped)}
+
+    def as_dict(self) -> dict:
+        return {"exam": self.exam, "file": self.filename, "format": self.format, "counts": self.counts(),
+                "domains": dict(sorted(self.domains.items())), "questions": self.statuses,
+                "errors": [str(n) for n in self.errors], "warnings": [str(n) for n in self.warnings],
+                "skipped": [str(n) for n in self.skipped]}
+
+
+def _placement(category: str | None, blueprint: Blueprint) -> tuple[str | None, str | None]:
+    """Domain and task named by a category path such as `$course$/MLS-C01/D2/2.1`."""
+    if not category:
+        return None, None
+    parts = [p.strip() for p in category.split("/")]
+    domain = next((d for d in blueprint.domains for p in parts if p.upper() == d.code), None)
+    task = None
+    if domain:
+        task = next((t for p in parts for t, _ in domain.tasks if p == t), None)
+    return (domain.code if domain else None), task
+
+
+def check_upload(upload: Upload, blueprint: Blueprint, *, filename: str, current: dict[str, str],
+                 default_domain: str | None = None, default_task: str | None = None) -> Report:
+    """`current` maps each question id already in the bank to the hash of its current version."""
+    report = Report(blueprint.code, filename, upload.format)
+    report.skipped = [Note(f"{filename} {s.where}", None, "(skipped)", s.reason) for s in upload.skipped]
+    seen: dict[str, str] = {}
+    for parsed in upload.questions:
+        content = dict(parsed.content)
+        where = f"{filename} {parsed.where}"
+        qid = str(content.get("id")) if content.get("id") is not None else None
+        category_domain, category_task = _placement(parsed.category, blueprint)
+        content.setdefault("domain", category_domain or default_domain)
+        content.setdefault("task", category_task or default_task)
+        if content["domain"] is None:
+            report.errors.append(Note(where, qid, "domain", "no domain: choose one for the whole file, or give "
+                                      "each question one (a column, a field, or a category such as D2/2.1)"))
+            continue
+        if content["task"] is None:
+            report.errors.append(Note(where, qid, "task", "no task statement: choose one for the whole file, or "
+                                      "give each question one"))
+            continue
+        try:
+            question = QuestionIn.model_validate(content)
+        except ValidationError as error:
+            for detail in error.errors():
+                report.errors.append(Note(where, qid, ".".join(str(p) for p in detail["loc"]) or "(question)",
+                                          detail["msg"]))
+            continue
+        if question.id in seen:
+            report.errors.append(Note(where, question.id, "id", f"duplicate id; first used at {seen[question.id]}"))
+            continue
+        seen[question.id] = where
+        domain_question = question_from_content(question.content())
+        problems = question_problems(domain_question, blueprint)
+        problems += [(f"options.{o.id}.text", f"option {o.id} ({o.text!r}) refers to other options, which are "
+                      "shuffled for every attempt") for o in question.options if _GIVEAWAY.search(o.text)]
+        for field_name, message in problems:
+            report.errors.append(Note(where, question.id, field_name, message))
+        if problems:
+            continue
+        for field_name, message in explanation_gaps(domain_question):
+            report.warnings.append(Note(where, question.id, field_name, message))
+        if not question.references:
+            report.warnings.append(Note(where, question.id, "references", "the question cites no reference"))
+        digest = content_hash(question.content())
+        report.statuses[question.id] = ("new" if question.id not in current else
+                                        "unchanged" if current[question.id] == digest else "changed")
+        report.domains[question.domain] += 1
+        report.valid.append(question)
+    tokens = [(q.id, stem_tokens(q.stem)) for q in report.valid]
+    for i, (first, a) in enumerate(tokens):
+        for second, b in tokens[i + 1:]:
+            if similarity(a, b) > NEAR_DUPLICATE:
+                report.warnings.append(Note(seen[first], first, "stem",
+                                            f"nearly the same stem as question {second} ({seen[second]})"))
+    return report

@@ -1,0 +1,158 @@
+"""Importing from every format authors use, with every kind of bad file refused before anything is stored."""
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from app.bank.format import blueprint_from_dict
+from app.bank.imports import MAX_QUESTIONS, UnreadableUpload, read_upload
+from app.bank.upload_check import check_upload
+from app.cli import cli
+from app.db.tables import ImportBatch, Question, QuestionVersion
+from tests.conftest import TEST_BANK
+
+FILES = Path(__file__).parent / "data" / "imports"
+
+
+@pytest.fixture(scope="module")
+def blueprint():
+    import yaml
+
+    from app.bank.format import ExamIn
+
+    return ExamIn.model_validate(yaml.safe_load((TEST_BANK / "tst-01" / "exam.yaml").read_text())).blueprint()
+
+
+def check(name, blueprint, current=None, **defaults):
+    data = (FILES / name).read_bytes()
+    return check_upload(read_upload(data, name), blueprint, filename=name, current=current or {}, **defaults)
+
+
+def test_gift_questions_with_categories_escapes_feedback_and_weights(blueprint):
+    report = check("moodle.gift", blueprint)
+    assert report.errors == [], [str(e) for e in report.errors]
+    by_id = {q.id: q for q in report.valid}
+    shard = by_id["shard-limits"]
+    assert shard.stem == "Which limit applies to writes into one shard {per second}?"
+    assert [o.text for o in shard.options][0] == "1 MB or 1,000 records" and shard.key == ["A"]
+    assert shard.options[1].explanation == "That is the read limit."
+    assert shard.explanation == "Each shard takes up to 1 MB or 1,000 records per second."
+    assert (shard.domain, shard.task) == ("D1", "1.1")
+    two = by_id["pick-two"]
+    assert two.type == "multiple" and two.key == ["A", "B"] and "<b>" not in two.stem and "two" in two.stem
+    assert by_id["no-title-here"].stem == "Which value is a colon: ?" and by_id["no-title-here"].domain == "D2"
+    reasons = [s.message for s in report.skipped]
+    assert any("true/false" in r for r in reasons) and any("matching" in r for r in reasons)
+
+
+def test_aiken_questions_need_an_answer_line(blueprint):
+    report = check("questions.aiken.txt", blueprint, default_domain="D2", default_task="2.1")
+    assert [q.key for q in report.valid] == [["A"], ["A"]]
+    assert report.valid[1].options[0].text == "Amazon SageMaker Ground Truth"
+    [skipped] = report.skipped
+    assert "line 14" in skipped.where and "no ANSWER: line" in skipped.message
+    assert any("every option needs its explanation" in w.message for w in report.warnings)
+
+
+def test_moodle_xml_keeps_text_not_markup_and_maps_positive_fractions_to_the_key(blueprint):
+    report = check("quiz.xml", blueprint)
+    assert report.errors == [], [str(e) for e in report.errors]
+    first, second = report.valid
+    assert "<" not in first.stem and "alert" not in first.stem and "3 % missing" in first.stem.replace("\xa0", " ")
+    assert first.key == ["A"] and first.options[0].explanation == "Robust and simple."
+    assert first.explanation == "Median imputation is robust to outliers."
+    assert (first.domain, first.task) == ("D2", "2.1")
+    assert second.type == "multiple" and second.key == ["A", "B"]
+    assert "essay questions are not multiple choice" in report.skipped[0].message
+
+
+def test_csv_rows_with_quotes_multiple_keys_and_references(blueprint):
+    report = check("sheet.csv", blueprint)
+    assert report.errors == []
+    scaling, unnamed = report.valid
+    assert scaling.id == "csv-scaling" and scaling.tags == ["scaling", "knn"] and scaling.references[0].title == "k-NN"
+    assert unnamed.id.startswith("imp-") and unnamed.key == ["B", "D"] and '"quoted"' in unnamed.stem
+
+
+def test_reimporting_the_same_file_reports_everything_unchanged(blueprint):
+    from app.bank.loader import content_hash
+
+    first = check("sheet.csv", blueprint)
+    current = {q.id: content_hash(q.content()) for q in first.valid}
+    again = check("sheet.csv", blueprint, current=current)
+    assert set(again.statuses.values()) == {"unchanged"}
+
+
+@pytest.mark.parametrize("name, words", [
+    ("broken.yaml", "is not valid YAML/JSON"),
+    ("latin1.yaml", "is not UTF-8 text"),
+    ("image.png", "is a binary file"),
+])
+def test_unreadable_files_are_refused_by_name(name, words):
+    with pytest.raises(UnreadableUpload, match=words):
+        read_upload((FILES / name).read_bytes(), name, "native" if name.endswith(".png") else "auto")
+
+
+@pytest.mark.parametrize("question, field, words", [
+    ({"colour": "blue"}, "colour", "Extra inputs are not permitted"),
+    ({"key": []}, "key", "at least 1 item"),
+    ({"key": ["Z"]}, "key", "key names no option: Z"),
+    ({"domain": "D7"}, "domain", "unknown domain"),
+    ({"type": "multiple", "stem": "Pick (Choose three.)", "key": ["A", "B"]}, "stem", "says choose 3"),
+    ({"options": [{"id": "A", "text": "All of the above"}, {"id": "B", "text": "b"}, {"id": "C", "text": "c"}]},
+     "options.A.text", "refers to other options"),
+])
+def test_each_defect_is_an_error_naming_the_question_and_field(blueprint, question, field, words):
+    base = {"id": "q1", "domain": "D1", "task": "1.1", "type": "single", "stem": "Which one is right?",
+            "options": [{"id": x, "text": f"option {x}"} for x in "ABCDE"], "key": ["A"]}
+    report = check_upload(read_upload(json.dumps({"questions": [{**base, **question}]}).encode(), "q.json"),
+                          blueprint, filename="q.json", current={})
+    assert any(e.field == field and words in e.message and e.question == "q1" for e in report.errors), \
+        [str(e) for e in report.errors]
+    assert report.valid == [] and not report.ok
+
+
+def test_duplicate_ids_in_one_upload_are_errors(blueprint):
+    one = {"id": "same", "domain": "D1", "task": "1.1", "type": "single", "stem": "A question?",
+           "options": [{"id": x, "text": x} for x in "ABC"], "key": ["A"]}
+    report = check_upload(read_upload(json.dumps([one, {**one, "stem": "Another?"}]).encode(), "q.json"),
+                          blueprint, filename="q.json", current={})
+    assert any("duplicate id" in e.message for e in report.errors)
+
+
+def test_an_upload_over_the_question_limit_is_refused():
+    many = [{"stem": f"Q{i}?", "options": [], "key": []} for i in range(MAX_QUESTIONS + 1)]
+    with pytest.raises(UnreadableUpload, match=f"at most {MAX_QUESTIONS}"):
+        read_upload(json.dumps(many).encode(), "many.json")
+
+
+def test_xml_with_entities_is_refused():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE q [<!ENTITY a "aaaa">]><quiz>&a;</quiz>'
+    with pytest.raises(UnreadableUpload, match="not allowed"):
+        read_upload(bomb, "bomb.xml")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_command_dry_runs_then_commits_everything_in_one_transaction(database_url, monkeypatch, app):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    runner = CliRunner()
+    dry = runner.invoke(cli, ["bank", "import", str(FILES / "sheet.csv"), str(FILES / "quiz.xml"), "--exam", "TST-01"])
+    assert dry.exit_code == 0 and "dry run: nothing stored" in dry.output
+    assert "sheet.csv (csv): 2 new, 0 changed, 0 unchanged, 0 errors" in dry.output
+    refused = runner.invoke(cli, ["bank", "import", str(FILES / "sheet.csv"), str(FILES / "questions.aiken.txt"),
+                                  "--exam", "TST-01", "--commit"])
+    assert refused.exit_code == 1 and "nothing was stored" in refused.output  # Aiken has no domain
+    with Session(app.state.engine) as session:
+        assert session.exec(select(Question).where(Question.slug == "csv-scaling")).first() is None
+    stored = runner.invoke(cli, ["bank", "import", str(FILES / "sheet.csv"), str(FILES / "quiz.xml"),
+                                 "--exam", "TST-01", "--commit"])
+    assert stored.exit_code == 0 and "stored: 4 new, 0 changed" in stored.output
+    again = runner.invoke(cli, ["bank", "import", str(FILES / "sheet.csv"), "--exam", "TST-01", "--commit"])
+    assert "0 new, 0 changed, 2 unchanged" in again.output
+    with Session(app.state.engine) as session:
+        assert len(session.exec(select(QuestionVersion)).all()) == 14
+        assert [b.status for b in session.exec(select(ImportBatch).order_by(ImportBatch.id))] == \
+            ["checked", "checked", "refused", "refused", "committed", "committed", "committed"]
