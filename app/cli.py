@@ -280,6 +280,33 @@ def admin_create(email: Annotated[str, typer.Argument(help="The administrator's 
     engine.dispose()
 
 
+@admin_cli.command("token")
+def admin_token(email: Annotated[str, typer.Argument(help="An administrator's email address.")],
+                name: Annotated[str, typer.Option(help="What the token is for.")] = "script") -> None:
+    """Make an API token for an administrator's scripts. It is shown once; only its hash is kept."""
+    import secrets
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session
+
+    from app.db import users
+    from app.db.engine import make_engine
+    from app.db.tables import ApiToken
+    from app.web.admin import token_hash
+
+    engine = make_engine(load_settings().resolved_database_url())
+    with Session(engine) as session:
+        user = users.find_by_email(session=session, email=email.strip().lower())
+        if user is None or user.role != "admin":
+            typer.echo(f"{email} is not an administrator (mockexam admin create {email})", err=True)
+            raise typer.Exit(1)
+        token = "mx_" + secrets.token_urlsafe(32)
+        session.add(ApiToken(token_hash=token_hash(token), user_id=user.id, name=name, created_at=datetime.now(UTC)))
+        session.commit()
+    engine.dispose()
+    typer.echo(token)
+
+
 def main() -> None:
     from app.web.request_log import configure
 

@@ -8,7 +8,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from app.config import ROOT, Settings
 from app.db.engine import make_engine
-from app.web import accounts, dashboard, errors, exam, pages, practice
+from app.web import accounts, admin, dashboard, errors, exam, pages, practice
 from app.web.csrf import verify_csrf
 from app.web.limits import BodyLimits
 from app.web.request_log import RequestLog
@@ -31,5 +31,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts.router)
     app.include_router(practice.router)
     app.include_router(dashboard.router)
+    app.include_router(admin.router)
     errors.register(app)
     return app

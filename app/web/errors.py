@@ -15,12 +15,15 @@ _STATUS = {TimeUp: 409, AttemptFinished: 409, InvalidSelection: 422, NoSuchQuest
 
 
 def _wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return True
     return "application/json" in request.headers.get("accept", "") and not is_htmx(request)
 
 
 def _respond(request: Request, status: int, title: str, message: str, **context) -> HTMLResponse | JSONResponse:
     if _wants_json(request):
-        return JSONResponse({"error": title, "detail": message}, status_code=status)
+        return JSONResponse({"error": title, "detail": message}, status_code=status,
+                            headers={"WWW-Authenticate": "Bearer"} if status == 401 else None)
     if is_htmx(request):
         response = templates.TemplateResponse(request, "_message.html", {"message": message, **context},
                                               status_code=status)

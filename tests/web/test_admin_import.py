@@ -1,0 +1,90 @@
+"""The upload page and the HTTP endpoint: admins only, a dry run first, one transaction when stored."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.db import users
+from app.db.tables import Question
+from app.passwords import hash_password
+from tests.conftest import adopt_csrf_token
+
+FILES = Path(__file__).parent.parent / "data" / "imports"
+
+
+@pytest.fixture
+def database_url(fresh_database_url):
+    """These tests change the bank, so each gets a database of its own."""
+    return fresh_database_url
+
+
+@pytest.fixture
+def admin_client(client, app):
+    with Session(app.state.engine) as session:
+        users.register(session=session, guest=None, email="root@example.com", password_hash=hash_password("admin passphrase"),
+                       now=datetime(2026, 1, 1, tzinfo=UTC), role="admin")
+    client.post("/signin", data={"email": "root@example.com", "password": "admin passphrase"})
+    adopt_csrf_token(client)
+    return client
+
+
+def upload(client, name, **form):
+    return client.post("/admin/import", data={"exam": "TST-01", **form},
+                       files=[("files", (name, (FILES / name).read_bytes()))])
+
+
+def stored(app, slug):
+    with Session(app.state.engine) as session:
+        return session.exec(select(Question).where(Question.slug == slug)).first() is not None
+
+
+def test_candidates_do_not_see_the_admin_pages(client):
+    assert client.get("/admin/import").status_code == 404
+    assert upload(client, "sheet.csv").status_code == 404
+
+
+def test_an_upload_is_checked_first_and_stored_only_when_the_admin_says_so(admin_client, app):
+    check = upload(admin_client, "sheet.csv")
+    assert check.status_code == 200 and "2 new, 0 changed, 0 unchanged" in check.text
+    assert not stored(app, "csv-scaling")
+    batch = check.text.split("/admin/imports/")[1].split("/commit")[0]
+    committed = admin_client.post(f"/admin/imports/{batch}/commit")
+    assert committed.status_code == 200 and "Stored 2 new and 0 changed questions" in committed.text
+    assert stored(app, "csv-scaling")
+    twice = admin_client.post(f"/admin/imports/{batch}/commit")
+    assert twice.status_code == 409 and "was committed already" in twice.text
+    assert "sheet.csv" in admin_client.get("/admin/import").text
+
+
+def test_an_upload_with_errors_offers_no_store_button(admin_client, app):
+    response = upload(admin_client, "questions.aiken.txt")
+    assert response.status_code == 422 and "no domain" in response.text and "Store " not in response.text
+    fixed = upload(admin_client, "questions.aiken.txt", domain="D2", task="2.1")
+    assert fixed.status_code == 200 and "Store 2 new and changed questions" in fixed.text
+
+
+def test_the_api_needs_an_admin_token(client):
+    response = client.post("/api/imports", data={"exam": "TST-01"},
+                           files=[("files", ("sheet.csv", (FILES / "sheet.csv").read_bytes()))],
+                           headers={"Authorization": "Bearer nonsense", "X-CSRF-Token": ""})
+    assert response.status_code == 401 and "API token is required" in response.json()["detail"]
+
+
+def test_the_api_checks_and_commits_with_a_token(admin_client, app, settings, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    token = CliRunner().invoke(cli, ["admin", "token", "root@example.com"]).output.strip()
+    assert token.startswith("mx_")
+    api = {"Authorization": f"Bearer {token}"}
+    files = [("files", ("sheet.csv", (FILES / "sheet.csv").read_bytes()))]
+    dry = admin_client.post("/api/imports", data={"exam": "TST-01"}, files=files, headers=api)
+    assert dry.status_code == 200 and dry.json()["committed"] is False and not stored(app, "csv-scaling")
+    assert dry.json()["reports"][0]["counts"]["new"] == 2
+    done = admin_client.post("/api/imports", data={"exam": "TST-01", "commit": "true"}, files=files, headers=api)
+    assert done.status_code == 200 and done.json()["stored"] == {"new": 2, "changed": 0, "unchanged": 0}
+    bad = admin_client.post("/api/imports", data={"exam": "TST-01", "commit": "true"}, headers=api,
+                            files=[("files", ("broken.yaml", (FILES / "broken.yaml").read_bytes()))])
+    assert bad.status_code == 422 and "is not valid YAML/JSON" in bad.json()["reports"][0]["errors"][0]
