@@ -80,9 +80,13 @@ def stored_answers(database_url: str, attempt_ids: list[str]) -> int:
         engine.dispose()
 
 
-async def run(url: str, exam: str, candidates: int, questions: int, timeout: float) -> Tally:
+def require_loopback(url: str) -> None:
     if urlparse(url).hostname not in LOOPBACK:
         raise SystemExit(f"refusing to load {url}: this script only targets loopback addresses")
+
+
+async def run(url: str, exam: str, candidates: int, questions: int, timeout: float) -> Tally:
+    require_loopback(url)
     tally = Tally()
     limits = httpx.Limits(max_connections=candidates)
     clients = [httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) for _ in range(candidates)]
@@ -103,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", required=True, help="the server's database, to count stored answers")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     args = parser.parse_args(argv)
+    require_loopback(args.url)
     started = time.perf_counter()
     tally = asyncio.run(run(args.url, args.exam, args.candidates, args.questions, args.timeout))
     elapsed = time.perf_counter() - started
