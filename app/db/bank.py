@@ -109,3 +109,45 @@ def active_counts(*, session: Session, exam_code: str) -> dict[str, int]:
 def versions(*, session: Session, version_ids: list[int]) -> dict[int, DomainQuestion]:
     rows = session.exec(select(QuestionVersion).where(QuestionVersion.id.in_(version_ids))).all()
     return {row.id: question_from_content(row.content) for row in rows}
+
+
+def list_questions(*, session: Session, exam_code: str, domain: str = "", task: str = "", qtype: str = "",
+                   status: str = "", difficulty: int | None = None, text: str = "") -> list[tuple[Question, dict]]:
+    query = (select(Question, QuestionVersion.content)
+             .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+             .where(Question.exam_code == exam_code).order_by(Question.domain, Question.task, Question.slug))
+    if domain:
+        query = query.where(Question.domain == domain)
+    if task:
+        query = query.where(Question.task == task)
+    if status:
+        query = query.where(Question.status == status)
+    rows = session.exec(query).all()
+    needle = text.strip().lower()
+    return [(q, c) for q, c in rows
+            if (not qtype or c["type"] == qtype) and (difficulty is None or c.get("difficulty") == difficulty)
+            and (not needle or needle in q.slug or needle in c["stem"].lower()
+                 or any(needle in t for t in c.get("tags", [])))]
+
+
+def get_question(*, session: Session, exam_code: str, slug: str) -> Question | None:
+    return session.exec(select(Question).where(Question.exam_code == exam_code, Question.slug == slug)).first()
+
+
+def question_versions(*, session: Session, question_id: int) -> list[QuestionVersion]:
+    return list(session.exec(select(QuestionVersion).where(QuestionVersion.question_id == question_id)
+                             .order_by(QuestionVersion.id)))
+
+
+def set_status(*, session: Session, question: Question, status: str) -> None:
+    question.status = status
+    session.add(question)
+    session.commit()
+
+
+def export_questions(*, session: Session, exam_code: str) -> list[dict]:
+    """The current version of every question (active and retired), in the native format."""
+    rows = session.exec(select(QuestionVersion.content)
+                        .join(Question, Question.current_version_id == QuestionVersion.id)
+                        .where(Question.exam_code == exam_code).order_by(Question.slug)).all()
+    return [dict(content) for content in rows]

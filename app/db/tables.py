@@ -87,6 +87,32 @@ class ImportBatch(SQLModel, table=True):
     committed_at: datetime | None = _utc(nullable=True)
 
 
+class ProblemReport(SQLModel, table=True):
+    """A candidate's report of a suspected wrong key or unclear wording, for the admins' queue."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    exam_code: str = Field(foreign_key="exam.code", max_length=32)
+    question_slug: str = Field(max_length=120, index=True)
+    version_id: int = Field(foreign_key="questionversion.id")
+    kind: str = Field(max_length=16)
+    comment: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="open", max_length=16)
+    created_at: datetime = _utc(nullable=False)
+
+
+class Regrade(SQLModel, table=True):
+    """A deliberate change to past results after a key was corrected (DESIGN rule 4), kept for the record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    admin_id: int = Field(foreign_key="user.id")
+    exam_code: str = Field(foreign_key="exam.code", max_length=32)
+    question_slug: str = Field(max_length=120)
+    version_id: int = Field(foreign_key="questionversion.id")
+    changes: list = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _utc(nullable=False)
+
+
 class ApiToken(SQLModel, table=True):
     """An administrator's token for scripts; only its hash is kept."""
 
@@ -168,5 +194,5 @@ class ReviewCard(SQLModel, table=True):
     last_outcome: str = Field(max_length=16)
 
 
-__all__ = ["Exam", "Question", "QuestionVersion", "ImportBatch", "ApiToken", "User", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard",
+__all__ = ["Exam", "Question", "QuestionVersion", "ImportBatch", "ProblemReport", "Regrade", "ApiToken", "User", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard",
            "metadata"]

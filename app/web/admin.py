@@ -6,13 +6,18 @@ import hashlib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+import yaml
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import select
 
-from app.bank.imports import FORMATS
-from app.db import bank
+from app.bank.format import question_from_content
+from app.bank.imports import FORMATS, UnreadableUpload, read_upload
+from app.bank.upload_check import check_upload
+from app.db import bank, regrade
+from app.db.bank import store_questions
 from app.db.imports import commit_batch, run_import
-from app.db.tables import ApiToken, ImportBatch, User
+from app.domain.coverage import coverage
+from app.db.tables import ApiToken, ImportBatch, ProblemReport, User
 from app.web.deps import MaybeUser, Now, SessionDep, templates
 
 router = APIRouter()
@@ -102,3 +107,135 @@ async def api_import(session: SessionDep, now: Now, admin: Annotated[User, Depen
             "stored": ({"new": outcome.stored.new, "changed": outcome.stored.changed,
                         "unchanged": outcome.stored.unchanged} if outcome.stored else None)}
     return JSONResponse(body, status_code=200 if outcome.ok else 422)
+
+
+@router.get("/admin/questions", name="admin_questions")
+def admin_questions(request: Request, session: SessionDep, admin: Admin, exam: str | None = None,
+                    domain: str = "", task: str = "", type: str = "", status: str = "", difficulty: str = "",
+                    q: str = "") -> Response:
+    exams = bank.list_exams(session=session)
+    blueprint = next((b for b in exams if b.code == exam), exams[0] if exams else None)
+    if blueprint is None:
+        raise HTTPException(404)
+    rows = bank.list_questions(session=session, exam_code=blueprint.code, domain=domain, task=task, qtype=type,
+                               status=status, difficulty=int(difficulty) if difficulty.isdigit() else None, text=q)
+    return templates.TemplateResponse(request, "admin/questions.html", {
+        "exams": exams, "blueprint": blueprint, "rows": rows,
+        "filters": {"domain": domain, "task": task, "type": type, "status": status, "difficulty": difficulty, "q": q}})
+
+
+def _question_or_404(session, exam: str, slug: str):
+    question = bank.get_question(session=session, exam_code=exam, slug=slug)
+    if question is None:
+        raise HTTPException(404)
+    return question
+
+
+def _question_page(request: Request, session, exam: str, slug: str, *, status: int = 200, saved: str = "",
+                   error: str = "", yaml_text: str | None = None) -> Response:
+    question = _question_or_404(session, exam, slug)
+    versions = bank.question_versions(session=session, question_id=question.id)
+    current = next(v for v in versions if v.id == question.current_version_id)
+    return templates.TemplateResponse(request, "admin/question.html", {
+        "question": question, "current": current, "content": question_from_content(current.content),
+        "versions": versions, "saved": saved, "error": error,
+        "yaml_text": yaml_text or yaml.safe_dump(current.content, sort_keys=False, allow_unicode=True, width=100),
+    }, status_code=status)
+
+
+@router.get("/admin/questions/{exam}/{slug}", name="admin_question")
+def admin_question(request: Request, exam: str, slug: str, session: SessionDep, admin: Admin,
+                   saved: str = "") -> Response:
+    return _question_page(request, session, exam, slug, saved=saved)
+
+
+@router.post("/admin/questions/{exam}/{slug}/status", name="set_question_status")
+def set_question_status(request: Request, exam: str, slug: str, session: SessionDep, admin: Admin,
+                        status: Annotated[str, Form(pattern="^(active|retired)$")]) -> Response:
+    bank.set_status(session=session, question=_question_or_404(session, exam, slug), status=status)
+    return RedirectResponse(request.app.url_path_for("admin_question", exam=exam, slug=slug) + f"?saved={status}",
+                            status_code=303)
+
+
+@router.post("/admin/questions/{exam}/{slug}/edit", name="edit_question")
+def edit_question(request: Request, exam: str, slug: str, session: SessionDep, admin: Admin, now: Now,
+                  text: Annotated[str, Form(max_length=100_000)]) -> Response:
+    """An edit is a new version; past attempts keep the version they showed."""
+    question = _question_or_404(session, exam, slug)
+    blueprint = _blueprint(session, exam)
+    try:
+        upload = read_upload(text.encode("utf-8"), f"{slug}.yaml", "native")
+    except UnreadableUpload as error:
+        return _edit_refused(request, session, exam, slug, [str(error)])
+    if len(upload.questions) != 1 or upload.questions[0].content.get("id") != slug:
+        return _edit_refused(request, session, exam, slug, [f"the edit must be this one question, with id {slug}"])
+    report = check_upload(upload, blueprint, filename=f"{slug}.yaml",
+                          current=bank.current_hashes(session=session, exam_code=exam))
+    if not report.ok:
+        return _edit_refused(request, session, exam, slug, [str(e) for e in report.errors], text)
+    store_questions(session=session, exam_code=exam, questions=report.valid, now=now)
+    session.commit()
+    session.refresh(question)
+    return RedirectResponse(request.app.url_path_for("admin_question", exam=exam, slug=slug) + "?saved=edited",
+                            status_code=303)
+
+
+def _edit_refused(request, session, exam, slug, errors, text=None) -> Response:
+    return _question_page(request, session, exam, slug, status=422, error="; ".join(errors), yaml_text=text)
+
+
+@router.get("/admin/coverage", name="admin_coverage")
+def admin_coverage(request: Request, session: SessionDep, admin: Admin, exam: str | None = None) -> Response:
+    exams = bank.list_exams(session=session)
+    rows = []
+    for blueprint in exams:
+        active = bank.active_counts(session=session, exam_code=blueprint.code)
+        domains, papers = coverage(blueprint, active)
+        tasks = {}
+        for question, _ in bank.list_questions(session=session, exam_code=blueprint.code, status="active"):
+            tasks[question.task] = tasks.get(question.task, 0) + 1
+        rows.append({"blueprint": blueprint, "domains": domains, "papers": papers, "tasks": tasks})
+    return templates.TemplateResponse(request, "admin/coverage.html", {"rows": rows})
+
+
+@router.get("/admin/export/{exam}.yaml", name="export_bank")
+def export_bank(exam: str, session: SessionDep, admin: Admin) -> Response:
+    _blueprint(session, exam)
+    text = yaml.safe_dump({"questions": bank.export_questions(session=session, exam_code=exam)}, sort_keys=False,
+                          allow_unicode=True, width=100)
+    return Response(text, media_type="application/yaml; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{exam.lower()}-questions.yaml"'})
+
+
+@router.get("/admin/regrade/{exam}/{slug}", name="regrade_preview")
+def regrade_preview(request: Request, exam: str, slug: str, session: SessionDep, admin: Admin) -> Response:
+    _question_or_404(session, exam, slug)
+    version, changes = regrade.preview(session=session, exam_code=exam, slug=slug)
+    return templates.TemplateResponse(request, "admin/regrade.html", {
+        "exam": exam, "slug": slug, "version": version, "changes": changes, "applied": None})
+
+
+@router.post("/admin/regrade/{exam}/{slug}", name="regrade_apply")
+def regrade_apply(request: Request, exam: str, slug: str, session: SessionDep, admin: Admin, now: Now) -> Response:
+    _question_or_404(session, exam, slug)
+    record = regrade.apply(session=session, exam_code=exam, slug=slug, admin_id=admin.id, now=now)
+    return templates.TemplateResponse(request, "admin/regrade.html", {
+        "exam": exam, "slug": slug, "version": None, "changes": [], "applied": record})
+
+
+@router.get("/admin/reports", name="problem_reports")
+def problem_reports(request: Request, session: SessionDep, admin: Admin, status: str = "open") -> Response:
+    reports = session.exec(select(ProblemReport).where(ProblemReport.status == status)
+                           .order_by(ProblemReport.created_at.desc())).all()
+    return templates.TemplateResponse(request, "admin/reports.html", {"reports": reports, "status": status})
+
+
+@router.post("/admin/reports/{report_id}/close", name="close_report")
+def close_report(request: Request, report_id: int, session: SessionDep, admin: Admin) -> Response:
+    report = session.get(ProblemReport, report_id)
+    if report is None:
+        raise HTTPException(404)
+    report.status = "closed"
+    session.add(report)
+    session.commit()
+    return RedirectResponse(request.app.url_path_for("problem_reports"), status_code=303)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from app.db import attempts, bank, practice
-from app.db.tables import Attempt, AttemptItem
+from app.db.tables import Attempt, AttemptItem, ProblemReport
 from app.domain import attempt as rules
 from app.domain import progress
 from app.domain.assembly import assemble
@@ -347,7 +347,7 @@ def _filtered(rows: list[AttemptItem], how: ReviewFilter) -> list[AttemptItem]:
 
 @router.get("/attempts/{attempt_id}/domains/{domain_code}", name="domain_review")
 def domain_review(request: Request, domain_code: str, sitting: SittingDep, session: SessionDep,
-                  filter: ReviewFilter = "all") -> Response:
+                  filter: ReviewFilter = "all", reported: int | None = None) -> Response:
     _finished_or_404(sitting)
     try:
         domain = sitting.blueprint.domain(domain_code)
@@ -357,7 +357,7 @@ def domain_review(request: Request, domain_code: str, sitting: SittingDep, sessi
     return templates.TemplateResponse(request, "attempts/answers.html", {
         "attempt": sitting.attempt, "blueprint": sitting.blueprint, "domain": domain, "filter": filter,
         "items": _reviewed(session, _filtered(rows, filter)), "count": len(rows),
-        "title": f"{domain.code} {domain.name}", "filter_url": request.url_for(
+        "reported": reported, "title": f"{domain.code} {domain.name}", "filter_url": request.url_for(
             "domain_review", attempt_id=sitting.attempt.id, domain_code=domain.code).path,
     })
 
@@ -371,3 +371,20 @@ def incorrect_review(request: Request, sitting: SittingDep, session: SessionDep)
         "items": _reviewed(session, _filtered(rows, "incorrect")), "count": len(rows),
         "title": "Incorrect answers, all domains", "filter_url": None,
     })
+
+
+@router.post("/attempts/{attempt_id}/questions/{position}/report", name="report_problem")
+def report_problem(request: Request, position: int, sitting: SittingDep, session: SessionDep, now: Now,
+                   kind: Annotated[str, Form(pattern="^(wrong-key|unclear|other)$")],
+                   comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """A candidate reviewing a finished attempt reports a suspected wrong key or unclear wording."""
+    _finished_or_404(sitting)
+    item = attempts.get_item(session=session, attempt_id=sitting.attempt.id, position=position)
+    if item is None:
+        raise HTTPException(404)
+    session.add(ProblemReport(user_id=sitting.attempt.user_id, exam_code=sitting.attempt.exam_code,
+                              question_slug=item.question_slug, version_id=item.version_id, kind=kind,
+                              comment=comment.strip(), created_at=now))
+    session.commit()
+    back = request.url_for("domain_review", attempt_id=sitting.attempt.id, domain_code=item.domain).path
+    return RedirectResponse(f"{back}?reported={position}#q{position}", status_code=303)

@@ -62,3 +62,13 @@ def test_missing_explanations_are_named_option_by_option():
     question = _question(options=(Option("A", "a", ""), Option("B", "b", "x"), Option("C", "c", "y")), explanation=" ")
     assert explanation_gaps(question) == [("options.A.explanation", "every option needs its explanation"),
                                           ("explanation", "the question needs an overall explanation")]
+
+
+def test_coverage_counts_disjoint_papers_by_the_scarcest_domain():
+    from app.domain.coverage import coverage
+
+    rows, papers = coverage(MLS_C01, {"D1": 81, "D2": 98, "D3": 144, "D4": 86})
+    assert [(r.code, r.per_paper, r.papers) for r in rows] == [("D1", 13, 6), ("D2", 16, 6), ("D3", 23, 6),
+                                                               ("D4", 13, 6)]
+    assert papers == 6
+    assert coverage(MLS_C01, {"D1": 81, "D2": 10, "D3": 144, "D4": 86})[1] == 0
