@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from app.bank.format import blueprint_from_dict, question_from_content
 from app.bank.loader import LoadedExam, content_hash
-from app.db.tables import Exam, Question, QuestionVersion
+from app.db.tables import Attempt, AttemptItem, Exam, Question, QuestionVersion
 from app.domain.assembly import Candidate
 from app.domain.exam import Blueprint
 from app.domain.exam import Question as DomainQuestion
@@ -88,13 +89,18 @@ def get_blueprint(*, session: Session, code: str) -> Blueprint | None:
     return blueprint_from_dict(exam.blueprint) if exam else None
 
 
-def active_pool(*, session: Session, exam_code: str) -> list[Candidate]:
+def active_pool(*, session: Session, exam_code: str, calibrated_after: int = 50) -> list[Candidate]:
     rows = session.exec(
         select(Question.slug, Question.domain, QuestionVersion.id, QuestionVersion.content)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
         .where(Question.exam_code == exam_code, Question.status == "active")).all()
+    answered = dict(session.exec(
+        select(AttemptItem.question_slug, func.count()).join(Attempt)
+        .where(Attempt.exam_code == exam_code, Attempt.mode == "exam", col(Attempt.finalized_at).is_not(None))
+        .group_by(AttemptItem.question_slug)).all())
     return [Candidate(version_id=vid, question_id=slug, domain=domain,
-                      option_ids=tuple(o["id"] for o in content["options"]))
+                      option_ids=tuple(o["id"] for o in content["options"]),
+                      calibrated=answered.get(slug, 0) >= calibrated_after)
             for slug, domain, vid, content in rows]
 
 

@@ -28,6 +28,7 @@ class Candidate:
     question_id: str
     domain: str
     option_ids: tuple[str, ...]
+    calibrated: bool = True  # False while the question lacks enough responses for its statistics
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,13 @@ def assemble(
         already_seen = [c for c in candidates if c.question_id in seen]
         rng.shuffle(unseen)
         rng.shuffle(already_seen)
-        picked = (unseen + already_seen)[: scored_count + unscored_count]
-        unscored_slots = set(rng.sample(range(len(picked)), unscored_count))
+        # As AWS pretests new items, questions still gathering data take the unscored slots first.
+        pretest = [c for c in unseen if not c.calibrated][:unscored_count]
+        others = [c for c in unseen + already_seen if c not in pretest]
+        picked = pretest + others[: scored_count + unscored_count - len(pretest)]
+        fillers = list(range(len(pretest), len(picked)))
+        rng.shuffle(fillers)
+        unscored_slots = set(range(len(pretest))) | set(fillers[: unscored_count - len(pretest)])
         drawn.extend((c, i not in unscored_slots) for i, c in enumerate(picked))
 
     rng.shuffle(drawn)

@@ -14,8 +14,10 @@ from app.bank.format import question_from_content
 from app.bank.imports import FORMATS, UnreadableUpload, read_upload
 from app.bank.upload_check import check_upload
 from app.db import bank, regrade
+from app.db import itemstats as itemstats_store
 from app.db.bank import store_questions
 from app.db.imports import commit_batch, run_import
+from app.domain import itemstats
 from app.domain.coverage import coverage
 from app.db.tables import ApiToken, ImportBatch, ProblemReport, User
 from app.web.deps import MaybeUser, Now, SessionDep, templates
@@ -239,3 +241,28 @@ def close_report(request: Request, report_id: int, session: SessionDep, admin: A
     session.add(report)
     session.commit()
     return RedirectResponse(request.app.url_path_for("problem_reports"), status_code=303)
+
+
+@router.get("/admin/statistics", name="admin_statistics")
+def admin_statistics(request: Request, session: SessionDep, admin: Admin, exam: str | None = None,
+                     flagged: bool = False) -> Response:
+    exams = bank.list_exams(session=session)
+    blueprint = next((b for b in exams if b.code == exam), exams[0] if exams else None)
+    if blueprint is None:
+        raise HTTPException(404)
+    responses, forms = itemstats_store.first_exposures(session=session, exam_code=blueprint.code)
+    rows = []
+    for question, content in bank.list_questions(session=session, exam_code=blueprint.code):
+        stats = itemstats.item_statistics(question.slug, responses.get(question.slug, []), content["key"],
+                                          [o["id"] for o in content["options"]])
+        if not flagged or stats.flags:
+            rows.append((question, stats))
+    rows.sort(key=lambda r: (not r[1].flags, -r[1].n, r[0].slug))
+    variances = [s.facility / 100 * (1 - s.facility / 100) * s.n / (s.n - 1)
+                 for _, s in rows if s.n > 1 and s.facility is not None]
+    k = blueprint.scored
+    mean_variance = sum(variances) / len(variances) if variances else 0.0
+    form = itemstats.form_statistics([total for total, _ in forms], [mean_variance] * k) if forms else None
+    return templates.TemplateResponse(request, "admin/statistics.html", {
+        "blueprint": blueprint, "exams": exams, "rows": rows, "form": form, "flagged": flagged,
+        "min_sample": itemstats.MIN_SAMPLE, "candidates": len(forms)})

@@ -69,3 +69,13 @@ def test_a_thin_bank_names_each_short_domain_and_the_gap():
     assert "domain D2 (Exploratory Data Analysis) needs 16 questions and the bank has 10: 6 short" in message
     assert "domain D4 (Machine Learning Implementation and Operations) needs 13" in message
     assert "D1 " not in message.replace("(D1", "")
+
+
+def test_new_questions_take_the_unscored_slots_first():
+    pool = [Candidate(c.version_id, c.question_id, c.domain, c.option_ids,
+                      calibrated=not c.question_id.endswith(("q0", "q1", "q2")))
+            for c in FULL]
+    paper = assemble(MLS_C01, pool, seen=set(), rng=random.Random(7))
+    new = [i for i in paper if i.question_id.endswith(("q0", "q1", "q2"))]
+    assert len(new) == 12 and not any(i.scored for i in new)  # 3 per domain = every unscored slot
+    assert Counter(i.domain for i in paper if not i.scored) == {"D1": 3, "D2": 4, "D3": 5, "D4": 3}

@@ -122,3 +122,16 @@ def test_candidates_cannot_reach_curation(client):
     for path in ("/admin/questions", "/admin/coverage", "/admin/reports", "/admin/export/TST-01.yaml",
                  "/admin/questions/TST-01/d1-1-1-q1", "/admin/regrade/TST-01/d1-1-1-q1"):
         assert client.get(path).status_code == 404, path
+
+
+def test_item_statistics_use_first_exam_exposures_and_show_every_question(admin_client, app):
+    for _ in range(2):
+        attempt = start(admin_client)
+        for item in paper(app, attempt):
+            answer(admin_client, attempt, item["position"], item["key"])
+        admin_client.post(f"/attempts/{attempt}/end")
+    page = admin_client.get("/admin/statistics?exam=TST-01").text
+    assert "Item statistics: TST-01" in page and page.count("/admin/questions/TST-01/") == 10
+    assert "1 candidates&#39; first exams" in page or "1 candidates' first exams" in page
+    assert "Show flagged questions only" in page
+    assert admin_client.get("/admin/statistics?exam=TST-01&flagged=true").text.count("/admin/questions/TST-01/") == 0
