@@ -208,6 +208,20 @@ def bank_import(
                else "dry run: nothing stored (add --commit to store)")
 
 
+@bank_cli.command("schema")
+def bank_schema(write: Annotated[bool, typer.Option("--write", help="Write question_bank/schema.json.")] = False) -> None:
+    """Print (or write) the JSON Schema of question files, generated from the validating models."""
+    from app.bank.format import json_schema
+    from app.config import ROOT
+
+    text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+    if write:
+        (ROOT / "question_bank" / "schema.json").write_text(text)
+        typer.echo("wrote question_bank/schema.json")
+    else:
+        typer.echo(text, nl=False)
+
+
 @bank_cli.command("lint")
 def bank_lint(path: Annotated[Path | None, typer.Argument(help="Bank folder.")] = None) -> None:
     """Check the bank: schema, keys, choose-N, near-duplicate stems, item-writing flaws, coverage.

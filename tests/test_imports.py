@@ -156,3 +156,18 @@ def test_the_command_dry_runs_then_commits_everything_in_one_transaction(databas
         assert len(session.exec(select(QuestionVersion)).all()) == 14
         assert [b.status for b in session.exec(select(ImportBatch).order_by(ImportBatch.id))] == \
             ["checked", "checked", "refused", "refused", "committed", "committed", "committed"]
+
+
+def test_script_in_question_text_is_stored_as_text_and_never_rendered_as_markup(blueprint):
+    from app.web.markdown import render
+
+    hostile = {"id": "xss", "domain": "D1", "task": "1.1", "type": "single",
+               "stem": 'Which? <script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3))',
+               "options": [{"id": x, "text": f"<b onmouseover=alert(4)>{x}</b>"} for x in "ABC"], "key": ["A"]}
+    report = check_upload(read_upload(json.dumps(hostile).encode(), "q.json"), blueprint, filename="q.json",
+                          current={})
+    [question] = report.valid
+    html = render(question.stem) + render(question.options[0].text)
+    # The words survive as visible text; no element, attribute or link is made of them.
+    assert "<script" not in html and "<img" not in html and "<b " not in html and "<a " not in html
+    assert "&lt;script&gt;" in html

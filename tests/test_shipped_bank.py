@@ -49,3 +49,24 @@ def test_multiple_response_share_is_realistic(exams):
     questions = exams["MLS-C01"].questions
     share = sum(q.type == "multiple" for q in questions) / len(questions)
     assert 0.15 <= share <= 0.35
+
+
+def test_the_committed_schema_is_generated_from_the_models():
+    import json
+
+    from app.bank.format import json_schema
+
+    committed = json.loads((ROOT / "question_bank" / "schema.json").read_text())
+    assert committed == json_schema(), "question_bank/schema.json is stale: run `mockexam bank schema --write`"
+
+
+def test_every_shipped_question_file_validates_against_the_schema(exams):
+    import json
+
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(json.loads((ROOT / "question_bank" / "schema.json").read_text()))
+    for path in sorted((ROOT / "question_bank").glob("*/questions/*.yaml")):
+        errors = list(validator.iter_errors(json.loads(json.dumps(yaml.safe_load(path.read_text()), default=str))))
+        assert errors == [], f"{path.name}: {errors[0].message}"

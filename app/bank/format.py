@@ -122,3 +122,11 @@ def question_from_content(content: dict) -> Question:
         references=tuple(Reference(r["title"], r["url"]) for r in content.get("references", [])),
         difficulty=content.get("difficulty", 2), tags=tuple(content.get("tags", [])),
     )
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a question file, generated from the models the loader validates with."""
+    schema = QuestionFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "mockexam question file"
+    return schema

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, UploadFile
@@ -19,6 +20,7 @@ from app.db.bank import store_questions
 from app.db.imports import commit_batch, run_import
 from app.domain import itemstats
 from app.domain.coverage import coverage
+from app.web import charts
 from app.db.tables import ApiToken, ImportBatch, ProblemReport, User
 from app.web.deps import MaybeUser, Now, SessionDep, templates
 
@@ -263,6 +265,13 @@ def admin_statistics(request: Request, session: SessionDep, admin: Admin, exam: 
     k = blueprint.scored
     mean_variance = sum(variances) / len(variances) if variances else 0.0
     form = itemstats.form_statistics([total for total, _ in forms], [mean_variance] * k) if forms else None
+    counts = Counter(int(total) for total, _ in forms)
+    distribution = charts.bar_chart(
+        [charts.Bar(str(score), counts.get(score, 0)) for score in range(k + 1)],
+        title="Scored questions correct on first exams", unit="",
+        description=f"How many candidates' first exams had each number of the {k} scored questions right.",
+    ) if forms else None
     return templates.TemplateResponse(request, "admin/statistics.html", {
         "blueprint": blueprint, "exams": exams, "rows": rows, "form": form, "flagged": flagged,
-        "min_sample": itemstats.MIN_SAMPLE, "candidates": len(forms)})
+        "min_sample": itemstats.MIN_SAMPLE, "candidates": len(forms), "distribution": distribution,
+        "counts": sorted(counts.items())})

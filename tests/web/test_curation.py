@@ -134,4 +134,5 @@ def test_item_statistics_use_first_exam_exposures_and_show_every_question(admin_
     assert "Item statistics: TST-01" in page and page.count("/admin/questions/TST-01/") == 10
     assert "1 candidates&#39; first exams" in page or "1 candidates' first exams" in page
     assert "Show flagged questions only" in page
+    assert "Scored questions correct on first exams" in page and "The distribution as a table" in page
     assert admin_client.get("/admin/statistics?exam=TST-01&flagged=true").text.count("/admin/questions/TST-01/") == 0
