@@ -15,6 +15,7 @@ from app.db.tables import User
 from app.domain.accounts import AccountError, Throttled, check_new_password, check_throttle, normalize_email
 from app.passwords import hash_password, needs_rehash, verify_password
 from app.web import csrf
+from app.web.openapi import errors
 from app.web.deps import USER_KEY, MaybeUser, Now, SessionDep, templates
 
 router = APIRouter()
@@ -139,7 +140,7 @@ def _history(session, user: User) -> list[dict]:
     return history
 
 
-@router.get("/account/history.json", name="history_json")
+@router.get("/account/history.json", name="history_json", responses=errors(404), tags=["json"])
 def history_json(session: SessionDep, user: MaybeUser, now: Now) -> JSONResponse:
     account_user = _account_user(user)
     return JSONResponse({"email": account_user.email, "exported_at": now.isoformat(),

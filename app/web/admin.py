@@ -22,6 +22,7 @@ from app.domain import itemstats
 from app.domain.coverage import coverage
 from app.web import charts
 from app.db.tables import ApiToken, ImportBatch, ProblemReport, User
+from app.web.openapi import errors
 from app.web.deps import MaybeUser, Now, SessionDep, templates
 
 router = APIRouter()
@@ -97,7 +98,7 @@ def commit_import(request: Request, batch_id: int, session: SessionDep, admin: A
         "committed": outcome.ok, "stored": outcome.stored}, status_code=200 if outcome.ok else 422)
 
 
-@router.post("/api/imports", name="api_import")
+@router.post("/api/imports", name="api_import", responses=errors(401, 413, 415, 422), tags=["json"])
 async def api_import(session: SessionDep, now: Now, admin: Annotated[User, Depends(token_admin)],
                      exam: Annotated[str, Form()], files: Annotated[list[UploadFile], File()],
                      format: Annotated[str, Form()] = "auto", domain: Annotated[str, Form()] = "",

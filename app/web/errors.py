@@ -15,7 +15,8 @@ _STATUS = {TimeUp: 409, AttemptFinished: 409, InvalidSelection: 422, NoSuchQuest
 
 
 def _wants_json(request: Request) -> bool:
-    if request.url.path.startswith("/api/"):
+    route = request.scope.get("route")
+    if "json" in getattr(route, "tags", ()) or request.url.path.startswith("/api/"):
         return True
     return "application/json" in request.headers.get("accept", "") and not is_htmx(request)
 

@@ -20,6 +20,7 @@ from app.domain.assembly import assemble
 from app.domain.exam import Blueprint, Question, stated_choose_count
 from app.domain.scoring import is_correct
 from app.web import charts
+from app.web.openapi import errors
 from app.web.deps import CurrentUser, MaybeUser, Now, SessionDep, is_htmx, templates
 
 router = APIRouter()
@@ -224,7 +225,7 @@ def act_on_question(request: Request, position: int, sitting: SittingDep, sessio
     return response
 
 
-@router.get("/attempts/{attempt_id}/clock", name="clock")
+@router.get("/attempts/{attempt_id}/clock", name="clock", responses=errors(404), tags=["json"])
 def clock(request: Request, sitting: SittingDep, now: Now) -> JSONResponse:
     """The server's remaining time, for the page's countdown to correct itself against."""
     attempt = sitting.attempt

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from app.db import attempts, bank
+from app.web.openapi import errors
 from app.web.deps import MaybeUser, Now, SessionDep, templates
 
 router = APIRouter()
@@ -29,7 +30,7 @@ def home(request: Request, session: SessionDep, user: MaybeUser, now: Now) -> Re
     })
 
 
-@router.get("/healthz", name="healthz")
+@router.get("/healthz", name="healthz", responses=errors(503), tags=["json"])
 def healthz(session: SessionDep) -> JSONResponse:
     try:
         session.exec(text("SELECT 1"))
