@@ -217,3 +217,24 @@ def test_an_answer_made_offline_says_not_saved_and_is_saved_when_the_connection_
     page.goto(f"{server.url}/attempts/{attempt}/questions/1")
     expect(page.locator("#choice-D")).to_be_checked()
     context.close()
+
+
+def test_a_browser_clock_years_off_still_shows_the_servers_remaining_time(browser, server_factory):
+    import datetime as dt
+
+    server = server_factory(mockexam_bank_dir=TEST_BANK)
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.install(time=dt.datetime(2001, 1, 1, tzinfo=dt.UTC))  # the computer's clock is 25 years off
+    start_exam(page, server, "TST-01")
+    timer = page.locator("#timer-value")
+
+    def seconds_shown() -> int:
+        hours, minutes, seconds = (int(p) for p in timer.inner_text().split(":"))
+        return hours * 3600 + minutes * 60 + seconds
+
+    before = seconds_shown()
+    assert 29 * 60 <= before <= 30 * 60  # the server's figure, not one computed from the wrong clock
+    page.clock.run_for("01:00")  # a minute passes on this computer
+    assert 58 <= before - seconds_shown() <= 62
+    context.close()
