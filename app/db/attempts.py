@@ -3,18 +3,21 @@ request that races the end of an exam cannot slip an answer in after it."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import and_, exists, func, update
 from sqlmodel import Session, col, select
 
 from app.db import practice
 from app.db.bank import versions
-from app.db.tables import Attempt, AttemptItem
+from app.bank.format import blueprint_from_dict, question_from_content
+from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion
 from app.domain.assembly import PaperItem
 from app.domain.attempt import AttemptFinished, TimeUp, time_on_question
-from app.domain.exam import Blueprint
+from app.domain.exam import Blueprint, Question
 from app.domain.scoring import ItemOutcome, is_correct, score
 
 
@@ -40,6 +43,35 @@ def create_attempt(*, session: Session, attempt_id: str, user_id: int, blueprint
     session.commit()
     session.refresh(attempt)
     return attempt
+
+
+@lru_cache(maxsize=64)
+def _blueprint(code: str, content_hash: str, data: str) -> Blueprint:
+    # Keyed by the blueprint's content hash: a changed exam is a different key, so nothing goes stale.
+    return blueprint_from_dict(json.loads(data))
+
+
+def get_sitting(*, session: Session, attempt_id: str, user_id: int) -> tuple[Attempt, Blueprint] | None:
+    """The attempt, if it belongs to this user, with its exam's blueprint, in one query."""
+    row = session.exec(select(Attempt, Exam.content_hash, Exam.blueprint).join(Exam)
+                       .where(Attempt.id == attempt_id, Attempt.user_id == user_id)).first()
+    if row is None:
+        return None
+    attempt, content_hash, data = row
+    return attempt, _blueprint(attempt.exam_code, content_hash, json.dumps(data, sort_keys=True))
+
+
+def get_item_and_question(*, session: Session, attempt_id: str, position: int) -> tuple[AttemptItem, Question] | None:
+    row = session.exec(select(AttemptItem, QuestionVersion.content).join(QuestionVersion)
+                       .where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position)).first()
+    return (row[0], question_from_content(row[1])) if row else None
+
+
+def progress(*, session: Session, attempt_id: str) -> dict[str, int]:
+    answered, flagged, total = session.exec(select(
+        func.count().filter(AttemptItem.selection != ""), func.count().filter(AttemptItem.flagged), func.count())
+        .where(AttemptItem.attempt_id == attempt_id)).one()
+    return {"answered": answered, "flagged": flagged, "total": total}
 
 
 def get_attempt(*, session: Session, attempt_id: str, user_id: int) -> Attempt | None:

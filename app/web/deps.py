@@ -55,6 +55,12 @@ Now = Annotated[datetime, Depends(utc_now)]
 USER_KEY = "uid"
 
 
+def session_user_id(request: Request) -> int | None:
+    """The user named by the signed session cookie, without a database round trip."""
+    user_id = request.session.get(USER_KEY)
+    return user_id if isinstance(user_id, int) else None
+
+
 def optional_user(request: Request, session: SessionDep) -> User | None:
     user_id = request.session.get(USER_KEY)
     return users.get_user(session=session, user_id=user_id) if isinstance(user_id, int) else None

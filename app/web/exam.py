@@ -21,7 +21,7 @@ from app.domain.exam import Blueprint, Question, stated_choose_count
 from app.domain.scoring import is_correct
 from app.web import charts
 from app.web.openapi import errors
-from app.web.deps import CurrentUser, MaybeUser, Now, SessionDep, is_htmx, templates
+from app.web.deps import CurrentUser, Now, SessionDep, is_htmx, session_user_id, templates
 
 router = APIRouter()
 PRACTICE_MEMORY = timedelta(days=30)
@@ -39,11 +39,12 @@ class Sitting:
         return self.attempt.finalized_at is not None
 
 
-def load_sitting(attempt_id: str, request: Request, session: SessionDep, user: MaybeUser, now: Now) -> Sitting:
-    attempt = attempts.get_attempt(session=session, attempt_id=attempt_id, user_id=user.id) if user else None
-    if attempt is None:
+def load_sitting(attempt_id: str, request: Request, session: SessionDep, now: Now) -> Sitting:
+    user_id = session_user_id(request)
+    found = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user_id) if user_id else None
+    if found is None:
         raise HTTPException(404)
-    blueprint = bank.get_blueprint(session=session, code=attempt.exam_code)
+    attempt, blueprint = found
     if attempt.finalized_at is None and rules.is_over(attempt.deadline, now):
         attempts.finalize(session=session, attempt=attempt, blueprint=blueprint, now=now, reason="time")
     return Sitting(attempt, blueprint)
@@ -133,10 +134,10 @@ def show_question(request: Request, position: int, sitting: SittingDep, session:
 
 
 def _save_selection(session, sitting: Sitting, position: int, choice: list[str], now: datetime) -> AttemptItem:
-    item = attempts.get_item(session=session, attempt_id=sitting.attempt.id, position=position)
-    if item is None:
+    found = attempts.get_item_and_question(session=session, attempt_id=sitting.attempt.id, position=position)
+    if found is None:
         raise rules.NoSuchQuestion(position, sitting.blueprint.total)
-    question = bank.versions(session=session, version_ids=[item.version_id])[item.version_id]
+    item, question = found
     displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
     selection = rules.read_selection(displayed, choice, question_type=question.type)
     before = attempts.split(item.selection)
@@ -159,11 +160,8 @@ def save_answer(request: Request, position: int, sitting: SittingDep, session: S
     _save_selection(session, sitting, position, choice, now)
     if not is_htmx(request):
         return _redirect(request, _question_url(request, sitting.attempt.id, position))
-    rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
-    progress = {"answered": sum(1 for r in rows if r.selection), "total": len(rows),
-                "flagged": sum(1 for r in rows if r.flagged)}
-    return templates.TemplateResponse(request, "attempts/_save_status.html",
-                                      {"saved_at": now, "ok": True, "progress": progress})
+    return templates.TemplateResponse(request, "attempts/_save_status.html", {
+        "saved_at": now, "ok": True, "progress": attempts.progress(session=session, attempt_id=sitting.attempt.id)})
 
 
 ACTION_PATTERN = r"^(save|next|previous|flag|review|end|check|strike-[A-H])$"
