@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import and_, exists, func, update
+from sqlalchemy import and_, exists, func, insert, update
 from sqlmodel import Session, col, select
 
 from app.db import practice
@@ -37,9 +37,12 @@ def create_attempt(*, session: Session, attempt_id: str, user_id: int, blueprint
                       position_entered_at=now, mode=mode, config=config)
     session.add(attempt)
     session.flush()
-    session.add_all(AttemptItem(attempt_id=attempt_id, position=item.position, version_id=item.version_id,
-                                question_slug=item.question_id, domain=item.domain, scored=item.scored,
-                                option_order=",".join(item.option_order)) for item in paper)
+    # One multi-row INSERT for the paper's items rather than an ORM object each.
+    session.execute(insert(AttemptItem), [
+        {"attempt_id": attempt_id, "position": item.position, "version_id": item.version_id,
+         "question_slug": item.question_id, "domain": item.domain, "scored": item.scored,
+         "option_order": ",".join(item.option_order), "selection": "", "struck": "", "flagged": False,
+         "seconds_spent": 0.0, "changes": 0} for item in paper])
     session.commit()
     session.refresh(attempt)
     return attempt

@@ -72,7 +72,8 @@ def store_questions(*, session: Session, exam_code: str, questions, now: datetim
         version = session.exec(select(QuestionVersion).where(QuestionVersion.question_id == question.id,
                                                               QuestionVersion.content_hash == digest)).first()
         if version is None:
-            version = QuestionVersion(question_id=question.id, content_hash=digest, content=content, created_at=now)
+            version = QuestionVersion(question_id=question.id, content_hash=digest, content=content, created_at=now,
+                                      option_ids=",".join(o["id"] for o in content["options"]))
             session.add(version)
             session.flush()
         question.current_version_id = version.id
@@ -91,17 +92,16 @@ def get_blueprint(*, session: Session, code: str) -> Blueprint | None:
 
 def active_pool(*, session: Session, exam_code: str, calibrated_after: int = 50) -> list[Candidate]:
     rows = session.exec(
-        select(Question.slug, Question.domain, QuestionVersion.id, QuestionVersion.content)
+        select(Question.slug, Question.domain, QuestionVersion.id, QuestionVersion.option_ids)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
         .where(Question.exam_code == exam_code, Question.status == "active")).all()
     answered = dict(session.exec(
         select(AttemptItem.question_slug, func.count()).join(Attempt)
         .where(Attempt.exam_code == exam_code, Attempt.mode == "exam", col(Attempt.finalized_at).is_not(None))
         .group_by(AttemptItem.question_slug)).all())
-    return [Candidate(version_id=vid, question_id=slug, domain=domain,
-                      option_ids=tuple(o["id"] for o in content["options"]),
+    return [Candidate(version_id=vid, question_id=slug, domain=domain, option_ids=tuple(option_ids.split(",")),
                       calibrated=answered.get(slug, 0) >= calibrated_after)
-            for slug, domain, vid, content in rows]
+            for slug, domain, vid, option_ids in rows]
 
 
 def active_counts(*, session: Session, exam_code: str) -> dict[str, int]:

@@ -68,6 +68,8 @@ class QuestionVersion(SQLModel, table=True):
     question_id: int = Field(foreign_key="question.id", index=True)
     content_hash: str = Field(max_length=64)
     content: dict = Field(sa_column=Column(JSON, nullable=False))
+    # The content's option ids ("A,B,C,D"), so drawing a paper need not parse every question's JSON.
+    option_ids: str = Field(default="", max_length=64)
     created_at: datetime = _utc(nullable=False)
 
 

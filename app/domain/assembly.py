@@ -20,7 +20,7 @@ class BankTooSmall(Exception):
         super().__init__(f"The {exam} bank is too small for a paper: " + "; ".join(parts) + ".")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A question the bank can offer: its version, its domain and its options as stored."""
 
@@ -31,7 +31,7 @@ class Candidate:
     calibrated: bool = True  # False while the question lacks enough responses for its statistics
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaperItem:
     position: int
     version_id: int
@@ -76,7 +76,8 @@ def assemble(
         rng.shuffle(already_seen)
         # As AWS pretests new items, questions still gathering data take the unscored slots first.
         pretest = [c for c in unseen if not c.calibrated][:unscored_count]
-        others = [c for c in unseen + already_seen if c not in pretest]
+        in_pretest = {c.question_id for c in pretest}
+        others = [c for c in unseen + already_seen if c.question_id not in in_pretest]
         picked = pretest + others[: scored_count + unscored_count - len(pretest)]
         fillers = list(range(len(pretest), len(picked)))
         rng.shuffle(fillers)

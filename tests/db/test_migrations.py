@@ -48,7 +48,7 @@ def test_a_database_populated_at_the_first_migration_keeps_its_data_at_head(tmp_
             "INSERT INTO question (id, exam_code, slug, domain, task, status) VALUES (1, 'OLD-01', 'q', 'D1', '1.1', 'active')"))
         connection.execute(text(
             "INSERT INTO questionversion (id, question_id, content_hash, content, created_at) "
-            "VALUES (1, 1, 'h', '{}', '2026-01-01 00:00:00')"))
+            "VALUES (1, 1, 'h', '{\"options\": [{\"id\": \"A\"}, {\"id\": \"B\"}]}', '2026-01-01 00:00:00')"))
         connection.execute(text(
             "INSERT INTO attemptitem (attempt_id, position, version_id, question_slug, domain, scored, option_order, "
             "selection, struck, flagged, seconds_spent) VALUES ('a1', 1, 1, 'q', 'D1', 1, 'A,B,C,D', 'B', '', 0, 12)"))
@@ -57,6 +57,8 @@ def test_a_database_populated_at_the_first_migration_keeps_its_data_at_head(tmp_
     with engine.connect() as connection:
         row = connection.execute(text("SELECT exam_code, seed, position FROM attempt WHERE id = 'a1'")).one()
         item = connection.execute(text("SELECT selection, changes, first_selection FROM attemptitem")).one()
+        option_ids = connection.execute(text("SELECT option_ids FROM questionversion WHERE id = 1")).scalar()
     engine.dispose()
     assert tuple(row) == ("OLD-01", 7, 4)
     assert tuple(item) == ("B", 0, None)
+    assert option_ids == "A,B"  # backfilled from the version's content by migration 0006

@@ -1,0 +1,94 @@
+"""Exam start: assemble and store a 65-question MLS-C01 paper from synthetic banks of growing size.
+
+    python -m bench.exam_start --database-url postgresql+psycopg://…/empty_db [--sizes 1000 2500 5000 10000]
+
+For each bank size, fills the exam with synthetic questions (the blueprint's domain weights), then times
+the start path exactly as the route runs it: the seen-question queries, loading the active pool, assembly
+and storing the attempt with its 65 items. Prints p50 and p95 per size and the time per 1,000 questions,
+so the growth can be read off as linear or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import secrets
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlmodel import Session
+
+from app.bank.format import QuestionIn
+from app.bank.loader import load_exam
+from app.config import ROOT
+from app.db import attempts, bank, migrate, practice, users
+from app.db.engine import make_engine
+from app.domain.assembly import assemble
+
+
+def synthetic(blueprint, count: int, start: int) -> list[QuestionIn]:
+    weights = [d.weight for d in blueprint.domains]
+    questions = []
+    for i in range(start, start + count):
+        domain = random.Random(i).choices(blueprint.domains, weights)[0]
+        task = domain.tasks[i % len(domain.tasks)][0]
+        questions.append(QuestionIn.model_validate({
+            "id": f"syn-{i:06d}", "domain": domain.code, "task": task, "type": "single",
+            "stem": f"Synthetic question {i} about {domain.name}, long enough to be realistic. " * 3,
+            "options": [{"id": o, "text": f"Option {o} of {i}", "explanation": f"Why {o} is right or wrong."}
+                        for o in "ABCD"],
+            "key": ["B"], "explanation": "Synthetic.",
+            "references": [{"title": "ref", "url": "https://docs.aws.amazon.com/"}]}))
+    return questions
+
+
+def start_exam(session: Session, blueprint, user_id: int, now: datetime) -> None:
+    seed = secrets.randbits(62)
+    seen = practice.seen_in_exams(session=session, user_id=user_id, exam_code=blueprint.code) | \
+        practice.seen_in_practice_since(session=session, user_id=user_id, exam_code=blueprint.code,
+                                        since=now - timedelta(days=30))
+    paper = assemble(blueprint, bank.active_pool(session=session, exam_code=blueprint.code), seen=seen,
+                     rng=random.Random(seed))
+    attempts.create_attempt(session=session, attempt_id=secrets.token_hex(12), user_id=user_id,
+                            blueprint=blueprint, paper=paper, seed=seed, minutes=180, now=now)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2500, 5000, 10000])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args(argv)
+    migrate.upgrade(args.database_url)
+    engine = make_engine(args.database_url)
+    loaded = load_exam(Path(ROOT) / "question_bank" / "mls-c01")
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        bank.sync_exam(session=session, loaded=type(loaded)(loaded.blueprint, loaded.blueprint_data), now=now)
+        session.commit()
+        user = users.create_guest(session=session, now=now)
+        blueprint = loaded.blueprint
+        have = 0
+        print(f"exam start, {args.runs} runs per bank size, {engine.dialect.name}")
+        for size in args.sizes:
+            bank.store_questions(session=session, exam_code=blueprint.code,
+                                 questions=synthetic(blueprint, size - have, have), now=now)
+            session.commit()
+            have = size
+            timings = []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                start_exam(session, blueprint, user.id, now)
+                timings.append((time.perf_counter() - started) * 1000)
+            timings.sort()
+            p50, p95 = statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+            print(f"bank {size:>6}: p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  ({p50 / size * 1000:.2f} ms per 1,000)")
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
