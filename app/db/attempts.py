@@ -21,6 +21,11 @@ from app.domain.exam import Blueprint, Question
 from app.domain.scoring import ItemOutcome, is_correct, score
 
 
+# These UPDATEs are guarded in SQL and followed by explicit refreshes where needed, so the ORM need not
+# evaluate them against objects in the session.
+NO_SYNC = {"synchronize_session": False}
+
+
 def split(value: str) -> frozenset[str]:
     return frozenset(v for v in value.split(",") if v)
 
@@ -124,11 +129,12 @@ def update_item(*, session: Session, attempt_id: str, position: int, now: dateti
         values["changes"] = AttemptItem.changes + (1 if changed_answer else 0)
     result = session.execute(update(AttemptItem).where(
         AttemptItem.attempt_id == attempt_id, AttemptItem.position == position,
-        _open_and_in_time(attempt_id, now)).values(**values))
+        _open_and_in_time(attempt_id, now)).values(**values).execution_options(**NO_SYNC))
     if result.rowcount != 1:
         session.rollback()
         raise _refusal(session, attempt_id)
     session.commit()
+    session.expire_all()  # rows read earlier in this request are re-read after the write
 
 
 def move_to(*, session: Session, attempt: Attempt, position: int, now: datetime) -> None:
@@ -138,9 +144,9 @@ def move_to(*, session: Session, attempt: Attempt, position: int, now: datetime)
     spent = time_on_question(attempt.position_entered_at, now, attempt.deadline).total_seconds()
     session.execute(update(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
                                               AttemptItem.position == attempt.position)
-                    .values(seconds_spent=AttemptItem.seconds_spent + spent))
+                    .values(seconds_spent=AttemptItem.seconds_spent + spent).execution_options(**NO_SYNC))
     session.execute(update(Attempt).where(Attempt.id == attempt.id, col(Attempt.finalized_at).is_(None))
-                    .values(position=position, position_entered_at=now))
+                    .values(position=position, position_entered_at=now).execution_options(**NO_SYNC))
     session.commit()
     session.refresh(attempt)
 
@@ -160,16 +166,18 @@ def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: d
     result = score(blueprint, [ItemOutcome(r.domain, r.scored, ok) for r, ok in outcomes])
     spent = time_on_question(attempt.position_entered_at, ended, attempt.deadline).total_seconds()
     claimed = session.execute(update(Attempt).where(Attempt.id == attempt.id, col(Attempt.finalized_at).is_(None))
-                              .values(finalized_at=ended, finalize_reason=reason, result=result_to_dict(result)))
+                              .values(finalized_at=ended, finalize_reason=reason, result=result_to_dict(result))
+                              .execution_options(**NO_SYNC))
     if claimed.rowcount != 1:
         session.rollback()
         session.refresh(attempt)
         return False
-    for row, row_correct in outcomes:
-        session.execute(update(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
-                                                  AttemptItem.position == row.position)
-                        .values(correct=row_correct,
-                                seconds_spent=AttemptItem.seconds_spent + (spent if row.position == attempt.position else 0)))
+    # One executemany by primary key for the outcomes, then the time on the question open at the end.
+    session.execute(update(AttemptItem), [{"attempt_id": attempt.id, "position": row.position, "correct": ok}
+                                          for row, ok in outcomes])
+    session.execute(update(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
+                                              AttemptItem.position == attempt.position)
+                    .values(seconds_spent=AttemptItem.seconds_spent + spent).execution_options(**NO_SYNC))
     practice.update_cards(session=session, attempt=attempt, rows=rows,
                           outcomes_by_position={r.position: ok for r, ok in outcomes}, now=ended)
     session.commit()

@@ -93,10 +93,9 @@ def show_attempt(request: Request, sitting: SittingDep) -> Response:
 
 def _question_context(request: Request, session, sitting: Sitting, position: int, now: datetime) -> dict:
     attempt = sitting.attempt
-    rows = attempts.items(session=session, attempt_id=attempt.id)
-    rules.check_position(position, len(rows))
-    item = rows[position - 1]
-    question = bank.versions(session=session, version_ids=[item.version_id])[item.version_id]
+    counts = attempts.progress(session=session, attempt_id=attempt.id)
+    rules.check_position(position, counts["total"])
+    item, question = attempts.get_item_and_question(session=session, attempt_id=attempt.id, position=position)
     displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
     selected = displayed.to_display(attempts.split(item.selection))
     struck = displayed.to_display(attempts.split(item.struck))
@@ -105,10 +104,10 @@ def _question_context(request: Request, session, sitting: Sitting, position: int
     warning = rules.warning_due(attempt.deadline, now)
     return {
         "attempt": attempt, "blueprint": sitting.blueprint, "item": item, "question": question,
-        "position": position, "total": len(rows), "options": options,
+        "position": position, "total": counts["total"], "options": options,
         "choose": (stated_choose_count(question.stem) or len(question.key)) if question.type == "multiple" else 1,
         "selected_count": len(selected),
-        "answered": sum(1 for r in rows if r.selection), "flagged": sum(1 for r in rows if r.flagged),
+        "answered": counts["answered"], "flagged": counts["flagged"],
         "remaining": rules.remaining(attempt.deadline, now),
         "warning_minutes": int(warning.total_seconds() // 60) if warning else None,
         "practice": attempt.mode != "exam", "timed": attempt.mode == "exam" or (attempt.config or {}).get("timed"),

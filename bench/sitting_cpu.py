@@ -1,0 +1,65 @@
+"""Server CPU time for one whole sitting, read from the server process itself (/proc, user + system).
+
+    python -m bench.sitting_cpu --url http://127.0.0.1:8000 --pid <server pid> [--sittings 5]
+
+One sitting: start, 65 question views, 65 saves, 10 flags, the review screen, end, the report and the
+four domain review pages, sent one after another as a browser would. The server should run one worker
+(WEB_CONCURRENCY=1), so that its pid is the whole server. Prints the CPU seconds each sitting cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+
+import httpx
+
+from bench.load import ATTEMPT, TOKEN, require_loopback
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def sit(url: str, exam: str) -> None:
+    with httpx.Client(base_url=url, timeout=30) as client:
+        client.headers["X-CSRF-Token"] = TOKEN.search(client.get("/").text).group(1)
+        attempt = ATTEMPT.search(client.post(f"/exams/{exam}/attempts").headers["location"]).group(1)
+        hx = {"HX-Request": "true"}
+        for position in range(1, 66):
+            client.get(f"/attempts/{attempt}/questions/{position}", headers=hx)
+            client.post(f"/attempts/{attempt}/questions/{position}/answer", data={"choice": ["A"]}, headers=hx)
+            if position % 7 == 0 and position <= 70:
+                client.post(f"/attempts/{attempt}/questions/{position}", headers=hx,
+                            data={"action": "flag", "carries_selection": "true", "choice": ["A"]})
+        client.get(f"/attempts/{attempt}/review")
+        client.post(f"/attempts/{attempt}/end")
+        client.get(f"/attempts/{attempt}/report")
+        for domain in ("D1", "D2", "D3", "D4"):
+            client.get(f"/attempts/{attempt}/domains/{domain}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--pid", type=int, required=True)
+    parser.add_argument("--exam", default="MLS-C01")
+    parser.add_argument("--sittings", type=int, default=5)
+    args = parser.parse_args(argv)
+    require_loopback(args.url)
+    sit(args.url, args.exam)  # warm-up: imports, caches, connection pool
+    costs = []
+    for _ in range(args.sittings):
+        before = cpu_seconds(args.pid)
+        sit(args.url, args.exam)
+        costs.append(cpu_seconds(args.pid) - before)
+    print(f"server CPU per sitting over {args.sittings} sittings: median {statistics.median(costs):.2f} s, "
+          f"min {min(costs):.2f} s, max {max(costs):.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
