@@ -10,7 +10,6 @@ and runs wrk with one connection per candidate. Prints wrk's throughput and late
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import sys

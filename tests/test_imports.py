@@ -7,7 +7,6 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from app.bank.format import blueprint_from_dict
 from app.bank.imports import MAX_QUESTIONS, UnreadableUpload, read_upload
 from app.bank.upload_check import check_upload
 from app.cli import cli

@@ -10,8 +10,6 @@ import shlex
 import subprocess
 import sys
 
-import httpx
-import pytest
 import yaml
 
 from app.config import ROOT, Settings

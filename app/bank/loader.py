@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from app.bank.format import ExamIn, QuestionFile, QuestionIn, question_from_content
+from app.bank.format import ExamIn, QuestionIn, question_from_content
 from app.domain.exam import Blueprint, explanation_gaps, question_problems
 
 QUESTION_SUFFIXES = (".yaml", ".yml", ".json")

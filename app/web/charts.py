@@ -22,7 +22,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, description: str, reference: f
     if not bars:
         return Markup("")
     top = max([b.value for b in bars] + [reference or 0]) * 1.1 or 1
-    left, bottom, plot_h = 40, 20, height - 30
+    left, plot_h = 40, height - 30
     step = (width - left - 10) / len(bars)
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{{id}}-t {{id}}-d">',
              f'<title id="{{id}}-t">{escape(title)}</title><desc id="{{id}}-d">{escape(description)}</desc>',

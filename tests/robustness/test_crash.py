@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import httpx
-
 from tests.conftest import TEST_BANK
 from tests.live_server import browser_like_client, server_factory  # noqa: F401  (fixture)
 

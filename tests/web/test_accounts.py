@@ -3,8 +3,6 @@ data can be downloaded and deleted."""
 
 import csv
 import io
-import json
-import re
 
 import pytest
 from sqlmodel import Session, select

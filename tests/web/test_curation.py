@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from app.bank.imports import read_upload
 from app.bank.upload_check import check_upload
 from app.db import bank
-from app.db.tables import Attempt, ProblemReport, Regrade
+from app.db.tables import Attempt, Regrade
 from tests.web.helpers import answer, paper, start
 from tests.web.test_admin_import import admin_client, database_url  # noqa: F401  (fixtures)
 

@@ -1,6 +1,5 @@
 """The server's deadline, finalization and the score report."""
 
-from datetime import timedelta
 
 from sqlmodel import Session
 
