@@ -10,9 +10,7 @@ from app.config import ROOT, Settings
 from app.db.engine import make_engine
 from app.web import accounts, admin, dashboard, errors, exam, pages, practice
 from app.web.csrf import verify_csrf
-from app.web.limits import BodyLimits
-from app.web.request_log import RequestLog
-from app.web.security import SecurityHeaders
+from app.web.edge import Edge
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -22,9 +20,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.resolved_database_url())
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",
                        max_age=60 * 60 * 24 * 365, same_site="lax", https_only=settings.https_only)
-    app.add_middleware(BodyLimits)
-    app.add_middleware(SecurityHeaders)
-    app.add_middleware(RequestLog)
+    app.add_middleware(Edge)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(exam.router)

@@ -7,15 +7,10 @@ import logging
 import logging.config
 import re
 import time
-import uuid
 from datetime import UTC, datetime
 
-from starlette.types import Message, Receive, Scope, Send
-
-from app.web.asgi import HttpMiddleware, add_headers
-
 logger = logging.getLogger("mockexam.request")
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 class JsonFormatter(logging.Formatter):
@@ -28,32 +23,13 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-class RequestLog(HttpMiddleware):
-    """Takes a well-formed X-Request-ID from the proxy or makes one, returns it, and logs the outcome."""
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        started = time.perf_counter()
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                add_headers(message, [(b"x-request-id", request_id.encode())])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            client = scope.get("client")
-            logger.info("request", extra={"fields": {
-                "request_id": request_id, "method": scope["method"], "path": scope["path"], "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                "client": client[0] if client else None, "scheme": scope.get("scheme"),
-            }})
+def log_request(scope, request_id: str, status: int, started: float) -> None:
+    client = scope.get("client")
+    logger.info("request", extra={"fields": {
+        "request_id": request_id, "method": scope["method"], "path": scope["path"], "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        "client": client[0] if client else None, "scheme": scope.get("scheme"),
+    }})
 
 
 def logging_config(level: str = "info") -> dict:
