@@ -18,7 +18,7 @@ NEAR_DUPLICATE = 0.8
 LONGEST_KEY_ERROR = 0.35
 POSITION_WARN = (0.15, 0.35)
 _WORD = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
-_GIVEAWAYS = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|those)\b|\bboth [a-f] and [a-f]\b",
+GIVEAWAY = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|those)\b|\bboth [a-f] and [a-f]\b",
                         re.IGNORECASE)
 
 
@@ -75,7 +75,7 @@ def lint_exam(exam: LoadedExam) -> list[Finding]:
         if not q.references:
             findings.append(at(q, "error", "reference", "the question cites no reference"))
         for option in q.options:
-            if _GIVEAWAYS.search(option.text):
+            if GIVEAWAY.search(option.text):
                 findings.append(at(q, "error", "giveaway-option",
                                    f"option {option.id} ({option.text!r}) refers to other options, "
                                    "which are shuffled for every attempt"))

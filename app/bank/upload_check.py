@@ -3,7 +3,6 @@ or in error, with the file, line or record, question id and field of each proble
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -11,12 +10,9 @@ from pydantic import ValidationError
 
 from app.bank.format import QuestionIn, question_from_content
 from app.bank.imports import Upload
-from app.bank.lint import NEAR_DUPLICATE, similarity, stem_tokens
+from app.bank.lint import GIVEAWAY, NEAR_DUPLICATE, similarity, stem_tokens
 from app.bank.loader import content_hash
 from app.domain.exam import Blueprint, explanation_gaps, question_problems
-
-_GIVEAWAY = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|those)\b|\bboth [a-f] and [a-f]\b",
-                       re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -106,7 +102,7 @@ def check_upload(upload: Upload, blueprint: Blueprint, *, filename: str, current
         domain_question = question_from_content(question.content())
         problems = question_problems(domain_question, blueprint)
         problems += [(f"options.{o.id}.text", f"option {o.id} ({o.text!r}) refers to other options, which are "
-                      "shuffled for every attempt") for o in question.options if _GIVEAWAY.search(o.text)]
+                      "shuffled for every attempt") for o in question.options if GIVEAWAY.search(o.text)]
         for field_name, message in problems:
             report.errors.append(Note(where, question.id, field_name, message))
         if problems:

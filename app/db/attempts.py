@@ -3,10 +3,8 @@ request that races the end of an exam cannot slip an answer in after it."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
-from datetime import datetime, timedelta
-from functools import lru_cache
+from datetime import datetime
 
 from sqlalchemy import and_, exists, func, insert, update
 from sqlmodel import Session, col, select
@@ -16,7 +14,7 @@ from app.db.bank import versions
 from app.bank.format import blueprint_from_dict, question_from_content
 from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion
 from app.domain.assembly import PaperItem
-from app.domain.attempt import AttemptFinished, TimeUp, time_on_question
+from app.domain.attempt import AttemptFinished, TimeUp, deadline_for, time_on_question
 from app.domain.exam import Blueprint, Question
 from app.domain.scoring import ItemOutcome, is_correct, score
 
@@ -38,7 +36,7 @@ def create_attempt(*, session: Session, attempt_id: str, user_id: int, blueprint
                    paper: tuple[PaperItem, ...], seed: int, minutes: float, now: datetime, mode: str = "exam",
                    config: dict | None = None) -> Attempt:
     attempt = Attempt(id=attempt_id, user_id=user_id, exam_code=blueprint.code, seed=seed, minutes=minutes,
-                      started_at=now, deadline=now + timedelta(minutes=minutes), position=1,
+                      started_at=now, deadline=deadline_for(now, minutes), position=1,
                       position_entered_at=now, mode=mode, config=config)
     session.add(attempt)
     session.flush()
@@ -53,10 +51,15 @@ def create_attempt(*, session: Session, attempt_id: str, user_id: int, blueprint
     return attempt
 
 
-@lru_cache(maxsize=64)
-def _blueprint(code: str, content_hash: str, data: str) -> Blueprint:
-    # Keyed by the blueprint's content hash: a changed exam is a different key, so nothing goes stale.
-    return blueprint_from_dict(json.loads(data))
+_blueprints: dict[str, Blueprint] = {}
+
+
+def _blueprint(content_hash: str, data: dict) -> Blueprint:
+    # Parsed once per blueprint content: a changed exam has a new hash, so nothing goes stale, and the cache
+    # holds only values derived from what the database says.
+    if content_hash not in _blueprints:
+        _blueprints[content_hash] = blueprint_from_dict(data)
+    return _blueprints[content_hash]
 
 
 def get_sitting(*, session: Session, attempt_id: str, user_id: int) -> tuple[Attempt, Blueprint] | None:
@@ -66,7 +69,7 @@ def get_sitting(*, session: Session, attempt_id: str, user_id: int) -> tuple[Att
     if row is None:
         return None
     attempt, content_hash, data = row
-    return attempt, _blueprint(attempt.exam_code, content_hash, json.dumps(data, sort_keys=True))
+    return attempt, _blueprint(content_hash, data)
 
 
 def get_item_and_question(*, session: Session, attempt_id: str, position: int) -> tuple[AttemptItem, Question] | None:
@@ -80,12 +83,6 @@ def progress(*, session: Session, attempt_id: str) -> dict[str, int]:
         func.count().filter(AttemptItem.selection != ""), func.count().filter(AttemptItem.flagged), func.count())
         .where(AttemptItem.attempt_id == attempt_id)).one()
     return {"answered": answered, "flagged": flagged, "total": total}
-
-
-def get_attempt(*, session: Session, attempt_id: str, user_id: int) -> Attempt | None:
-    """The attempt if it belongs to this user; another user's attempt does not exist for them."""
-    attempt = session.get(Attempt, attempt_id)
-    return attempt if attempt is not None and attempt.user_id == user_id else None
 
 
 def user_attempts(*, session: Session, user_id: int) -> list[Attempt]:

@@ -197,8 +197,7 @@ def act_on_question(request: Request, position: int, sitting: SittingDep, sessio
     elif action == "check":
         if attempt.mode == "exam":
             raise rules.ExamError("Checking an answer is for practice; in an exam the answers come with the report.")
-        question = bank.versions(session=session, version_ids=[item.version_id])[item.version_id]
-        current = attempts.get_item(session=session, attempt_id=attempt.id, position=position)
+        current, question = attempts.get_item_and_question(session=session, attempt_id=attempt.id, position=position)
         if current.checked_at is None:
             attempts.update_item(session=session, attempt_id=attempt.id, position=position, now=now, checked_at=now,
                                  correct=is_correct(attempts.split(current.selection), question.key))
