@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Iterator
+from typing import Annotated, AsyncIterator
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
@@ -40,12 +40,18 @@ templates.env.globals["csrf_field"] = csrf.csrf_field
 templates.env.globals["csrf_token"] = csrf.csrf_token
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for the route. It is opened and closed on the event loop, not the thread pool: closing
+    only hands the connection back to the pool, and a request that must wait for a free thread before it
+    can give its connection back stalls the worker once the waiting requests hold every thread."""
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        session.close()
 
 
-def utc_now() -> datetime:
+async def utc_now() -> datetime:
     return datetime.now(UTC)
 
 

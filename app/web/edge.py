@@ -1,9 +1,11 @@
-"""The app's one ASGI middleware at the edge: request id and log line, body limits, security headers.
+"""The app's one ASGI middleware at the edge: request id and log line, admission, body limits, security
+headers.
 
 One layer instead of three: each request crosses it once (the profile showed every layer costs)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 
@@ -15,10 +17,31 @@ from app.web.request_log import SAFE_REQUEST_ID, log_request
 from app.web.security import HEADERS
 
 
+class Admission:
+    """At most `limit` requests inside the app at once; the rest wait here, in order, without a thread.
+
+    The limit is the worker's number of database connections. A request inside therefore always gets a
+    connection at once, so no request ever waits for one while holding a thread from the pool that other
+    requests need to finish: that wait is how a worker stalls under a burst of candidates."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._slots: asyncio.Semaphore | None = None
+
+    def slots(self) -> asyncio.Semaphore:
+        # One semaphore per event loop: tests run the same app on several loops, one after another.
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop or self._slots is None:
+            self._loop, self._slots = loop, asyncio.Semaphore(self.limit)
+        return self._slots
+
+
 class Edge(HttpMiddleware):
-    def __init__(self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES, max_in_flight: int = 20) -> None:
         super().__init__(app)
         self.max_body_bytes = max_body_bytes
+        self.admission = Admission(max_in_flight)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
@@ -36,16 +59,23 @@ class Edge(HttpMiddleware):
             await send(message)
 
         try:
-            if scope["method"] in BODY_METHODS:
-                refusal = body_refusal(scope, self.max_body_bytes)
-                if refusal:
-                    await refuse(send_with_headers, *refusal)
-                    return
-                try:
-                    await self.app(scope, counting(receive, self.max_body_bytes), send_with_headers)
-                except BodyTooLarge as error:
-                    await refuse(send_with_headers, 413, str(error))
-            else:
-                await self.app(scope, receive, send_with_headers)
+            if scope["path"].startswith("/static/"):  # files only, no database
+                await self._forward(scope, receive, send_with_headers)
+                return
+            async with self.admission.slots():
+                await self._forward(scope, receive, send_with_headers)
         finally:
             log_request(scope, request_id, status, started)
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] not in BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        refusal = body_refusal(scope, self.max_body_bytes)
+        if refusal:
+            await refuse(send, *refusal)
+            return
+        try:
+            await self.app(scope, counting(receive, self.max_body_bytes), send)
+        except BodyTooLarge as error:
+            await refuse(send, 413, str(error))
