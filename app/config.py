@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = Field(
         default="127.0.0.1", description="Proxies whose X-Forwarded-For/-Proto headers are trusted ('*' for all).")
     database_pool_size: int = Field(
-        default=10, ge=1, le=100,
+        default=5, ge=1, le=100,
         description="Database connections each worker keeps per pool; requests beyond them wait their turn.")
 
     @model_validator(mode="after")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from app.config import ROOT, Settings
-from app.db.engine import make_engine
+from app.db.engine import make_async_engine, make_engine
 from app.web import accounts, admin, dashboard, errors, exam, pages, practice
 from app.web.csrf import verify_csrf
 from app.web.edge import Edge
@@ -15,13 +17,23 @@ from app.web.edge import Edge
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="mockexam", docs_url=None, redoc_url=None, dependencies=[Depends(verify_csrf)])
+    url, pool_size = settings.resolved_database_url(), settings.database_pool_size
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        await app.state.async_engine.dispose()
+        app.state.engine.dispose()
+
+    app = FastAPI(title="mockexam", docs_url=None, redoc_url=None, dependencies=[Depends(verify_csrf)],
+                  lifespan=lifespan)
     app.state.settings = settings
-    app.state.engine = make_engine(settings.resolved_database_url(), settings.database_pool_size)
+    app.state.engine = make_engine(url, pool_size)
+    app.state.async_engine = make_async_engine(url, pool_size)
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",
                        max_age=60 * 60 * 24 * 365, same_site="lax", https_only=settings.https_only)
-    # Two connections per pool slot: the pool's size plus as many again in overflow.
-    app.add_middleware(Edge, max_in_flight=2 * settings.database_pool_size)
+    # As many requests inside as either pool has connections (its size plus as many again in overflow).
+    app.add_middleware(Edge, max_in_flight=2 * pool_size)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(exam.router)

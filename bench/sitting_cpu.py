@@ -24,22 +24,41 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def sit(url: str, exam: str) -> None:
+class Meter:
+    """Server CPU by kind of request. /proc counts in clock ticks (10 ms), so a single request reads 0 or
+    a tick; summed over a sitting's many requests of a kind, the ticks add up to an unbiased estimate."""
+
+    def __init__(self, pid: int | None) -> None:
+        self.pid = pid
+        self.by_kind: dict[str, list[float]] = {}
+
+    def __call__(self, kind: str, send, *args, **kwargs):
+        before = cpu_seconds(self.pid) if self.pid else 0.0
+        response = send(*args, **kwargs)
+        if self.pid:
+            self.by_kind.setdefault(kind, []).append(cpu_seconds(self.pid) - before)
+        return response
+
+
+def sit(url: str, exam: str, meter: Meter | None = None) -> None:
+    meter = meter or Meter(None)
     with httpx.Client(base_url=url, timeout=30) as client:
         client.headers["X-CSRF-Token"] = TOKEN.search(client.get("/").text).group(1)
-        attempt = ATTEMPT.search(client.post(f"/exams/{exam}/attempts").headers["location"]).group(1)
+        started = meter("start", client.post, f"/exams/{exam}/attempts")
+        attempt = ATTEMPT.search(started.headers["location"]).group(1)
         hx = {"HX-Request": "true"}
         for position in range(1, 66):
-            client.get(f"/attempts/{attempt}/questions/{position}", headers=hx)
-            client.post(f"/attempts/{attempt}/questions/{position}/answer", data={"choice": ["A"]}, headers=hx)
+            meter("question view", client.get, f"/attempts/{attempt}/questions/{position}", headers=hx)
+            meter("answer save", client.post, f"/attempts/{attempt}/questions/{position}/answer",
+                  data={"choice": ["A"]}, headers=hx)
             if position % 7 == 0 and position <= 70:
-                client.post(f"/attempts/{attempt}/questions/{position}", headers=hx,
-                            data={"action": "flag", "carries_selection": "true", "choice": ["A"]})
-        client.get(f"/attempts/{attempt}/review")
-        client.post(f"/attempts/{attempt}/end")
-        client.get(f"/attempts/{attempt}/report")
+                meter("flag", client.post, f"/attempts/{attempt}/questions/{position}", headers=hx,
+                      data={"action": "flag", "carries_selection": "true", "choice": ["A"]})
+        meter("review screen", client.get, f"/attempts/{attempt}/review")
+        meter("end", client.post, f"/attempts/{attempt}/end")
+        meter("report", client.get, f"/attempts/{attempt}/report")
         for domain in ("D1", "D2", "D3", "D4"):
-            client.get(f"/attempts/{attempt}/domains/{domain}")
+            meter("domain review", client.get, f"/attempts/{attempt}/domains/{domain}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,14 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pid", type=int, required=True)
     parser.add_argument("--exam", default="MLS-C01")
     parser.add_argument("--sittings", type=int, default=5)
+    parser.add_argument("--breakdown", action="store_true", help="also print the CPU by kind of request")
     args = parser.parse_args(argv)
     require_loopback(args.url)
     sit(args.url, args.exam)  # warm-up: imports, caches, connection pool
     costs = []
+    meter = Meter(args.pid if args.breakdown else None)
     for _ in range(args.sittings):
         before = cpu_seconds(args.pid)
-        sit(args.url, args.exam)
+        sit(args.url, args.exam, meter)
         costs.append(cpu_seconds(args.pid) - before)
+    for kind, seconds in meter.by_kind.items():
+        print(f"  {kind:<14} {len(seconds) // args.sittings:>3} per sitting, "
+              f"{1000 * sum(seconds) / len(seconds):6.2f} ms each, {sum(seconds) / args.sittings:.3f} s per sitting")
     print(f"server CPU per sitting over {args.sittings} sittings: median {statistics.median(costs):.2f} s, "
           f"min {min(costs):.2f} s, max {max(costs):.2f} s")
     return 0

@@ -86,16 +86,26 @@
     if (isAnswerRequest(event)) setSaveState("Saving…", true);
   });
 
+  function retrySave(event) {
+    var elt = event.detail.elt;
+    setTimeout(function () { if (document.body.contains(elt)) htmx.trigger(elt, "change"); }, 3000);
+  }
+
   // A save that did not reach the server is retried until it does; the page says so meanwhile.
   document.addEventListener("htmx:sendError", function (event) {
-    var elt = event.detail.elt;
     setSaveState("Not saved: no connection. Retrying…", false);
-    if (isAnswerRequest(event)) {
-      setTimeout(function () { if (document.body.contains(elt)) htmx.trigger(elt, "change"); }, 3000);
-    }
+    if (isAnswerRequest(event)) retrySave(event);
   });
 
-  document.addEventListener("htmx:responseError", function () {
+  // So is a save the server failed to store (a 5xx: a database restart, say). A refusal (4xx: time is
+  // up, an unknown option) is final and says why in the message area.
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status >= 500 && isAnswerRequest(event)) {
+      setSaveState("Not saved: the server had a problem. Retrying…", false);
+      retrySave(event);
+      return;
+    }
     setSaveState("Not saved", false);
   });
 

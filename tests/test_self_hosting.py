@@ -45,6 +45,23 @@ def test_dockerfile_is_multi_stage_on_a_slim_base_with_locked_dependencies():
     assert (ROOT / "requirements.lock").read_text().count("==") >= 10
 
 
+def test_the_lock_pins_every_runtime_dependency():
+    """The image installs only the lock, so a dependency missing from it breaks the image at start."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    def name(text: str) -> str:
+        return re.sub(r"[-_.]+", "-", text).lower()
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    pinned = {name(line.split("==")[0]) for line in (ROOT / "requirements.lock").read_text().splitlines()
+              if "==" in line and not line.startswith("#")}
+    wanted = {name(Requirement(d).name) for d in declared if Requirement(d).marker is None
+              or Requirement(d).marker.evaluate({"sys_platform": "linux", "platform_python_implementation": "CPython"})}
+    assert wanted - pinned == set()
+
+
 def test_the_image_runs_as_an_unprivileged_user():
     users = [args for op, args in runtime_stage() if op == "USER"]
     assert users and users[-1] not in ("root", "0")

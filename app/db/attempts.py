@@ -10,8 +10,8 @@ from sqlalchemy import and_, exists, func, insert, update
 from sqlmodel import Session, col, select
 
 from app.db import practice
-from app.db.bank import versions
-from app.bank.format import blueprint_from_dict, question_from_content
+from app.db.bank import version, versions
+from app.bank.format import blueprint_from_dict
 from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion
 from app.domain.assembly import PaperItem
 from app.domain.attempt import AttemptFinished, TimeUp, deadline_for, time_on_question
@@ -54,34 +54,40 @@ def create_attempt(*, session: Session, attempt_id: str, user_id: int, blueprint
 _blueprints: dict[str, Blueprint] = {}
 
 
-def _blueprint(content_hash: str, data: dict) -> Blueprint:
-    # Parsed once per blueprint content: a changed exam has a new hash, so nothing goes stale, and the cache
-    # holds only values derived from what the database says.
-    if content_hash not in _blueprints:
-        _blueprints[content_hash] = blueprint_from_dict(data)
-    return _blueprints[content_hash]
+def cached_blueprint(content_hash: str) -> Blueprint | None:
+    """A parsed blueprint by the hash of its content: a changed exam has a new hash, so nothing goes stale,
+    and only the hash travels from the database on each request."""
+    return _blueprints.get(content_hash)
+
+
+def remember_blueprint(content_hash: str, data: dict) -> Blueprint:
+    blueprint = _blueprints[content_hash] = blueprint_from_dict(data)
+    return blueprint
 
 
 def get_sitting(*, session: Session, attempt_id: str, user_id: int) -> tuple[Attempt, Blueprint] | None:
     """The attempt, if it belongs to this user, with its exam's blueprint, in one query."""
-    row = session.exec(select(Attempt, Exam.content_hash, Exam.blueprint).join(Exam)
+    row = session.exec(select(Attempt, Exam.content_hash).join(Exam)
                        .where(Attempt.id == attempt_id, Attempt.user_id == user_id)).first()
     if row is None:
         return None
-    attempt, content_hash, data = row
-    return attempt, _blueprint(content_hash, data)
+    attempt, content_hash = row
+    blueprint = cached_blueprint(content_hash) or remember_blueprint(
+        content_hash, session.exec(select(Exam.blueprint).where(Exam.code == attempt.exam_code)).one())
+    return attempt, blueprint
 
 
 def get_item_and_question(*, session: Session, attempt_id: str, position: int) -> tuple[AttemptItem, Question] | None:
-    row = session.exec(select(AttemptItem, QuestionVersion.content).join(QuestionVersion)
+    row = session.exec(select(AttemptItem, QuestionVersion.content_hash).join(QuestionVersion)
                        .where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position)).first()
-    return (row[0], question_from_content(row[1])) if row else None
+    if row is None:
+        return None
+    item, digest = row
+    return item, version(session=session, version_id=item.version_id, digest=digest)
 
 
 def progress(*, session: Session, attempt_id: str) -> dict[str, int]:
-    answered, flagged, total = session.exec(select(
-        func.count().filter(AttemptItem.selection != ""), func.count().filter(AttemptItem.flagged), func.count())
-        .where(AttemptItem.attempt_id == attempt_id)).one()
+    answered, flagged, total = session.exec(progress_query(attempt_id)).one()
     return {"answered": answered, "flagged": flagged, "total": total}
 
 
@@ -119,7 +125,8 @@ def update_item(*, session: Session, attempt_id: str, position: int, now: dateti
                 first_answer: str | None = None, changed_answer: bool = False, **values) -> None:
     """Change an item, only while its attempt is open and before the deadline; otherwise raise the
     domain's refusal and change nothing. With a selection, `first_answer` is kept if none was before, and
-    `changed_answer` counts one change of a complete answer."""
+    `changed_answer` counts one change of a complete answer. (The answer save has its own copy of this
+    guard in `autosave`, built once.)"""
     if "selection" in values:
         values["answered_at"] = now
         values["first_selection"] = func.coalesce(AttemptItem.first_selection, first_answer)
@@ -132,6 +139,11 @@ def update_item(*, session: Session, attempt_id: str, position: int, now: dateti
         raise _refusal(session, attempt_id)
     session.commit()
     session.expire_all()  # rows read earlier in this request are re-read after the write
+
+
+def progress_query(attempt_id: str):
+    return (select(func.count().filter(AttemptItem.selection != ""), func.count().filter(AttemptItem.flagged),
+                   func.count()).where(AttemptItem.attempt_id == attempt_id))
 
 
 def move_to(*, session: Session, attempt: Attempt, position: int, now: datetime) -> None:

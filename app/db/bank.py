@@ -112,9 +112,47 @@ def active_counts(*, session: Session, exam_code: str) -> dict[str, int]:
     return counts
 
 
+class VersionCache:
+    """Parsed question versions, kept because versions never change once stored. Keyed by id and content
+    hash together, so a cache can never answer for a different database that reuses an id."""
+
+    def __init__(self, capacity: int = 20_000) -> None:
+        self.capacity = capacity
+        self._questions: dict[tuple[int, str], DomainQuestion] = {}
+
+    def get(self, version_id: int, digest: str) -> DomainQuestion | None:
+        return self._questions.get((version_id, digest))
+
+    def put(self, version_id: int, digest: str, content: dict) -> DomainQuestion:
+        if len(self._questions) >= self.capacity:
+            self._questions.clear()
+        question = self._questions[(version_id, digest)] = question_from_content(content)
+        return question
+
+
+parsed_versions = VersionCache()
+
+
+def version(*, session: Session, version_id: int, digest: str) -> DomainQuestion:
+    """One version, from the cache when its id and hash are known already."""
+    cached = parsed_versions.get(version_id, digest)
+    if cached is not None:
+        return cached
+    return parsed_versions.put(version_id, digest, session.get(QuestionVersion, version_id).content)
+
+
 def versions(*, session: Session, version_ids: list[int]) -> dict[int, DomainQuestion]:
-    rows = session.exec(select(QuestionVersion).where(QuestionVersion.id.in_(version_ids))).all()
-    return {row.id: question_from_content(row.content) for row in rows}
+    ids = list(set(version_ids))
+    digests = dict(session.exec(select(QuestionVersion.id, QuestionVersion.content_hash)
+                                .where(col(QuestionVersion.id).in_(ids))).all())
+    found = {i: q for i, d in digests.items() if (q := parsed_versions.get(i, d)) is not None}
+    missing = [i for i in digests if i not in found]
+    if missing:
+        for version_id, digest, content in session.exec(
+                select(QuestionVersion.id, QuestionVersion.content_hash, QuestionVersion.content)
+                .where(col(QuestionVersion.id).in_(missing))).all():
+            found[version_id] = parsed_versions.put(version_id, digest, content)
+    return found
 
 
 def list_questions(*, session: Session, exam_code: str, domain: str = "", task: str = "", qtype: str = "",

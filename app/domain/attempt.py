@@ -107,3 +107,26 @@ def time_on_question(entered_at: datetime | None, left_at: datetime, deadline: d
     if entered_at is None:
         return timedelta(0)
     return max(min(left_at, deadline) - entered_at, timedelta(0))
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """How a new selection changes an item: the answer to store, whether it is the first complete answer
+    (kept for coaching on changed answers), and whether it changes a complete one."""
+
+    selection: frozenset[str]
+    first_answer: frozenset[str] | None
+    changes_complete_answer: bool
+
+
+def plan_answer(*, before: frozenset[str], selection: frozenset[str], checked: bool,
+                required: int) -> AnswerChange | None:
+    """What storing `selection` over `before` means, or None when nothing changes. `required` is the
+    number of options the key has; a checked practice answer is locked."""
+    if selection == before:
+        return None
+    if checked:
+        raise InvalidSelection("This answer was checked, so it can no longer change.")
+    return AnswerChange(selection=selection,
+                        first_answer=selection if len(selection) >= required else None,
+                        changes_complete_answer=len(before) >= required)

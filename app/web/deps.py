@@ -16,6 +16,7 @@ from app.db.tables import User
 from app.web import csrf, markdown
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
+templates.env.auto_reload = False  # templates ship with the code: no file check on every render
 templates.env.filters["md"] = markdown.render
 templates.env.filters["md_inline"] = markdown.render_inline
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from app.db import attempts, bank, practice
+from app.db import attempts, autosave, bank, practice
 from app.db.tables import Attempt, AttemptItem, ProblemReport
 from app.domain import attempt as rules
 from app.domain import progress
@@ -138,29 +138,42 @@ def _save_selection(session, sitting: Sitting, position: int, choice: list[str],
         raise rules.NoSuchQuestion(position, sitting.blueprint.total)
     item, question = found
     displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
-    selection = rules.read_selection(displayed, choice, question_type=question.type)
-    before = attempts.split(item.selection)
-    if item.checked_at is not None and before != selection:
-        raise rules.InvalidSelection("This answer was checked, so it can no longer change.")
-    if before != selection:
-        required = len(question.key)
+    change = rules.plan_answer(before=attempts.split(item.selection), checked=item.checked_at is not None,
+                               selection=rules.read_selection(displayed, choice, question_type=question.type),
+                               required=len(question.key))
+    if change is not None:
         attempts.update_item(session=session, attempt_id=sitting.attempt.id, position=position, now=now,
-                             selection=attempts.join(selection),
-                             first_answer=attempts.join(selection) if len(selection) >= required else None,
-                             changed_answer=len(before) >= required)
+                             selection=attempts.join(change.selection),
+                             first_answer=attempts.join(change.first_answer) if change.first_answer else None,
+                             changed_answer=change.changes_complete_answer)
     return item
 
 
 @router.post("/attempts/{attempt_id}/questions/{position}/answer", name="save_answer")
-def save_answer(request: Request, position: int, sitting: SittingDep, session: SessionDep, now: Now,
-                choice: Annotated[list[str], Form()] = []) -> Response:
-    """Autosave of a selection (htmx, on every change). Answers with the saved-state indicator."""
-    rules.check_writable(deadline=sitting.attempt.deadline, finished=sitting.finished, now=now)
-    _save_selection(session, sitting, position, choice, now)
+async def save_answer(request: Request, attempt_id: str, position: int, now: Now,
+                      choice: Annotated[list[str], Form()] = []) -> Response:
+    """Autosave of a selection (htmx, on every change). Answers with the saved-state indicator.
+
+    The one route on the asyncio engine: it runs for every click of every candidate, so it takes no thread
+    hop and no ORM session. An attempt whose time ran out is refused here and finalized on the next page."""
+    user_id = session_user_id(request)
+    async with request.app.state.async_engine.begin() as conn:
+        state = await autosave.answer_state(conn, attempt_id=attempt_id, user_id=user_id, position=position) \
+            if user_id is not None else None
+        if state is None:
+            raise HTTPException(404)
+        rules.check_writable(deadline=state.deadline, finished=state.finalized, now=now)
+        if state.question is None:
+            raise rules.NoSuchQuestion(position, state.total)
+        displayed = rules.DisplayedOptions(state.option_order)
+        change = rules.plan_answer(before=state.selection, checked=state.checked, required=len(state.question.key),
+                                   selection=rules.read_selection(displayed, choice, question_type=state.question.type))
+        if change is not None:
+            await autosave.store_answer(conn, attempt_id=attempt_id, position=position, now=now, change=change)
     if not is_htmx(request):
-        return _redirect(request, _question_url(request, sitting.attempt.id, position))
-    return templates.TemplateResponse(request, "attempts/_save_status.html", {
-        "saved_at": now, "ok": True, "progress": attempts.progress(session=session, attempt_id=sitting.attempt.id)})
+        return _redirect(request, _question_url(request, attempt_id, position))
+    return templates.TemplateResponse(request, "attempts/_save_status.html",
+                                      {"saved_at": now, "ok": True, "progress": state.progress_after(change)})
 
 
 ACTION_PATTERN = r"^(save|next|previous|flag|review|end|check|strike-[A-H])$"

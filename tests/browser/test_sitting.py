@@ -219,6 +219,30 @@ def test_an_answer_made_offline_says_not_saved_and_is_saved_when_the_connection_
     context.close()
 
 
+def test_a_save_the_server_fails_is_retried_until_it_is_stored(browser, server_factory):
+    server = server_factory(mockexam_bank_dir=TEST_BANK)
+    context = browser.new_context()
+    page = context.new_page()
+    attempt = start_exam(page, server, "TST-01")
+    failures = []
+
+    def fail_once(route):
+        if failures:
+            route.continue_()
+        else:
+            failures.append(route.request.url)
+            route.fulfill(status=503, body="database restarting")
+
+    page.route("**/answer", fail_once)
+    page.keyboard.press("3")
+    expect(page.locator("#save-status")).to_contain_text("Retrying")
+    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=10_000)
+    page.goto(f"{server.url}/attempts/{attempt}/questions/1")
+    expect(page.locator("#choice-C")).to_be_checked()
+    assert len(failures) == 1
+    context.close()
+
+
 def test_a_browser_clock_years_off_still_shows_the_servers_remaining_time(browser, server_factory):
     import datetime as dt
 

@@ -3,7 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.domain.attempt import (AttemptFinished, DisplayedOptions, InvalidSelection, TimeUp, check_writable,
-                                deadline_for, is_over, read_selection, remaining, time_on_question, warning_due)
+                                deadline_for, is_over, plan_answer, read_selection, remaining, time_on_question,
+                                warning_due)
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DEADLINE = deadline_for(T0, 180)
@@ -64,3 +65,27 @@ def test_a_single_answer_question_refuses_two_answers():
 def test_time_on_a_question_stops_at_the_deadline():
     assert time_on_question(DEADLINE - timedelta(minutes=2), DEADLINE + timedelta(minutes=5), DEADLINE) == timedelta(minutes=2)
     assert time_on_question(None, DEADLINE, DEADLINE) == timedelta(0)
+
+
+def test_same_selection_again_plans_no_write():
+    assert plan_answer(before=frozenset({"a"}), selection=frozenset({"a"}), checked=True, required=1) is None
+
+
+def test_first_complete_answer_is_kept_and_is_not_a_change():
+    plan = plan_answer(before=frozenset(), selection=frozenset({"a", "c"}), checked=False, required=2)
+    assert plan.first_answer == {"a", "c"} and not plan.changes_complete_answer
+
+
+def test_partial_multiple_response_answer_is_not_a_first_answer():
+    plan = plan_answer(before=frozenset(), selection=frozenset({"a"}), checked=False, required=2)
+    assert plan.first_answer is None and not plan.changes_complete_answer
+
+
+def test_replacing_a_complete_answer_counts_one_change():
+    plan = plan_answer(before=frozenset({"a"}), selection=frozenset({"b"}), checked=False, required=1)
+    assert plan.changes_complete_answer and plan.selection == {"b"}
+
+
+def test_checked_practice_answer_cannot_change():
+    with pytest.raises(InvalidSelection, match="checked"):
+        plan_answer(before=frozenset({"a"}), selection=frozenset({"b"}), checked=True, required=1)
