@@ -126,7 +126,7 @@ def update_item(*, session: Session, attempt_id: str, position: int, now: dateti
     """Change an item, only while its attempt is open and before the deadline; otherwise raise the
     domain's refusal and change nothing. With a selection, `first_answer` is kept if none was before, and
     `changed_answer` counts one change of a complete answer. (The answer save has its own copy of this
-    guard in `autosave`, built once.)"""
+    guard in `async_sitting`, built once.)"""
     if "selection" in values:
         values["answered_at"] = now
         values["first_selection"] = func.coalesce(AttemptItem.first_selection, first_answer)

@@ -10,9 +10,12 @@ from fractions import Fraction
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from app.db import attempts, autosave, bank, practice
+from app.db import async_sitting, attempts, bank, practice
+from sqlmodel import Session
+
 from app.db.tables import Attempt, AttemptItem, ProblemReport
 from app.domain import attempt as rules
 from app.domain import progress
@@ -92,10 +95,15 @@ def show_attempt(request: Request, sitting: SittingDep) -> Response:
 
 
 def _question_context(request: Request, session, sitting: Sitting, position: int, now: datetime) -> dict:
-    attempt = sitting.attempt
-    counts = attempts.progress(session=session, attempt_id=attempt.id)
+    counts = attempts.progress(session=session, attempt_id=sitting.attempt.id)
     rules.check_position(position, counts["total"])
-    item, question = attempts.get_item_and_question(session=session, attempt_id=attempt.id, position=position)
+    item, question = attempts.get_item_and_question(session=session, attempt_id=sitting.attempt.id, position=position)
+    return _screen_context(sitting.attempt, sitting.blueprint, item, question, counts, position, now)
+
+
+def _screen_context(attempt, blueprint: Blueprint, item, question: Question, counts: dict[str, int], position: int,
+                    now: datetime) -> dict:
+    """The question screen's context, from the attempt and item as rows or as the async path's views."""
     displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
     selected = displayed.to_display(attempts.split(item.selection))
     struck = displayed.to_display(attempts.split(item.struck))
@@ -103,7 +111,7 @@ def _question_context(request: Request, session, sitting: Sitting, position: int
                for letter, stored in zip(displayed.letters, displayed.order)]
     warning = rules.warning_due(attempt.deadline, now)
     return {
-        "attempt": attempt, "blueprint": sitting.blueprint, "item": item, "question": question,
+        "attempt": attempt, "blueprint": blueprint, "item": item, "question": question,
         "position": position, "total": counts["total"], "options": options,
         "choose": (stated_choose_count(question.stem) or len(question.key)) if question.type == "multiple" else 1,
         "selected_count": len(selected),
@@ -119,12 +127,35 @@ def _question_context(request: Request, session, sitting: Sitting, position: int
     }
 
 
+def _finalize_if_due(request: Request, attempt_id: str, user_id: int, now: datetime) -> None:
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        found = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user_id)
+        if found and found[0].finalized_at is None and rules.is_over(found[0].deadline, now):
+            attempts.finalize(session=session, attempt=found[0], blueprint=found[1], now=now, reason="time")
+
+
 @router.get("/attempts/{attempt_id}/questions/{position}", name="show_question")
-def show_question(request: Request, position: int, sitting: SittingDep, session: SessionDep, now: Now) -> Response:
-    if sitting.finished:
-        return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
-    context = _question_context(request, session, sitting, position, now)
-    attempts.move_to(session=session, attempt=sitting.attempt, position=position, now=now)
+async def show_question(request: Request, attempt_id: str, position: int, now: Now) -> Response:
+    """The question screen, on the asyncio engine like the answer save: one read, the move, the page. An
+    attempt whose time ran out is finalized (rarely, so on the ORM path) and shows its report."""
+    user_id = session_user_id(request)
+    async with request.app.state.async_engine.begin() as conn:
+        screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, user_id=user_id,
+                                                     position=position) if user_id is not None else None
+        if screen is None:
+            raise HTTPException(404)
+        attempt = screen.attempt
+        open_now = attempt.finalized_at is None and not rules.is_over(attempt.deadline, now)
+        if open_now:
+            if screen.item is None:
+                raise rules.NoSuchQuestion(position, screen.progress["total"])
+            blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
+            await async_sitting.move_to(conn, attempt=attempt, position=position, now=now)
+    if not open_now:
+        if attempt.finalized_at is None:
+            await run_in_threadpool(_finalize_if_due, request, attempt_id, user_id, now)
+        return _redirect(request, str(request.url_for("show_report", attempt_id=attempt_id).path))
+    context = _screen_context(attempt, blueprint, screen.item, screen.question, screen.progress, position, now)
     template = "attempts/_exam.html" if is_htmx(request) else "attempts/question.html"
     response = templates.TemplateResponse(request, template, context)
     response.headers["Vary"] = "HX-Request"
@@ -158,7 +189,7 @@ async def save_answer(request: Request, attempt_id: str, position: int, now: Now
     hop and no ORM session. An attempt whose time ran out is refused here and finalized on the next page."""
     user_id = session_user_id(request)
     async with request.app.state.async_engine.begin() as conn:
-        state = await autosave.answer_state(conn, attempt_id=attempt_id, user_id=user_id, position=position) \
+        state = await async_sitting.answer_state(conn, attempt_id=attempt_id, user_id=user_id, position=position) \
             if user_id is not None else None
         if state is None:
             raise HTTPException(404)
@@ -169,7 +200,7 @@ async def save_answer(request: Request, attempt_id: str, position: int, now: Now
         change = rules.plan_answer(before=state.selection, checked=state.checked, required=len(state.question.key),
                                    selection=rules.read_selection(displayed, choice, question_type=state.question.type))
         if change is not None:
-            await autosave.store_answer(conn, attempt_id=attempt_id, position=position, now=now, change=change)
+            await async_sitting.store_answer(conn, attempt_id=attempt_id, position=position, now=now, change=change)
     if not is_htmx(request):
         return _redirect(request, _question_url(request, attempt_id, position))
     return templates.TemplateResponse(request, "attempts/_save_status.html",

@@ -1,0 +1,183 @@
+"""The hot paths of a sitting on the asyncio engine: the answer save and the question view, each one read
+(with the progress counts) and its guarded writes, with question content from the version cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Float, Integer, String, and_, bindparam, exists, func, select, true, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.db.attempts import cached_blueprint, join, progress_query, remember_blueprint, split
+from app.db.bank import parsed_versions
+from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion, UTCDateTime
+from app.domain.attempt import AnswerChange, AttemptFinished, ExamError, TimeUp, time_on_question
+from app.domain.exam import Blueprint, Question
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """What a save needs to know about an attempt and one of its questions; `question` is None when the
+    attempt has no such position."""
+
+    deadline: datetime
+    finalized: bool
+    option_order: tuple[str, ...]
+    selection: frozenset[str]
+    checked: bool
+    question: Question | None
+    answered: int
+    flagged: int
+    total: int
+
+    def progress_after(self, change: AnswerChange | None) -> dict[str, int]:
+        """The progress counts once `change` is stored. Like any count under concurrent saves, it can miss
+        another tab's save that is not yet committed; the next save shows it."""
+        answered = self.answered
+        if change is not None:
+            answered += bool(change.selection) - bool(self.selection)
+        return {"answered": answered, "flagged": self.flagged, "total": self.total}
+
+
+# Built once with bound parameters: building a statement and its cache key costs more than running it.
+_COUNTS = progress_query(bindparam("attempt_id")).subquery()
+_STATE = (select(Attempt.deadline, Attempt.finalized_at, AttemptItem.option_order, AttemptItem.selection,
+                 AttemptItem.checked_at, AttemptItem.version_id, QuestionVersion.content_hash, *_COUNTS.c)
+          .select_from(Attempt).join(_COUNTS, true())
+          .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id,
+                                       AttemptItem.position == bindparam("position")))
+          .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+          .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")))
+_CONTENT = select(QuestionVersion.content).where(QuestionVersion.id == bindparam("version_id"))
+_STORE = (update(AttemptItem)
+          .where(AttemptItem.attempt_id == bindparam("item_attempt"), AttemptItem.position == bindparam("item_position"),
+                 exists().where(Attempt.id == bindparam("item_attempt"), Attempt.finalized_at.is_(None),
+                                Attempt.deadline > bindparam("now", type_=UTCDateTime())))
+          .values(selection=bindparam("new_selection"), answered_at=bindparam("now", type_=UTCDateTime()),
+                  first_selection=func.coalesce(AttemptItem.first_selection, bindparam("first_answer", type_=String)),
+                  changes=AttemptItem.changes + bindparam("change_count", type_=Integer)))
+
+
+async def answer_state(conn: AsyncConnection, *, attempt_id: str, user_id: int, position: int) -> AnswerState | None:
+    """The state of one question of an attempt that belongs to this user, or None for anyone else's."""
+    row = (await conn.execute(_STATE, {"attempt_id": attempt_id, "user_id": user_id, "position": position})).first()
+    if row is None:
+        return None
+    deadline, finalized_at, option_order, selection, checked_at, version_id, digest, answered, flagged, total = row
+    question = None
+    if version_id is not None:
+        question = await _question(conn, version_id, digest)
+    return AnswerState(deadline=deadline, finalized=finalized_at is not None,
+                       option_order=tuple(option_order.split(",")) if option_order else (),
+                       selection=split(selection or ""), checked=checked_at is not None, question=question,
+                       answered=answered, flagged=flagged, total=total)
+
+
+async def _question(conn: AsyncConnection, version_id: int, digest: str) -> Question:
+    question = parsed_versions.get(version_id, digest)
+    if question is None:
+        content = (await conn.execute(_CONTENT, {"version_id": version_id})).scalar_one()
+        question = parsed_versions.put(version_id, digest, content)
+    return question
+
+
+async def store_answer(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime,
+                       change: AnswerChange) -> None:
+    """Store the change while the attempt is open and in time; otherwise raise the domain's refusal."""
+    result = await conn.execute(_STORE, {
+        "item_attempt": attempt_id, "item_position": position, "now": now, "new_selection": join(change.selection),
+        "first_answer": join(change.first_answer) if change.first_answer is not None else None,
+        "change_count": 1 if change.changes_complete_answer else 0})
+    if result.rowcount != 1:
+        raise await _refusal(conn, attempt_id)
+
+
+async def _refusal(conn: AsyncConnection, attempt_id: str) -> ExamError:
+    deadline, finalized_at = (await conn.execute(
+        select(Attempt.deadline, Attempt.finalized_at).where(Attempt.id == attempt_id))).one()
+    return AttemptFinished() if finalized_at is not None else TimeUp(deadline)
+
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    """The attempt as the question screen needs it (the names match the table's, for the templates)."""
+
+    id: str
+    mode: str
+    config: dict | None
+    deadline: datetime
+    finalized_at: datetime | None
+    position: int
+    position_entered_at: datetime | None
+    exam_hash: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    option_order: str
+    selection: str
+    struck: str
+    flagged: bool
+    checked_at: datetime | None
+    correct: bool | None
+
+
+@dataclass(frozen=True)
+class QuestionScreen:
+    attempt: AttemptView
+    item: ItemView | None
+    question: Question | None
+    progress: dict[str, int]
+
+
+_SCREEN = (select(Attempt.id, Attempt.mode, Attempt.config, Attempt.deadline, Attempt.finalized_at, Attempt.position,
+                  Attempt.position_entered_at, Exam.content_hash.label("exam_hash"),
+                  AttemptItem.option_order, AttemptItem.selection, AttemptItem.struck, AttemptItem.flagged,
+                  AttemptItem.checked_at, AttemptItem.correct, AttemptItem.version_id,
+                  QuestionVersion.content_hash.label("version_hash"), *_COUNTS.c)
+           .select_from(Attempt).join(Exam, Exam.code == Attempt.exam_code).join(_COUNTS, true())
+           .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id,
+                                        AttemptItem.position == bindparam("position")))
+           .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+           .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")))
+_LEAVE = (update(AttemptItem)
+          .where(AttemptItem.attempt_id == bindparam("item_attempt"), AttemptItem.position == bindparam("left"))
+          .values(seconds_spent=AttemptItem.seconds_spent + bindparam("spent", type_=Float)))
+_ENTER = (update(Attempt).where(Attempt.id == bindparam("moving"), Attempt.finalized_at.is_(None))
+          .values(position=bindparam("entered"), position_entered_at=bindparam("now", type_=UTCDateTime())))
+
+
+async def question_screen(conn: AsyncConnection, *, attempt_id: str, user_id: int,
+                          position: int) -> QuestionScreen | None:
+    """Everything the question screen shows, for an attempt that belongs to this user, in one read."""
+    row = (await conn.execute(_SCREEN, {"attempt_id": attempt_id, "user_id": user_id, "position": position})).first()
+    if row is None:
+        return None
+    attempt = AttemptView(row.id, row.mode, row.config, row.deadline, row.finalized_at, row.position,
+                          row.position_entered_at, row.exam_hash)
+    item = question = None
+    if row.version_id is not None:
+        item = ItemView(row.option_order, row.selection, row.struck, row.flagged, row.checked_at, row.correct)
+        question = await _question(conn, row.version_id, row.version_hash)
+    answered, flagged, total = row[-3:]
+    return QuestionScreen(attempt, item, question, {"answered": answered, "flagged": flagged, "total": total})
+
+
+async def blueprint(conn: AsyncConnection, *, exam_hash: str, attempt_id: str) -> Blueprint:
+    cached = cached_blueprint(exam_hash)
+    if cached is not None:
+        return cached
+    data = (await conn.execute(select(Exam.blueprint).join(Attempt, Attempt.exam_code == Exam.code)
+                               .where(Attempt.id == attempt_id))).scalar_one()
+    return remember_blueprint(exam_hash, data)
+
+
+async def move_to(conn: AsyncConnection, *, attempt: AttemptView, position: int, now: datetime) -> None:
+    """Record that the candidate moved to `position`, adding the time spent on the question they left."""
+    if attempt.finalized_at is not None or now >= attempt.deadline or position == attempt.position:
+        return
+    spent = time_on_question(attempt.position_entered_at, now, attempt.deadline).total_seconds()
+    await conn.execute(_LEAVE, {"item_attempt": attempt.id, "left": attempt.position, "spent": spent})
+    await conn.execute(_ENTER, {"moving": attempt.id, "entered": position, "now": now})
