@@ -1,27 +1,41 @@
-"""Answer-save throughput and latency under 50 concurrent connections, measured with wrk (C, loopback only).
+"""Answer-save throughput and latency under 50 concurrent connections, against its floor, in one run.
 
-    python -m bench.answer_save --url http://127.0.0.1:8000 --exam MLS-C01 --candidates 50 --seconds 20
+    python -m bench.answer_save [--postgres postgresql://postgres@127.0.0.1:5432/postgres] [--repeat 3]
 
-Makes N candidates with an exam each (over HTTP, as a browser would), writes a wrk Lua script that cycles
-through their answer-save requests (each with its own cookie and CSRF token, answers changing every time),
-and runs wrk with one connection per candidate. Prints wrk's throughput and latency percentiles.
+Starts, on loopback and each with the same number of uvicorn workers: mockexam on a fresh PostgreSQL
+database, mockexam on a fresh SQLite file, and `bench/baselines.py` (a bare Starlette endpoint, and a
+minimal async endpoint doing the same single-row upsert with raw psycopg). It makes 50 candidates with
+an exam on each mockexam, each with its session cookie and CSRF token, then runs wrk (C, one thread,
+one connection per candidate) against each target in turn: a discarded warm-up, then `--repeat` rounds
+that visit every target once, each round starting one target later, so that all of them share the
+machine's moods alike. Every mockexam
+request is a real htmx autosave that changes the answer. Prints the machine, the method and a table of
+medians: requests/s, p50, p99, and the share of the upsert baseline's throughput.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import re
-import statistics
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psycopg
+from sqlalchemy.engine import make_url
 
-from bench.load import ATTEMPT, TOKEN, require_loopback
+from bench.load import ATTEMPT, TOKEN
 
+ROOT = Path(__file__).resolve().parent.parent
 LUA = """
 local requests = {}
 local n = 0
@@ -35,9 +49,57 @@ end
 """
 
 
-def prepare(url: str, exam: str, candidates: int, questions: int) -> str:
+@dataclass
+class Target:
+    name: str
+    url: str
+    script: Path
+    rates: list[float] = field(default_factory=list)
+    p50s: list[float] = field(default_factory=list)
+    p99s: list[float] = field(default_factory=list)
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()}"
+
+
+def serve(stack: ExitStack, args: list[str], env: dict[str, str], port: int) -> str:
+    log = stack.enter_context(tempfile.TemporaryFile())
+    process = subprocess.Popen(args, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    stack.callback(lambda: (process.terminate(), process.wait(timeout=30)))
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code < 500:
+                return url
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            log.seek(0)
+            raise SystemExit(f"server on port {port} exited:\n{log.read().decode(errors='replace')[-3000:]}")
+        time.sleep(0.5)
+    raise SystemExit(f"server on port {port} did not answer /healthz")
+
+
+def fresh_postgres(stack: ExitStack, admin_url: str) -> str:
+    name = f"mockexam_bench_{os.getpid()}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+
+    def drop() -> None:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    stack.callback(drop)
+    return make_url(admin_url).set(drivername="postgresql+psycopg", database=name).render_as_string(False)
+
+
+def save_script(url: str, exam: str, candidates: int, questions: int, directory: Path, name: str) -> Path:
     entries = []
-    for i in range(candidates):
+    for _ in range(candidates):
         with httpx.Client(base_url=url, timeout=30) as client:
             token = TOKEN.search(client.get("/").text).group(1)
             client.headers["X-CSRF-Token"] = token
@@ -48,50 +110,88 @@ def prepare(url: str, exam: str, candidates: int, questions: int) -> str:
                 f'requests[#requests + 1] = {{path = "/attempts/{attempt}/questions/{position}/answer", headers = {{'
                 f'["Cookie"] = "{cookie}", ["X-CSRF-Token"] = "{token}", ["HX-Request"] = "true", '
                 f'["Content-Type"] = "application/x-www-form-urlencoded"}}}}')
-    return LUA % "\n".join(entries)
+    path = directory / f"{name}.lua"
+    path.write_text(LUA % "\n".join(entries))
+    return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--exam", default="MLS-C01")
-    parser.add_argument("--candidates", type=int, default=50)
-    parser.add_argument("--questions", type=int, default=65)
-    parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs to make; single runs on a shared machine vary by ±30%%, so compare medians")
-    args = parser.parse_args(argv)
-    require_loopback(args.url)
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
-    script = Path(tempfile.mkdtemp()) / "save.lua"
-    script.write_text(prepare(args.url, args.exam, args.candidates, args.questions))
-    # A discarded warm-up: statement caches and prepared statements fill during the first seconds, and
-    # measured runs before that read slower (145 -> 218 requests/s over three back-to-back runs).
-    subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.candidates), "-d", "10s", "-s", str(script),
-                    args.url], capture_output=True, timeout=70)
-    rates, p99s = [], []
-    for run in range(1, args.repeat + 1):
-        result = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.candidates), "-d",
-                                 f"{args.seconds}s", "--latency", "-s", str(script), args.url],
-                                capture_output=True, text=True, timeout=args.seconds + 60)
-        if result.returncode:
-            print(result.stdout, result.stderr)
-            return result.returncode
-        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
-        p99 = _milliseconds(re.search(r"99%\s+([\d.]+\w+)", result.stdout).group(1))
-        rates.append(rate)
-        p99s.append(p99)
-        print(f"run {run}: {rate:.0f} requests/s, p99 {p99:.0f} ms")
-    print(f"median of {args.repeat}: {statistics.median(rates):.0f} requests/s, p99 {statistics.median(p99s):.0f} ms "
-          f"(range {min(rates):.0f}-{max(rates):.0f} requests/s)")
-    return 0
+def wrk(target: Target, connections: int, seconds: int) -> tuple[float, float, float]:
+    result = subprocess.run(["wrk", "-t1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+                             "-s", str(target.script), target.url], capture_output=True, text=True,
+                            timeout=seconds + 60, check=True)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    if errors:
+        raise SystemExit(f"{target.name}: {errors.group(1)} failed responses\n{result.stdout}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    p50 = _milliseconds(re.search(r"50%\s+([\d.]+\w+)", result.stdout).group(1))
+    p99 = _milliseconds(re.search(r"99%\s+([\d.]+\w+)", result.stdout).group(1))
+    return rate, p50, p99
 
 
 def _milliseconds(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres",
+                        help="an admin connection; a fresh database is made and dropped")
+    parser.add_argument("--exam", default="MLS-C01")
+    parser.add_argument("--candidates", type=int, default=50)
+    parser.add_argument("--questions", type=int, default=65)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; each visits every target once")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-sqlite", action="store_true", help="leave out mockexam on SQLite")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    print(f"machine: {machine()}")
+    print(f"method: uvicorn with {args.workers} workers per server; wrk -t1 -c{args.candidates} "
+          f"-d{args.seconds}s; a 10 s warm-up per target, then {args.repeat} interleaved rounds; medians")
+    bin_dir = Path(sys.executable).parent
+    with ExitStack() as stack:
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        database = fresh_postgres(stack, args.postgres)
+        common = {"MOCKEXAM_SECRET_KEY": "bench-" + "x" * 40, "WEB_CONCURRENCY": str(args.workers)}
+        apps = {"mockexam on PostgreSQL": database}
+        if not args.no_sqlite:
+            apps["mockexam on SQLite"] = f"sqlite:///{scratch / 'bench.db'}"
+        targets = []
+        for port, (name, url) in enumerate(apps.items(), start=8811):
+            base = serve(stack, [str(bin_dir / "mockexam"), "serve", "--port", str(port)],
+                         {**common, "DATABASE_URL": url, "MOCKEXAM_DATA_DIR": str(scratch / name[-6:])}, port)
+            script = save_script(base, args.exam, args.candidates, args.questions, scratch, f"app{port}")
+            targets.append(Target(name, base, script))
+        baseline = serve(stack, [str(bin_dir / "uvicorn"), "bench.baselines:app", "--workers", str(args.workers),
+                                 "--port", "8810", "--log-level", "warning"],
+                         {"DATABASE_URL": database}, 8810)
+        floor = ROOT / "bench" / "baselines.lua"
+        targets[:0] = [Target("bare Starlette endpoint (/noop)", baseline + "/noop", floor),
+                       Target("raw psycopg upsert (/upsert)", baseline + "/upsert", floor)]
+        for target in targets:
+            wrk(target, args.candidates, 10)
+        for round_number in range(1, args.repeat + 1):
+            # Each round starts one target later: the database still digests the previous target's writes
+            # (checkpoints, autovacuum), and no target should always come after the same one.
+            shift = (round_number - 1) % len(targets)
+            for target in targets[shift:] + targets[:shift]:
+                rate, p50, p99 = wrk(target, args.candidates, args.seconds)
+                target.rates.append(rate)
+                target.p50s.append(p50)
+                target.p99s.append(p99)
+            print(f"round {round_number}: " + ", ".join(f"{t.name.split(' (')[0]} {t.rates[-1]:.0f}/s"
+                                                       for t in targets))
+    upsert = statistics.median(targets[1].rates)
+    print(f"\n| endpoint | requests/s (median, range) | p50 | p99 | share of the upsert baseline |")
+    print("|---|---|---|---|---|")
+    for target in targets:
+        rate = statistics.median(target.rates)
+        print(f"| {target.name} | {rate:,.0f} ({min(target.rates):,.0f}–{max(target.rates):,.0f}) | "
+              f"{statistics.median(target.p50s):.0f} ms | {statistics.median(target.p99s):.0f} ms | "
+              f"{100 * rate / upsert:.0f}% |")
+    return 0
 
 
 if __name__ == "__main__":

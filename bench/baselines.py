@@ -1,6 +1,10 @@
 """The floor for an answer save, served exactly as the app is (uvicorn, same workers): a bare Starlette
 endpoint that does nothing, and a minimal async endpoint doing the same single-row upsert with raw psycopg.
 
+    python -m bench.answer_save          (serves these beside mockexam and measures all in one run)
+
+or by hand:
+
     DATABASE_URL=postgresql://… uvicorn bench.baselines:app --workers 2 --port 8900
     wrk -c 50 -d 15s -s bench/baselines.lua http://127.0.0.1:8900/noop      (or /upsert)
 
