@@ -91,7 +91,8 @@ def get_blueprint(*, session: Session, code: str) -> Blueprint | None:
 
 
 def active_pool(*, session: Session, exam_code: str, calibrated_after: int = 50) -> list[Candidate]:
-    rows = session.exec(
+    # On the session's connection, not through the ORM: plain rows for every active question of the bank.
+    rows = session.connection().execute(
         select(Question.slug, Question.domain, QuestionVersion.id, QuestionVersion.option_ids)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
         .where(Question.exam_code == exam_code, Question.status == "active")).all()

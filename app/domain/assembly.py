@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import AbstractSet, Sequence
+from typing import AbstractSet, NamedTuple, Sequence
 
 from app.domain.exam import Blueprint
 
@@ -20,9 +20,9 @@ class BankTooSmall(Exception):
         super().__init__(f"The {exam} bank is too small for a paper: " + "; ".join(parts) + ".")
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A question the bank can offer: its version, its domain and its options as stored."""
+class Candidate(NamedTuple):
+    """A question the bank can offer: its version, its domain and its options as stored. A named tuple,
+    because a start builds one for every active question of the bank and tuples are the cheapest to make."""
 
     version_id: int
     question_id: str
