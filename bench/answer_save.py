@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"round {round_number}: " + ", ".join(f"{t.name.split(' (')[0]} {t.rates[-1]:.0f}/s"
                                                        for t in targets))
     upsert = statistics.median(targets[1].rates)
-    print(f"\n| endpoint | requests/s (median, range) | p50 | p99 | share of the upsert baseline |")
+    print("\n| endpoint | requests/s (median, range) | p50 | p99 | share of the upsert baseline |")
     print("|---|---|---|---|---|")
     for target in targets:
         rate = statistics.median(target.rates)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Float, Integer, String, and_, bindparam, exists, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db.attempts import cached_blueprint, join, progress_query, remember_blueprint, split
+from app.db.attempts import cached_blueprint, join, open_and_in_time, progress_query, remember_blueprint, split
 from app.db.bank import parsed_versions
 from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion, UTCDateTime
 from app.domain.attempt import AnswerChange, AttemptFinished, ExamError, TimeUp, time_on_question
@@ -181,3 +181,13 @@ async def move_to(conn: AsyncConnection, *, attempt: AttemptView, position: int,
     spent = time_on_question(attempt.position_entered_at, now, attempt.deadline).total_seconds()
     await conn.execute(_LEAVE, {"item_attempt": attempt.id, "left": attempt.position, "spent": spent})
     await conn.execute(_ENTER, {"moving": attempt.id, "entered": position, "now": now})
+
+
+async def update_item(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime, **values) -> None:
+    """Change an item (a flag, cross-outs, a checked answer) while its attempt is open and in time; otherwise
+    raise the domain's refusal. Built per call: these actions are far rarer than saves and views."""
+    result = await conn.execute(update(AttemptItem).where(
+        AttemptItem.attempt_id == attempt_id, AttemptItem.position == position,
+        open_and_in_time(attempt_id, now)).values(**values))
+    if result.rowcount != 1:
+        raise await _refusal(conn, attempt_id)

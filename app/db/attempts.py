@@ -10,12 +10,12 @@ from sqlalchemy import and_, exists, func, insert, update
 from sqlmodel import Session, col, select
 
 from app.db import practice
-from app.db.bank import version, versions
+from app.db.bank import versions
 from app.bank.format import blueprint_from_dict
-from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion
+from app.db.tables import Attempt, AttemptItem, Exam
 from app.domain.assembly import PaperItem
-from app.domain.attempt import AttemptFinished, TimeUp, deadline_for, time_on_question
-from app.domain.exam import Blueprint, Question
+from app.domain.attempt import deadline_for, time_on_question
+from app.domain.exam import Blueprint
 from app.domain.scoring import ItemOutcome, is_correct, score
 
 
@@ -77,20 +77,6 @@ def get_sitting(*, session: Session, attempt_id: str, user_id: int) -> tuple[Att
     return attempt, blueprint
 
 
-def get_item_and_question(*, session: Session, attempt_id: str, position: int) -> tuple[AttemptItem, Question] | None:
-    row = session.exec(select(AttemptItem, QuestionVersion.content_hash).join(QuestionVersion)
-                       .where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position)).first()
-    if row is None:
-        return None
-    item, digest = row
-    return item, version(session=session, version_id=item.version_id, digest=digest)
-
-
-def progress(*, session: Session, attempt_id: str) -> dict[str, int]:
-    answered, flagged, total = session.exec(progress_query(attempt_id)).one()
-    return {"answered": answered, "flagged": flagged, "total": total}
-
-
 def user_attempts(*, session: Session, user_id: int) -> list[Attempt]:
     return list(session.exec(select(Attempt).where(Attempt.user_id == user_id)
                              .order_by(col(Attempt.started_at).desc())))
@@ -110,54 +96,14 @@ def seen_questions(*, session: Session, user_id: int, exam_code: str) -> set[str
         Attempt.user_id == user_id, Attempt.exam_code == exam_code)).all())
 
 
-def _open_and_in_time(attempt_id: str, now: datetime):
+def open_and_in_time(attempt_id: str, now: datetime):
     return exists().where(and_(Attempt.id == attempt_id, col(Attempt.finalized_at).is_(None),
                                Attempt.deadline > now))
-
-
-def _refusal(session: Session, attempt_id: str) -> Exception:
-    attempt = session.get(Attempt, attempt_id)
-    session.refresh(attempt)
-    return AttemptFinished() if attempt.finalized_at is not None else TimeUp(attempt.deadline)
-
-
-def update_item(*, session: Session, attempt_id: str, position: int, now: datetime,
-                first_answer: str | None = None, changed_answer: bool = False, **values) -> None:
-    """Change an item, only while its attempt is open and before the deadline; otherwise raise the
-    domain's refusal and change nothing. With a selection, `first_answer` is kept if none was before, and
-    `changed_answer` counts one change of a complete answer. (The answer save has its own copy of this
-    guard in `async_sitting`, built once.)"""
-    if "selection" in values:
-        values["answered_at"] = now
-        values["first_selection"] = func.coalesce(AttemptItem.first_selection, first_answer)
-        values["changes"] = AttemptItem.changes + (1 if changed_answer else 0)
-    result = session.execute(update(AttemptItem).where(
-        AttemptItem.attempt_id == attempt_id, AttemptItem.position == position,
-        _open_and_in_time(attempt_id, now)).values(**values).execution_options(**NO_SYNC))
-    if result.rowcount != 1:
-        session.rollback()
-        raise _refusal(session, attempt_id)
-    session.commit()
-    session.expire_all()  # rows read earlier in this request are re-read after the write
 
 
 def progress_query(attempt_id: str):
     return (select(func.count().filter(AttemptItem.selection != ""), func.count().filter(AttemptItem.flagged),
                    func.count()).where(AttemptItem.attempt_id == attempt_id))
-
-
-def move_to(*, session: Session, attempt: Attempt, position: int, now: datetime) -> None:
-    """Record that the candidate moved to `position`, adding the time spent on the question they left."""
-    if attempt.finalized_at is not None or now >= attempt.deadline or position == attempt.position:
-        return
-    spent = time_on_question(attempt.position_entered_at, now, attempt.deadline).total_seconds()
-    session.execute(update(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
-                                              AttemptItem.position == attempt.position)
-                    .values(seconds_spent=AttemptItem.seconds_spent + spent).execution_options(**NO_SYNC))
-    session.execute(update(Attempt).where(Attempt.id == attempt.id, col(Attempt.finalized_at).is_(None))
-                    .values(position=position, position_entered_at=now).execution_options(**NO_SYNC))
-    session.commit()
-    session.refresh(attempt)
 
 
 def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: datetime, reason: str) -> bool:

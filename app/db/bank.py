@@ -134,14 +134,6 @@ class VersionCache:
 parsed_versions = VersionCache()
 
 
-def version(*, session: Session, version_id: int, digest: str) -> DomainQuestion:
-    """One version, from the cache when its id and hash are known already."""
-    cached = parsed_versions.get(version_id, digest)
-    if cached is not None:
-        return cached
-    return parsed_versions.put(version_id, digest, session.get(QuestionVersion, version_id).content)
-
-
 def versions(*, session: Session, version_ids: list[int]) -> dict[int, DomainQuestion]:
     ids = list(set(version_ids))
     digests = dict(session.exec(select(QuestionVersion.id, QuestionVersion.content_hash)

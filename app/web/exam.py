@@ -94,13 +94,6 @@ def show_attempt(request: Request, sitting: SittingDep) -> Response:
     return _redirect(request, _question_url(request, sitting.attempt.id, sitting.attempt.position))
 
 
-def _question_context(request: Request, session, sitting: Sitting, position: int, now: datetime) -> dict:
-    counts = attempts.progress(session=session, attempt_id=sitting.attempt.id)
-    rules.check_position(position, counts["total"])
-    item, question = attempts.get_item_and_question(session=session, attempt_id=sitting.attempt.id, position=position)
-    return _screen_context(sitting.attempt, sitting.blueprint, item, question, counts, position, now)
-
-
 def _screen_context(attempt, blueprint: Blueprint, item, question: Question, counts: dict[str, int], position: int,
                     now: datetime) -> dict:
     """The question screen's context, from the attempt and item as rows or as the async path's views."""
@@ -163,23 +156,6 @@ async def show_question(request: Request, attempt_id: str, position: int, now: N
     return response
 
 
-def _save_selection(session, sitting: Sitting, position: int, choice: list[str], now: datetime) -> AttemptItem:
-    found = attempts.get_item_and_question(session=session, attempt_id=sitting.attempt.id, position=position)
-    if found is None:
-        raise rules.NoSuchQuestion(position, sitting.blueprint.total)
-    item, question = found
-    displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
-    change = rules.plan_answer(before=attempts.split(item.selection), checked=item.checked_at is not None,
-                               selection=rules.read_selection(displayed, choice, question_type=question.type),
-                               required=len(question.key))
-    if change is not None:
-        attempts.update_item(session=session, attempt_id=sitting.attempt.id, position=position, now=now,
-                             selection=attempts.join(change.selection),
-                             first_answer=attempts.join(change.first_answer) if change.first_answer else None,
-                             changed_answer=change.changes_complete_answer)
-    return item
-
-
 @router.post("/attempts/{attempt_id}/questions/{position}/answer", name="save_answer")
 async def save_answer(request: Request, attempt_id: str, position: int, now: Now,
                       choice: Annotated[list[str], Form()] = []) -> Response:
@@ -211,55 +187,68 @@ ACTION_PATTERN = r"^(save|next|previous|flag|review|end|check|strike-[A-H])$"
 
 
 @router.post("/attempts/{attempt_id}/questions/{position}", name="act_on_question")
-def act_on_question(request: Request, position: int, sitting: SittingDep, session: SessionDep, now: Now,
-                    choice: Annotated[list[str], Form()] = [],
-                    action: Annotated[str, Form(pattern=ACTION_PATTERN)] = "save",
-                    carries_selection: Annotated[bool, Form()] = False) -> Response:
+async def act_on_question(request: Request, attempt_id: str, position: int, now: Now,
+                          choice: Annotated[list[str], Form()] = [],
+                          action: Annotated[str, Form(pattern=ACTION_PATTERN)] = "save",
+                          carries_selection: Annotated[bool, Form()] = False) -> Response:
     """The exam form: saves the selection it carries, then does what the pressed button asks. Works without
     JavaScript (POST, then redirect) and with htmx (the next screen as a fragment). A request that does not
-    say it carries the selection leaves the stored answer alone, so a bare flag never erases an answer."""
-    attempt = sitting.attempt
-    rules.check_writable(deadline=attempt.deadline, finished=sitting.finished, now=now)
-    if carries_selection:
-        item = _save_selection(session, sitting, position, choice, now)
-    else:
-        item = attempts.get_item(session=session, attempt_id=attempt.id, position=position)
+    say it carries the selection leaves the stored answer alone, so a bare flag never erases an answer.
+    On the asyncio engine like the question view: Next and Previous are how candidates move."""
+    user_id = session_user_id(request)
+    async with request.app.state.async_engine.begin() as conn:
+        screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, user_id=user_id,
+                                                     position=position) if user_id is not None else None
+        if screen is None:
+            raise HTTPException(404)
+        attempt, item, question = screen.attempt, screen.item, screen.question
+        rules.check_writable(deadline=attempt.deadline, finished=attempt.finalized_at is not None, now=now)
         if item is None:
-            raise rules.NoSuchQuestion(position, len(attempts.items(session=session, attempt_id=attempt.id)))
-    total = sitting.blueprint.total
-    target = position
-    if action == "flag":
-        attempts.update_item(session=session, attempt_id=attempt.id, position=position, now=now,
-                             flagged=not item.flagged)
-    elif action.startswith("strike-"):
-        strike = action.removeprefix("strike-")
+            raise rules.NoSuchQuestion(position, screen.progress["total"])
         displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
-        option = displayed.to_stored([strike])
-        struck = attempts.split(item.struck) ^ option
-        attempts.update_item(session=session, attempt_id=attempt.id, position=position, now=now,
-                             struck=attempts.join(struck))
-    elif action == "check":
-        if attempt.mode == "exam":
-            raise rules.ExamError("Checking an answer is for practice; in an exam the answers come with the report.")
-        current, question = attempts.get_item_and_question(session=session, attempt_id=attempt.id, position=position)
-        if current.checked_at is None:
-            attempts.update_item(session=session, attempt_id=attempt.id, position=position, now=now, checked_at=now,
-                                 correct=is_correct(attempts.split(current.selection), question.key))
-    elif action == "next":
-        target = min(position + 1, total)
-    elif action == "previous":
-        target = max(position - 1, 1)
-    elif action == "review":
-        return _redirect(request, str(request.url_for("review_screen", attempt_id=attempt.id).path))
-    elif action == "end":
-        return _redirect(request, str(request.url_for("confirm_end", attempt_id=attempt.id).path))
-    url = _question_url(request, attempt.id, target)
-    attempts.move_to(session=session, attempt=attempt, position=target, now=now)
+        selection = attempts.split(item.selection)
+        if carries_selection:
+            change = rules.plan_answer(before=selection, checked=item.checked_at is not None,
+                                       required=len(question.key),
+                                       selection=rules.read_selection(displayed, choice, question_type=question.type))
+            if change is not None:
+                await async_sitting.store_answer(conn, attempt_id=attempt_id, position=position, now=now,
+                                                 change=change)
+                selection = change.selection
+        target = position
+        if action == "flag":
+            await async_sitting.update_item(conn, attempt_id=attempt_id, position=position, now=now,
+                                            flagged=not item.flagged)
+        elif action.startswith("strike-"):
+            struck = attempts.split(item.struck) ^ displayed.to_stored([action.removeprefix("strike-")])
+            await async_sitting.update_item(conn, attempt_id=attempt_id, position=position, now=now,
+                                            struck=attempts.join(struck))
+        elif action == "check":
+            if attempt.mode == "exam":
+                raise rules.ExamError("Checking an answer is for practice; in an exam the answers come with the report.")
+            if item.checked_at is None:
+                await async_sitting.update_item(conn, attempt_id=attempt_id, position=position, now=now,
+                                                checked_at=now, correct=is_correct(selection, question.key))
+        elif action == "next":
+            target = min(position + 1, screen.progress["total"])
+        elif action == "previous":
+            target = max(position - 1, 1)
+        if action not in ("review", "end"):
+            await async_sitting.move_to(conn, attempt=attempt, position=target, now=now)
+            if is_htmx(request):
+                screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, user_id=user_id,
+                                                             position=target)
+                blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
+    if action == "review":
+        return _redirect(request, str(request.url_for("review_screen", attempt_id=attempt_id).path))
+    if action == "end":
+        return _redirect(request, str(request.url_for("confirm_end", attempt_id=attempt_id).path))
+    url = _question_url(request, attempt_id, target)
     if not is_htmx(request):
         anchor = f"#option-{action.removeprefix('strike-')}" if action.startswith("strike-") else ""
         return RedirectResponse(url + anchor, status_code=303)
-    response = templates.TemplateResponse(request, "attempts/_exam.html",
-                                          _question_context(request, session, sitting, target, now))
+    response = templates.TemplateResponse(request, "attempts/_exam.html", _screen_context(
+        screen.attempt, blueprint, screen.item, screen.question, screen.progress, target, now))
     if target != position:
         response.headers["HX-Push-Url"] = url
     return response
