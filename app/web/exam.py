@@ -127,16 +127,22 @@ def _finalize_if_due(request: Request, attempt_id: str, user_id: int, now: datet
             attempts.finalize(session=session, attempt=found[0], blueprint=found[1], now=now, reason="time")
 
 
+async def _own_screen(conn, user_id: int | None, attempt_id: str, position: int) -> async_sitting.QuestionScreen:
+    """The question screen of the signed-in candidate's own attempt; anyone else's is not found."""
+    screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, user_id=user_id,
+                                                 position=position) if user_id is not None else None
+    if screen is None:
+        raise HTTPException(404)
+    return screen
+
+
 @router.get("/attempts/{attempt_id}/questions/{position}", name="show_question")
 async def show_question(request: Request, attempt_id: str, position: int, now: Now) -> Response:
     """The question screen, on the asyncio engine like the answer save: one read, the move, the page. An
     attempt whose time ran out is finalized (rarely, so on the ORM path) and shows its report."""
     user_id = session_user_id(request)
     async with request.app.state.async_engine.begin() as conn:
-        screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, user_id=user_id,
-                                                     position=position) if user_id is not None else None
-        if screen is None:
-            raise HTTPException(404)
+        screen = await _own_screen(conn, user_id, attempt_id, position)
         attempt = screen.attempt
         open_now = attempt.finalized_at is None and not rules.is_over(attempt.deadline, now)
         if open_now:
@@ -197,10 +203,7 @@ async def act_on_question(request: Request, attempt_id: str, position: int, now:
     On the asyncio engine like the question view: Next and Previous are how candidates move."""
     user_id = session_user_id(request)
     async with request.app.state.async_engine.begin() as conn:
-        screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, user_id=user_id,
-                                                     position=position) if user_id is not None else None
-        if screen is None:
-            raise HTTPException(404)
+        screen = await _own_screen(conn, user_id, attempt_id, position)
         attempt, item, question = screen.attempt, screen.item, screen.question
         rules.check_writable(deadline=attempt.deadline, finished=attempt.finalized_at is not None, now=now)
         if item is None:
