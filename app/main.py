@@ -12,6 +12,7 @@ from app.config import ROOT, Settings
 from app.db.engine import make_async_engine, make_engine
 from app.web import accounts, admin, dashboard, errors, exam, pages, practice
 from app.web.csrf import verify_csrf
+from app.web.deps import Paths
 from app.web.edge import Edge
 
 
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="mockexam", docs_url=None, redoc_url=None, dependencies=[Depends(verify_csrf)],
                   lifespan=lifespan)
     app.state.settings = settings
+    app.state.paths = Paths(app)
     app.state.engine = make_engine(url, pool_size)
     app.state.async_engine = make_async_engine(url, pool_size)
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",

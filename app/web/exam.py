@@ -24,7 +24,7 @@ from app.domain.exam import Blueprint, Question, stated_choose_count
 from app.domain.scoring import is_correct
 from app.web import charts
 from app.web.openapi import errors
-from app.web.deps import CurrentUser, Now, SessionDep, is_htmx, session_user_id, templates
+from app.web.deps import CurrentUser, Now, SessionDep, is_htmx, paths, session_user_id, templates
 
 router = APIRouter()
 PRACTICE_MEMORY = timedelta(days=30)
@@ -63,7 +63,7 @@ def _redirect(request: Request, url: str) -> Response:
 
 
 def _question_url(request: Request, attempt_id: str, position: int) -> str:
-    return str(request.url_for("show_question", attempt_id=attempt_id, position=position).path)
+    return paths(request)("show_question", attempt_id=attempt_id, position=position)
 
 
 @router.post("/exams/{exam_code}/attempts", name="start_attempt")
