@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
 
+from psycopg.rows import namedtuple_row
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -65,7 +66,80 @@ class InlineSQLite:
         self.engine.dispose()
 
 
-def make_async_engine(url: str, pool_size: int = 10) -> AsyncEngine | InlineSQLite:
+class _Rows:
+    """The little of SQLAlchemy's result that the hot paths use, over rows psycopg made."""
+
+    def __init__(self, rows: list, rowcount: int) -> None:
+        self.rows = rows
+        self.rowcount = rowcount
+
+    def first(self):
+        return self.rows[0] if self.rows else None
+
+    def one(self):
+        if len(self.rows) != 1:
+            raise LookupError(f"expected one row, got {len(self.rows)}")
+        return self.rows[0]
+
+    def scalar_one(self):
+        return self.one()[0]
+
+
+class PsycopgConnection:
+    """A pooled connection's psycopg connection, running statements SQLAlchemy compiled once. SQLAlchemy's
+    asyncio layer (a greenlet switch per call, its cursor adapter, result processing) cost more than the
+    statements' round trips: with it an answer save ran at a fifth of a raw psycopg upsert."""
+
+    _compiled: dict = {}
+
+    def __init__(self, connection, dialect) -> None:
+        self.connection = connection
+        self.dialect = dialect
+
+    def _compile(self, statement):
+        compiled = self._compiled.get(statement)
+        if compiled is None:
+            if len(self._compiled) > 256:  # statements built per call (rare actions) must not pile up
+                self._compiled.clear()
+            compiled = self._compiled[statement] = statement.compile(dialect=self.dialect)
+        return compiled
+
+    async def execute(self, statement, parameters=None):
+        compiled = self._compile(statement)
+        cursor = self.connection.cursor(row_factory=namedtuple_row)
+        await cursor.execute(compiled.string, compiled.construct_params(parameters))
+        rows = await cursor.fetchall() if cursor.description else []
+        return _Rows(rows, cursor.rowcount)
+
+
+class PostgresHotPath:
+    """PostgreSQL for the hot paths: SQLAlchemy's asyncio pool hands out connections (and discards them
+    all when the database drops one), SQLAlchemy compiles each statement once, psycopg runs it."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[PsycopgConnection]:
+        async with self.engine.connect() as pooled:
+            connection = (await pooled.get_raw_connection()).driver_connection
+            try:
+                yield PsycopgConnection(connection, self.engine.dialect)
+                await connection.commit()
+            except BaseException:
+                if connection.broken:
+                    # The database dropped it, and after a restart every other pooled connection too.
+                    await pooled.invalidate()
+                    await self.engine.dispose()
+                else:
+                    await connection.rollback()
+                raise
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def make_async_engine(url: str, pool_size: int = 10) -> PostgresHotPath | InlineSQLite:
     """The engine of the hot paths: psycopg's async mode on PostgreSQL, inline calls on SQLite."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -73,5 +147,6 @@ def make_async_engine(url: str, pool_size: int = 10) -> AsyncEngine | InlineSQLi
     parsed = parsed.set(drivername="postgresql+psycopg")
     # No ping before each checkout: it would be a round trip on every save. A connection the database
     # dropped (a restart) fails its first statement instead, SQLAlchemy then discards the whole pool, and
-    # the page's autosave retries until it is stored.
-    return create_async_engine(parsed, **_pool(pool_size))
+    # the page's autosave retries until it is stored. Times come back in UTC, as the tables' type does.
+    return PostgresHotPath(create_async_engine(parsed, connect_args={"options": "-c TimeZone=UTC"},
+                                               **_pool(pool_size)))
