@@ -34,8 +34,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.async_engine = make_async_engine(url, pool_size)
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",
                        max_age=60 * 60 * 24 * 365, same_site="lax", https_only=settings.https_only)
-    # As many requests inside as either pool has connections (its size plus as many again in overflow).
-    app.add_middleware(Edge, max_in_flight=2 * pool_size)
+    # As many requests inside as a pool keeps connections open. Admitting as many again, up to the pool's
+    # overflow, made PostgreSQL open and close a connection (a process fork) for every request above the
+    # pool size; the overflow is only the spare for a request that needs a second connection.
+    app.add_middleware(Edge, max_in_flight=pool_size)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(exam.router)

@@ -65,9 +65,9 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()}"
 
 
-def serve(stack: ExitStack, args: list[str], env: dict[str, str], port: int) -> str:
+def serve(stack: ExitStack, args: list[str], env: dict[str, str], port: int, cwd: Path = ROOT) -> str:
     log = stack.enter_context(tempfile.TemporaryFile())
-    process = subprocess.Popen(args, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(args, env={**os.environ, **env}, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
     stack.callback(lambda: (process.terminate(), process.wait(timeout=30)))
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
@@ -83,8 +83,8 @@ def serve(stack: ExitStack, args: list[str], env: dict[str, str], port: int) -> 
     raise SystemExit(f"server on port {port} did not answer /healthz")
 
 
-def fresh_postgres(stack: ExitStack, admin_url: str) -> str:
-    name = f"mockexam_bench_{os.getpid()}"
+def fresh_postgres(stack: ExitStack, admin_url: str, suffix: str = "") -> str:
+    name = f"mockexam_bench_{os.getpid()}{suffix}"
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name}")
         admin.execute(f"CREATE DATABASE {name}")
@@ -95,6 +95,14 @@ def fresh_postgres(stack: ExitStack, admin_url: str) -> str:
 
     stack.callback(drop)
     return make_url(admin_url).set(drivername="postgresql+psycopg", database=name).render_as_string(False)
+
+
+def worktree(stack: ExitStack, ref: str, directory: Path) -> Path:
+    """A checkout of `ref` beside this one, served by the same interpreter, for a before/after in one run."""
+    path = directory / ("ref-" + re.sub(r"[^\w.-]", "_", ref))
+    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(path), ref], cwd=ROOT, check=True)
+    stack.callback(lambda: subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT))
+    return path
 
 
 def save_script(url: str, exam: str, candidates: int, questions: int, directory: Path, name: str) -> Path:
@@ -144,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="rounds; each visits every target once")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-sqlite", action="store_true", help="leave out mockexam on SQLite")
+    parser.add_argument("--compare", metavar="REF", action="append", default=[],
+                        help="also serve mockexam on PostgreSQL from this git ref (a before/after in one run)")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -155,13 +165,18 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         database = fresh_postgres(stack, args.postgres)
         common = {"MOCKEXAM_SECRET_KEY": "bench-" + "x" * 40, "WEB_CONCURRENCY": str(args.workers)}
-        apps = {"mockexam on PostgreSQL": database}
+        apps = {"mockexam on PostgreSQL": (database, ROOT)}
         if not args.no_sqlite:
-            apps["mockexam on SQLite"] = f"sqlite:///{scratch / 'bench.db'}"
+            apps["mockexam on SQLite"] = (f"sqlite:///{scratch / 'bench.db'}", ROOT)
+        for number, ref in enumerate(args.compare):
+            apps[f"mockexam on PostgreSQL at {ref}"] = (fresh_postgres(stack, args.postgres, f"_ref{number}"),
+                                                       worktree(stack, ref, scratch))
         targets = []
-        for port, (name, url) in enumerate(apps.items(), start=8811):
-            base = serve(stack, [str(bin_dir / "mockexam"), "serve", "--port", str(port)],
-                         {**common, "DATABASE_URL": url, "MOCKEXAM_DATA_DIR": str(scratch / name[-6:])}, port)
+        for port, (name, (url, source)) in enumerate(apps.items(), start=8811):
+            # Run from the checkout's directory, this interpreter imports that checkout's code.
+            base = serve(stack, [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port)],
+                         {**common, "DATABASE_URL": url, "MOCKEXAM_DATA_DIR": str(scratch / f"data{port}"),
+                          "PYTHONPATH": str(source)}, port, cwd=source)
             script = save_script(base, args.exam, args.candidates, args.questions, scratch, f"app{port}")
             targets.append(Target(name, base, script))
         baseline = serve(stack, [str(bin_dir / "uvicorn"), "bench.baselines:app", "--workers", str(args.workers),
