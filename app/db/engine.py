@@ -58,7 +58,8 @@ class InlineSQLite:
         self.engine = engine
 
     @asynccontextmanager
-    async def begin(self) -> AsyncIterator[InlineConnection]:
+    async def begin(self, *, each_statement_commits: bool = False) -> AsyncIterator[InlineConnection]:
+        # One local transaction either way: SQLite has no round trips to save.
         with self.engine.begin() as connection:
             yield InlineConnection(connection)
 
@@ -120,10 +121,14 @@ class PostgresHotPath:
         self.engine = engine
 
     @asynccontextmanager
-    async def begin(self) -> AsyncIterator[PsycopgConnection]:
+    async def begin(self, *, each_statement_commits: bool = False) -> AsyncIterator[PsycopgConnection]:
+        """A transaction around the block; or, with `each_statement_commits`, none: each statement is its
+        own, which saves the BEGIN and COMMIT round trips where a single write needs no shared snapshot."""
         async with self.engine.connect() as pooled:
             connection = (await pooled.get_raw_connection()).driver_connection
             try:
+                if each_statement_commits:
+                    await connection.set_autocommit(True)
                 yield PsycopgConnection(connection, self.engine.dialect)
                 await connection.commit()
             except BaseException:
@@ -134,6 +139,9 @@ class PostgresHotPath:
                 else:
                     await connection.rollback()
                 raise
+            finally:
+                if each_statement_commits and not connection.broken:
+                    await connection.set_autocommit(False)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
