@@ -24,9 +24,8 @@ from sqlmodel import Session
 from app.bank.format import QuestionIn
 from app.bank.loader import load_exam
 from app.config import ROOT
-from app.db import attempts, bank, migrate, practice, users
+from app.db import attempts, bank, migrate, users
 from app.db.engine import make_engine
-from app.domain.assembly import assemble
 
 
 def synthetic(blueprint, count: int, start: int) -> list[QuestionIn]:
@@ -46,14 +45,8 @@ def synthetic(blueprint, count: int, start: int) -> list[QuestionIn]:
 
 
 def start_exam(session: Session, blueprint, user_id: int, now: datetime) -> None:
-    seed = secrets.randbits(62)
-    seen = practice.seen_in_exams(session=session, user_id=user_id, exam_code=blueprint.code) | \
-        practice.seen_in_practice_since(session=session, user_id=user_id, exam_code=blueprint.code,
-                                        since=now - timedelta(days=30))
-    paper = assemble(blueprint, bank.active_pool(session=session, exam_code=blueprint.code), seen=seen,
-                     rng=random.Random(seed))
-    attempts.create_attempt(session=session, attempt_id=secrets.token_hex(12), user_id=user_id,
-                            blueprint=blueprint, paper=paper, seed=seed, minutes=180, now=now)
+    attempts.start_exam(session=session, blueprint=blueprint, user_id=user_id, attempt_id=secrets.token_hex(12),
+                        seed=secrets.randbits(62), minutes=180, now=now, practice_since=now - timedelta(days=30))
 
 
 def main(argv: list[str] | None = None) -> int:

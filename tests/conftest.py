@@ -85,6 +85,7 @@ def _truncate_sittings(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(text('TRUNCATE attemptitem, attempt, "user" RESTART IDENTITY CASCADE'))
+        connection.execute(text("UPDATE question SET exam_responses = 0"))
     engine.dispose()
 
 

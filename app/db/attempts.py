@@ -3,6 +3,7 @@ request that races the end of an exam cannot slip an answer in after it."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import asdict
 from datetime import datetime
 
@@ -10,10 +11,10 @@ from sqlalchemy import and_, exists, func, insert, update
 from sqlmodel import Session, col, select
 
 from app.db import practice
-from app.db.bank import versions
+from app.db.bank import active_pool, count_exam_responses, option_ids, versions
 from app.bank.format import blueprint_from_dict
 from app.db.tables import Attempt, AttemptItem, Exam
-from app.domain.assembly import PaperItem
+from app.domain.assembly import PaperItem, draw, shuffle_options
 from app.domain.attempt import deadline_for, time_on_question
 from app.domain.exam import Blueprint
 from app.domain.scoring import ItemOutcome, is_correct, score
@@ -49,6 +50,21 @@ def create_attempt(*, session: Session, attempt_id: str, user_id: int, blueprint
     session.commit()
     session.refresh(attempt)
     return attempt
+
+
+def start_exam(*, session: Session, blueprint: Blueprint, user_id: int, attempt_id: str, seed: int,
+               minutes: float, now: datetime, practice_since: datetime) -> Attempt:
+    """Draw a paper for the user and store it as a new attempt. Questions met in earlier exams, or in
+    practice since `practice_since`, come last, so practice cannot inflate exam scores. The draw reads
+    only the question table; the options are read for the 65 drawn questions alone."""
+    seen = practice.seen_in_exams(session=session, user_id=user_id, exam_code=blueprint.code) | \
+        practice.seen_in_practice_since(session=session, user_id=user_id, exam_code=blueprint.code,
+                                        since=practice_since)
+    rng = random.Random(seed)
+    drawn = draw(blueprint, active_pool(session=session, exam_code=blueprint.code), seen=seen, rng=rng)
+    paper = shuffle_options(drawn, option_ids(session=session, version_ids=[d.version_id for d in drawn]), rng=rng)
+    return create_attempt(session=session, attempt_id=attempt_id, user_id=user_id, blueprint=blueprint,
+                          paper=paper, seed=seed, minutes=minutes, now=now)
 
 
 _blueprints: dict[str, Blueprint] = {}
@@ -133,6 +149,8 @@ def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: d
     session.execute(update(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
                                               AttemptItem.position == attempt.position)
                     .values(seconds_spent=AttemptItem.seconds_spent + spent).execution_options(**NO_SYNC))
+    if attempt.mode == "exam":
+        count_exam_responses(session=session, exam_code=attempt.exam_code, slugs=[r.question_slug for r in rows])
     practice.update_cards(session=session, attempt=attempt, rows=rows,
                           outcomes_by_position={r.position: ok for r, ok in outcomes}, now=ended)
     session.commit()

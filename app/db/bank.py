@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from app.bank.format import blueprint_from_dict, question_from_content
@@ -91,18 +91,39 @@ def get_blueprint(*, session: Session, code: str) -> Blueprint | None:
 
 
 def active_pool(*, session: Session, exam_code: str, calibrated_after: int = 50) -> list[Candidate]:
-    # On the session's connection, not through the ORM: plain rows for every active question of the bank.
+    """Every active question of the exam, from the question table alone: its cost follows the bank, not
+    the history of attempts, and reads no version (the drawn questions' options come from `option_ids`)."""
     rows = session.connection().execute(
-        select(Question.slug, Question.domain, QuestionVersion.id, QuestionVersion.option_ids)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        select(Question.current_version_id, Question.slug, Question.domain, Question.exam_responses)
         .where(Question.exam_code == exam_code, Question.status == "active")).all()
-    answered = dict(session.exec(
-        select(AttemptItem.question_slug, func.count()).join(Attempt)
-        .where(Attempt.exam_code == exam_code, Attempt.mode == "exam", col(Attempt.finalized_at).is_not(None))
-        .group_by(AttemptItem.question_slug)).all())
-    return [Candidate(version_id=vid, question_id=slug, domain=domain, option_ids=tuple(option_ids.split(",")),
-                      calibrated=answered.get(slug, 0) >= calibrated_after)
-            for slug, domain, vid, option_ids in rows]
+    return [Candidate(version_id, slug, domain, responses >= calibrated_after)
+            for version_id, slug, domain, responses in rows]
+
+
+def option_ids(*, session: Session, version_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    rows = session.connection().execute(
+        select(QuestionVersion.id, QuestionVersion.option_ids).where(col(QuestionVersion.id).in_(version_ids)))
+    return {version_id: tuple(ids.split(",")) for version_id, ids in rows}
+
+
+def count_exam_responses(*, session: Session, exam_code: str, slugs: list[str]) -> None:
+    """One more response for each question a finalized exam showed (a paper shows a question once)."""
+    session.execute(update(Question).where(Question.exam_code == exam_code, col(Question.slug).in_(slugs))
+                    .values(exam_responses=Question.exam_responses + 1).execution_options(synchronize_session=False))
+
+
+def forget_exam_responses(*, session: Session, user_id: int) -> None:
+    """Take back the responses of a user's finalized exams, before their attempts are deleted."""
+    counts = session.execute(
+        select(Attempt.exam_code, AttemptItem.question_slug, func.count()).join(Attempt)
+        .where(Attempt.user_id == user_id, Attempt.mode == "exam", col(Attempt.finalized_at).is_not(None))
+        .group_by(Attempt.exam_code, AttemptItem.question_slug)).all()
+    if counts:
+        table = Question.__table__  # Core, not the ORM: the ORM reads a list of parameters as a bulk update by key
+        session.connection().execute(
+            update(table).where(table.c.exam_code == bindparam("of_exam"), table.c.slug == bindparam("of_question"))
+            .values(exam_responses=table.c.exam_responses - bindparam("taken")),
+            [{"of_exam": exam, "of_question": slug, "taken": n} for exam, slug, n in counts])
 
 
 def active_counts(*, session: Session, exam_code: str) -> dict[str, int]:

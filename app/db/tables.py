@@ -59,6 +59,9 @@ class Question(SQLModel, table=True):
     task: str = Field(max_length=16)
     status: str = Field(default="active", max_length=16)
     current_version_id: int | None = Field(default=None)
+    # Items of finalized exams that showed this question, kept as a count so that an exam start reads no
+    # history: it decides which questions are still being calibrated (DESIGN: unscored slots).
+    exam_responses: int = Field(default=0)
 
 
 class QuestionVersion(SQLModel, table=True):

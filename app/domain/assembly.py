@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import AbstractSet, NamedTuple, Sequence
+from typing import AbstractSet, Mapping, NamedTuple, Sequence
 
 from app.domain.exam import Blueprint
 
@@ -21,14 +21,22 @@ class BankTooSmall(Exception):
 
 
 class Candidate(NamedTuple):
-    """A question the bank can offer: its version, its domain and its options as stored. A named tuple,
-    because a start builds one for every active question of the bank and tuples are the cheapest to make."""
+    """A question the bank can offer: its current version and its domain. A named tuple, because a start
+    builds one for every active question of the bank and tuples are the cheapest to make. Its options are
+    not here: only the drawn questions' options are read (see `shuffle_options`)."""
 
     version_id: int
     question_id: str
     domain: str
-    option_ids: tuple[str, ...]
     calibrated: bool = True  # False while the question lacks enough responses for its statistics
+
+
+class Drawn(NamedTuple):
+    position: int
+    version_id: int
+    question_id: str
+    domain: str
+    scored: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +49,16 @@ class PaperItem:
     option_order: tuple[str, ...]
 
 
-def assemble(
+def draw(
     blueprint: Blueprint,
     pool: Sequence[Candidate],
     *,
     seen: AbstractSet[str],
     rng: random.Random,
-) -> tuple[PaperItem, ...]:
-    """A paper: per-domain counts by largest remainder, unseen questions first, no question twice.
-
-    Within each domain the unscored slots go to randomly chosen items, the whole paper is shuffled, and so
-    is the order of every question's options. The same pool, seen set and rng state give the same paper.
+) -> tuple[Drawn, ...]:
+    """The questions of a paper in order: per-domain counts by largest remainder, unseen questions first, no
+    question twice. Within each domain the unscored slots go to randomly chosen items, and the whole paper
+    is shuffled. The same pool (in any order), seen set and rng state give the same draw.
     """
     quotas = blueprint.quotas()
     by_domain: dict[str, list[Candidate]] = {d.code: [] for d in blueprint.domains}
@@ -85,10 +92,23 @@ def assemble(
         drawn.extend((c, i not in unscored_slots) for i, c in enumerate(picked))
 
     rng.shuffle(drawn)
+    return tuple(Drawn(position, c.version_id, c.question_id, c.domain, scored)
+                 for position, (c, scored) in enumerate(drawn, start=1))
+
+
+def shuffle_options(drawn: Sequence[Drawn], option_ids: Mapping[int, Sequence[str]],
+                    *, rng: random.Random) -> tuple[PaperItem, ...]:
+    """The paper: each drawn question with its options (by version id) in a random order. Given the rng
+    that made the draw, the seed of an attempt fixes its whole paper."""
     items = []
-    for position, (candidate, scored) in enumerate(drawn, start=1):
-        order = list(candidate.option_ids)
+    for item in drawn:
+        order = list(option_ids[item.version_id])
         rng.shuffle(order)
-        items.append(PaperItem(position, candidate.version_id, candidate.question_id, candidate.domain,
-                               scored, tuple(order)))
+        items.append(PaperItem(*item, tuple(order)))
     return tuple(items)
+
+
+def assemble(blueprint: Blueprint, pool: Sequence[Candidate], option_ids: Mapping[int, Sequence[str]], *,
+             seen: AbstractSet[str], rng: random.Random) -> tuple[PaperItem, ...]:
+    """A whole paper in one call, where every candidate's options are at hand (tests, small banks)."""
+    return shuffle_options(draw(blueprint, pool, seen=seen, rng=rng), option_ids, rng=rng)

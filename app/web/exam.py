@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,13 +12,12 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from app.db import async_sitting, attempts, bank, practice
+from app.db import async_sitting, attempts, bank
 from sqlmodel import Session
 
 from app.db.tables import Attempt, AttemptItem, ProblemReport
 from app.domain import attempt as rules
 from app.domain import progress
-from app.domain.assembly import assemble
 from app.domain.exam import Blueprint, Question, stated_choose_count
 from app.domain.scoring import is_correct
 from app.web import charts
@@ -72,18 +70,12 @@ def start_attempt(request: Request, exam_code: str, session: SessionDep, user: C
     blueprint = bank.get_blueprint(session=session, code=exam_code)
     if blueprint is None:
         raise HTTPException(404)
-    seed = secrets.randbits(62)
-    # Questions met in earlier exams, or in practice lately, come last, so practice cannot inflate exam scores.
-    seen = practice.seen_in_exams(session=session, user_id=user.id, exam_code=exam_code) | \
-        practice.seen_in_practice_since(session=session, user_id=user.id, exam_code=exam_code,
-                                        since=now - PRACTICE_MEMORY)
-    paper = assemble(blueprint, bank.active_pool(session=session, exam_code=exam_code), seen=seen,
-                     rng=random.Random(seed))
     minutes = request.app.state.settings.exam_minutes or blueprint.minutes
     if esl:
         minutes += blueprint.esl_extra_minutes
-    attempt = attempts.create_attempt(session=session, attempt_id=secrets.token_hex(12), user_id=user.id,
-                                      blueprint=blueprint, paper=paper, seed=seed, minutes=minutes, now=now)
+    attempt = attempts.start_exam(session=session, blueprint=blueprint, user_id=user.id,
+                                  attempt_id=secrets.token_hex(12), seed=secrets.randbits(62), minutes=minutes,
+                                  now=now, practice_since=now - PRACTICE_MEMORY)
     return _redirect(request, _question_url(request, attempt.id, 1))
 
 

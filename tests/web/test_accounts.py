@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.db.tables import Attempt, User
+from app.db.tables import Attempt, ProblemReport, Question, ReviewCard, User
 from tests.conftest import adopt_csrf_token
-from tests.web.helpers import answer, start
+from tests.web.helpers import answer, paper, start
 
 PASSWORD = "a long passphrase"
 
@@ -139,6 +139,29 @@ def test_deleting_the_account_removes_its_attempts_and_needs_the_password(client
     with Session(app.state.engine) as session:
         assert session.get(Attempt, attempt) is None
         assert session.exec(select(User).where(User.email == "ada@example.com")).first() is None
+
+
+def _responses(app) -> dict[str, int]:
+    with Session(app.state.engine) as session:
+        return {q.slug: q.exam_responses for q in session.exec(select(Question)).all()}
+
+
+def test_a_finished_exam_counts_one_response_per_question_until_its_account_is_deleted(client, other_client, app):
+    sign_up(client)
+    start(client)  # left open: counts nothing
+    start(other_client)  # another candidate's open exam: counts nothing
+    finished = start(client)
+    client.post(f"/attempts/{finished}/end")
+    shown = {item["slug"] for item in paper(app, finished)}
+    counts = _responses(app)
+    assert {slug for slug, n in counts.items() if n} == shown and {counts[slug] for slug in shown} == {1}
+    reported = client.post(f"/attempts/{finished}/questions/1/report", data={"kind": "unclear", "comment": "Hm."})
+    assert reported.status_code == 303
+    # Its review cards and its problem report go with it (they once made the deletion fail).
+    assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 303
+    assert set(_responses(app).values()) == {0}
+    with Session(app.state.engine) as session:
+        assert session.exec(select(ProblemReport)).first() is None and session.exec(select(ReviewCard)).first() is None
 
 
 def test_account_pages_need_an_account(client):
