@@ -76,6 +76,13 @@ async def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def request_time(request: Request) -> datetime:
+    """The time for an endpoint outside FastAPI's dependencies, honouring an override of `utc_now` as the
+    FastAPI routes do (the tests' clock)."""
+    override = request.app.dependency_overrides.get(utc_now)
+    return override() if override is not None else datetime.now(UTC)
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 Now = Annotated[datetime, Depends(utc_now)]
 
