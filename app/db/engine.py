@@ -3,11 +3,11 @@ for the hot paths of a sitting, which run on the event loop without a thread hop
 
 from __future__ import annotations
 
+from collections import namedtuple
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
 
-from psycopg.rows import namedtuple_row
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -98,18 +98,21 @@ class PsycopgConnection:
         self.dialect = dialect
 
     def _compile(self, statement):
-        compiled = self._compiled.get(statement)
-        if compiled is None:
+        entry = self._compiled.get(statement)
+        if entry is None:
             if len(self._compiled) > 256:  # statements built per call (rare actions) must not pile up
                 self._compiled.clear()
-            compiled = self._compiled[statement] = statement.compile(dialect=self.dialect)
-        return compiled
+            # The row type comes from the statement, once: psycopg's namedtuple rows read the cursor's
+            # description for every result, which built a column object per column per statement.
+            row = namedtuple("Row", statement.selected_columns.keys(), rename=True) if statement.is_select else None
+            entry = self._compiled[statement] = (statement.compile(dialect=self.dialect), row)
+        return entry
 
     async def execute(self, statement, parameters=None):
-        compiled = self._compile(statement)
-        cursor = self.connection.cursor(row_factory=namedtuple_row)
+        compiled, row = self._compile(statement)
+        cursor = self.connection.cursor()
         await cursor.execute(compiled.string, compiled.construct_params(parameters))
-        rows = await cursor.fetchall() if cursor.description else []
+        rows = [row._make(values) for values in await cursor.fetchall()] if row is not None else []
         return _Rows(rows, cursor.rowcount)
 
 
