@@ -110,7 +110,7 @@ class Regrade(SQLModel, table=True):
     """A deliberate change to past results after a key was corrected (DESIGN rule 4), kept for the record."""
 
     id: int | None = Field(default=None, primary_key=True)
-    admin_id: int = Field(foreign_key="user.id")
+    admin_id: int | None = Field(default=None, foreign_key="user.id")  # None once that account is deleted
     exam_code: str = Field(foreign_key="exam.code", max_length=32)
     question_slug: str = Field(max_length=120)
     version_id: int = Field(foreign_key="questionversion.id")

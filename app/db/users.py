@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.db import bank
-from app.db.tables import (ApiToken, Attempt, AttemptItem, ImportBatch, ProblemReport, ReviewCard, SignInFailure,
-                           User)
+from app.db.tables import (ApiToken, Attempt, AttemptItem, ImportBatch, ProblemReport, Regrade, ReviewCard,
+                           SignInFailure, User)
 from app.domain.accounts import THROTTLE_WINDOW, AccountError, RecentFailures
 
 
@@ -82,7 +82,7 @@ def clear_failures(*, session: Session, email: str) -> None:
 
 def delete_user_and_data(*, session: Session, user: User) -> None:
     """Everything the user made goes: attempts, review cards, problem reports, API tokens. Imports they ran
-    stay in the bank's history, no longer linked to anyone."""
+    and regrades they applied stay in the bank's history, no longer linked to anyone."""
     bank.forget_exam_responses(session=session, user_id=user.id)
     attempt_ids = select(Attempt.id).where(Attempt.user_id == user.id)
     session.exec(delete(AttemptItem).where(col(AttemptItem.attempt_id).in_(attempt_ids)))
@@ -90,6 +90,7 @@ def delete_user_and_data(*, session: Session, user: User) -> None:
     for owned in (ReviewCard, ProblemReport, ApiToken):
         session.exec(delete(owned).where(owned.user_id == user.id))
     session.exec(update(ImportBatch).where(ImportBatch.user_id == user.id).values(user_id=None))
+    session.exec(update(Regrade).where(Regrade.admin_id == user.id).values(admin_id=None))
     if user.email:
         session.exec(delete(SignInFailure).where(SignInFailure.email == user.email))
     session.delete(user)

@@ -116,6 +116,11 @@ def test_a_corrected_key_is_regraded_after_a_dry_run_and_recorded(admin_client, 
         [record] = session.exec(select(Regrade)).all()
         assert record.changes[0]["attempt"] == attempt
     assert "No finished attempt would change." in admin_client.get(f"/admin/regrade/TST-01/{target['slug']}").text
+    # The record outlives its author's account (deleting that account once failed on it).
+    assert admin_client.post("/account/delete", data={"password": "admin passphrase"}).status_code == 303
+    with Session(app.state.engine) as session:
+        [record] = session.exec(select(Regrade)).all()
+        assert record.admin_id is None and record.changes[0]["attempt"] == attempt
 
 
 def test_candidates_cannot_reach_curation(client):
