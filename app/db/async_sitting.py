@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.db.attempts import cached_blueprint, join, open_and_in_time, progress_query, remember_blueprint, split
 from app.db.bank import parsed_versions
 from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion, UTCDateTime
-from app.domain.attempt import AnswerChange, AttemptFinished, ExamError, TimeUp, time_on_question
+from app.domain.attempt import (AnswerChange, AnswerChangedWhileChecked, AnswerChecked, AttemptFinished, ExamError,
+                                TimeUp, time_on_question)
 from app.domain.exam import Blueprint, Question
 
 
@@ -50,8 +51,11 @@ _STATE = (select(Attempt.deadline, Attempt.finalized_at, AttemptItem.option_orde
           .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
           .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")))
 _CONTENT = select(QuestionVersion.content).where(QuestionVersion.id == bindparam("version_id"))
+# A checked practice answer is locked: the guard keeps a save that read the item before a racing check
+# from overwriting it.
 _STORE = (update(AttemptItem)
           .where(AttemptItem.attempt_id == bindparam("item_attempt"), AttemptItem.position == bindparam("item_position"),
+                 AttemptItem.checked_at.is_(None),
                  exists().where(Attempt.id == bindparam("item_attempt"), Attempt.finalized_at.is_(None),
                                 Attempt.deadline > bindparam("now", type_=UTCDateTime())))
           .values(selection=bindparam("new_selection"), answered_at=bindparam("now", type_=UTCDateTime()),
@@ -90,13 +94,37 @@ async def store_answer(conn: AsyncConnection, *, attempt_id: str, position: int,
         "first_answer": join(change.first_answer) if change.first_answer is not None else None,
         "change_count": 1 if change.changes_complete_answer else 0})
     if result.rowcount != 1:
-        raise await _refusal(conn, attempt_id)
+        raise await _refusal(conn, attempt_id, position, now)
 
 
-async def _refusal(conn: AsyncConnection, attempt_id: str) -> ExamError:
-    deadline, finalized_at = (await conn.execute(
-        select(Attempt.deadline, Attempt.finalized_at).where(Attempt.id == attempt_id))).one()
-    return AttemptFinished() if finalized_at is not None else TimeUp(deadline)
+async def check_answer(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime,
+                       selection: frozenset[str], correct: bool) -> None:
+    """Lock the answer as checked, with `correct` judged on `selection`, only while that is still the stored
+    answer: a save landing between the read and this write would otherwise be marked with the verdict of
+    the answer before it. A racing check that got there first is as good as this one."""
+    result = await conn.execute(update(AttemptItem).where(
+        AttemptItem.attempt_id == attempt_id, AttemptItem.position == position, AttemptItem.checked_at.is_(None),
+        AttemptItem.selection == join(selection), open_and_in_time(attempt_id, now))
+        .values(checked_at=now, correct=correct))
+    if result.rowcount != 1:
+        refusal = await _refusal(conn, attempt_id, position, now)
+        if not isinstance(refusal, AnswerChecked):
+            raise refusal
+
+
+async def _refusal(conn: AsyncConnection, attempt_id: str, position: int, now: datetime) -> ExamError:
+    """Why a guarded write to an item changed nothing, read after the fact."""
+    deadline, finalized_at, checked_at = (await conn.execute(
+        select(Attempt.deadline, Attempt.finalized_at, AttemptItem.checked_at)
+        .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == position))
+        .where(Attempt.id == attempt_id))).one()
+    if finalized_at is not None:
+        return AttemptFinished()
+    if now >= deadline:
+        return TimeUp(deadline)
+    if checked_at is not None:
+        return AnswerChecked()
+    return AnswerChangedWhileChecked()
 
 
 
@@ -190,4 +218,4 @@ async def update_item(conn: AsyncConnection, *, attempt_id: str, position: int, 
         AttemptItem.attempt_id == attempt_id, AttemptItem.position == position,
         open_and_in_time(attempt_id, now)).values(**values))
     if result.rowcount != 1:
-        raise await _refusal(conn, attempt_id)
+        raise await _refusal(conn, attempt_id, position, now)

@@ -31,6 +31,16 @@ class InvalidSelection(ExamError):
     pass
 
 
+class AnswerChecked(InvalidSelection):
+    def __init__(self) -> None:
+        super().__init__("This answer was checked, so it can no longer change.")
+
+
+class AnswerChangedWhileChecked(InvalidSelection):
+    def __init__(self) -> None:
+        super().__init__("The answer changed while it was being checked; check it again.")
+
+
 class NoSuchQuestion(ExamError):
     def __init__(self, position: int, total: int):
         super().__init__(f"There is no question {position}: this exam has questions 1 to {total}.")
@@ -126,7 +136,7 @@ def plan_answer(*, before: frozenset[str], selection: frozenset[str], checked: b
     if selection == before:
         return None
     if checked:
-        raise InvalidSelection("This answer was checked, so it can no longer change.")
+        raise AnswerChecked()
     return AnswerChange(selection=selection,
                         first_answer=selection if len(selection) >= required else None,
                         changes_complete_answer=len(before) >= required)

@@ -232,8 +232,8 @@ async def act_on_question(request: Request, attempt_id: str, position: int, now:
             if attempt.mode == "exam":
                 raise rules.ExamError("Checking an answer is for practice; in an exam the answers come with the report.")
             if item.checked_at is None:
-                await async_sitting.update_item(conn, attempt_id=attempt_id, position=position, now=now,
-                                                checked_at=now, correct=is_correct(selection, question.key))
+                await async_sitting.check_answer(conn, attempt_id=attempt_id, position=position, now=now,
+                                                 selection=selection, correct=is_correct(selection, question.key))
         elif action == "next":
             target = min(position + 1, screen.progress["total"])
         elif action == "previous":
