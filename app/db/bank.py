@@ -107,8 +107,13 @@ def option_ids(*, session: Session, version_ids: list[int]) -> dict[int, tuple[s
 
 
 def count_exam_responses(*, session: Session, exam_code: str, slugs: list[str]) -> None:
-    """One more response for each question a finalized exam showed (a paper shows a question once)."""
-    session.execute(update(Question).where(Question.exam_code == exam_code, col(Question.slug).in_(slugs))
+    """One more response for each question a finalized exam showed (a paper shows a question once).
+
+    Exams that end at the same moment share questions, so the rows are locked first, in the order of their
+    ids: updated in whatever order the scan met them, two finalizations deadlocked under load."""
+    ids = session.execute(select(Question.id).where(Question.exam_code == exam_code, col(Question.slug).in_(slugs))
+                          .order_by(Question.id).with_for_update()).scalars().all()
+    session.execute(update(Question).where(col(Question.id).in_(ids))
                     .values(exam_responses=Question.exam_responses + 1).execution_options(synchronize_session=False))
 
 
