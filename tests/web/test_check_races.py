@@ -2,6 +2,7 @@
 a save and a check of the same question race (each reads the item, then writes it)."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import update
@@ -31,7 +32,9 @@ def _run(settings, write) -> None:
         finally:
             await engine.dispose()
 
-    asyncio.run(main())
+    # A thread of its own: after the browser tests, this thread may already run an event loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, main()).result(timeout=60)
 
 
 def test_a_save_that_read_the_item_before_a_check_cannot_overwrite_the_checked_answer(client, app, settings):
