@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import and_, bindparam, func, update
 from sqlmodel import Session, col, select
 
 from app.bank.format import blueprint_from_dict, question_from_content
@@ -118,17 +118,19 @@ def count_exam_responses(*, session: Session, exam_code: str, slugs: list[str]) 
 
 
 def forget_exam_responses(*, session: Session, user_id: int) -> None:
-    """Take back the responses of a user's finalized exams, before their attempts are deleted."""
+    """Take back the responses of a user's finalized exams, before their attempts are deleted. Row by row
+    in id order, the order in which the ends of exams lock them."""
     counts = session.execute(
-        select(Attempt.exam_code, AttemptItem.question_slug, func.count()).join(Attempt)
+        select(Question.id, func.count()).select_from(AttemptItem).join(Attempt)
+        .join(Question, and_(Question.exam_code == Attempt.exam_code, Question.slug == AttemptItem.question_slug))
         .where(Attempt.user_id == user_id, Attempt.mode == "exam", col(Attempt.finalized_at).is_not(None))
-        .group_by(Attempt.exam_code, AttemptItem.question_slug)).all()
+        .group_by(Question.id).order_by(Question.id)).all()
     if counts:
         table = Question.__table__  # Core, not the ORM: the ORM reads a list of parameters as a bulk update by key
         session.connection().execute(
-            update(table).where(table.c.exam_code == bindparam("of_exam"), table.c.slug == bindparam("of_question"))
+            update(table).where(table.c.id == bindparam("question"))
             .values(exam_responses=table.c.exam_responses - bindparam("taken")),
-            [{"of_exam": exam, "of_question": slug, "taken": n} for exam, slug, n in counts])
+            [{"question": question_id, "taken": n} for question_id, n in counts])
 
 
 def active_counts(*, session: Session, exam_code: str) -> dict[str, int]:
