@@ -30,7 +30,7 @@ class Admission:
         self._slots: asyncio.Semaphore | None = None
 
     def slots(self) -> asyncio.Semaphore:
-        # One semaphore per event loop: tests run the same app on several loops, one after another.
+        # One semaphore per event loop: a worker has one, but tests drive the same app from several.
         loop = asyncio.get_running_loop()
         if self._loop is not loop or self._slots is None:
             self._loop, self._slots = loop, asyncio.Semaphore(self.limit)

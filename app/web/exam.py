@@ -11,10 +11,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-
-from app.db import async_sitting, attempts, bank
 from sqlmodel import Session
 
+from app.db import async_sitting, attempts, bank
 from app.db.tables import Attempt, AttemptItem, ProblemReport
 from app.domain import attempt as rules
 from app.domain import progress
@@ -46,10 +45,13 @@ def load_sitting(attempt_id: str, request: Request, session: SessionDep, now: No
     found = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user_id) if user_id else None
     if found is None:
         raise HTTPException(404)
-    attempt, blueprint = found
+    _finalize_if_over(session, *found, now)
+    return Sitting(*found)
+
+
+def _finalize_if_over(session: Session, attempt: Attempt, blueprint: Blueprint, now: datetime) -> None:
     if attempt.finalized_at is None and rules.is_over(attempt.deadline, now):
         attempts.finalize(session=session, attempt=attempt, blueprint=blueprint, now=now, reason="time")
-    return Sitting(attempt, blueprint)
 
 
 SittingDep = Annotated[Sitting, Depends(load_sitting)]
@@ -116,8 +118,8 @@ def _screen_context(attempt, blueprint: Blueprint, item, question: Question, cou
 def _finalize_if_due(request: Request, attempt_id: str, user_id: int, now: datetime) -> None:
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         found = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user_id)
-        if found and found[0].finalized_at is None and rules.is_over(found[0].deadline, now):
-            attempts.finalize(session=session, attempt=found[0], blueprint=found[1], now=now, reason="time")
+        if found:
+            _finalize_if_over(session, *found, now)
 
 
 async def _own_screen(conn, user_id: int | None, attempt_id: str, position: int) -> async_sitting.QuestionScreen:

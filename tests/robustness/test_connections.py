@@ -17,7 +17,7 @@ import pytest
 from app.main import create_app
 from app.web.deps import utc_now
 from tests.conftest import adopt_csrf_token
-from tests.web.helpers import answer, paper, start
+from tests.web.helpers import answer, start
 
 CONCURRENT = 60
 
