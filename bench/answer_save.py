@@ -9,7 +9,8 @@ an exam on each mockexam, each with its session cookie and CSRF token, then runs
 one connection per candidate) against each target in turn: a discarded warm-up, then `--repeat` rounds
 that visit every target once, each round starting one target later, so that all of them share the
 machine's moods alike. Every mockexam
-request is a real htmx autosave that changes the answer. Prints the machine, the method and a table of
+request is a real htmx autosave that changes the answer and, as the page does, names the answer it
+replaces (read from the database before each run, then the one the previous save sent). Prints the machine, the method and a table of
 medians: requests/s, p50, p99, and the share of the upsert baseline's throughput.
 """
 
@@ -31,11 +32,18 @@ from pathlib import Path
 
 import httpx
 import psycopg
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from app.db.attempts import split
+from app.db.engine import make_engine
+from app.db.tables import AttemptItem
+from app.domain.attempt import DisplayedOptions
 from bench.load import ATTEMPT, TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
+# Each save names the answer its page shows (`before`), as the page's autosave does: at first the one the
+# database holds, then the one the previous save of that question sent. A save never repeats it.
 LUA = """
 local requests = {}
 local n = 0
@@ -44,9 +52,45 @@ request = function()
   n = n + 1
   local r = requests[(n %% #requests) + 1]
   local letter = string.sub("ABCD", (n %% 4) + 1, (n %% 4) + 1)
-  return wrk.format("POST", r.path, r.headers, "choice=" .. letter)
+  if letter == r.before then
+    letter = string.sub("ABCD", ((n + 1) %% 4) + 1, ((n + 1) %% 4) + 1)
+  end
+  local body = "choice=" .. letter .. "&before=" .. r.before
+  r.before = letter
+  return wrk.format("POST", r.path, r.headers, body)
 end
 """
+
+
+@dataclass
+class SaveScript:
+    """The wrk script of one mockexam target: every candidate's every question, with its session."""
+
+    path: Path
+    database_url: str
+    entries: list[tuple[str, int, str]]  # attempt, position, the request's headers as Lua
+
+    def write(self) -> None:
+        """Write the script with the answers the database holds now, as the pages would show them."""
+        shown = shown_answers(self.database_url, sorted({attempt for attempt, _, _ in self.entries}))
+        self.path.write_text(LUA % "\n".join(
+            f'requests[#requests + 1] = {{path = "/attempts/{attempt}/questions/{position}/answer", '
+            f'before = "{shown.get((attempt, position), "")}", headers = {headers}}}'
+            for attempt, position, headers in self.entries))
+
+
+def shown_answers(database_url: str, attempt_ids: list[str]) -> dict[tuple[str, int], str]:
+    """The stored answer of every item, in the display letters its page shows."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(select(AttemptItem.attempt_id, AttemptItem.position, AttemptItem.option_order,
+                                             AttemptItem.selection)
+                                      .where(AttemptItem.attempt_id.in_(attempt_ids))).all()
+    finally:
+        engine.dispose()
+    return {(attempt, position): "".join(DisplayedOptions(tuple(order.split(","))).to_display(split(selection)))
+            for attempt, position, order, selection in rows}
 
 
 @dataclass
@@ -54,6 +98,7 @@ class Target:
     name: str
     url: str
     script: Path
+    save_script: SaveScript | None = None
     rates: list[float] = field(default_factory=list)
     p50s: list[float] = field(default_factory=list)
     p99s: list[float] = field(default_factory=list)
@@ -105,7 +150,8 @@ def worktree(stack: ExitStack, ref: str, directory: Path) -> Path:
     return path
 
 
-def save_script(url: str, exam: str, candidates: int, questions: int, directory: Path, name: str) -> Path:
+def save_script(url: str, database_url: str, exam: str, candidates: int, questions: int, directory: Path,
+                name: str) -> SaveScript:
     entries = []
     for _ in range(candidates):
         with httpx.Client(base_url=url, timeout=30) as client:
@@ -113,17 +159,17 @@ def save_script(url: str, exam: str, candidates: int, questions: int, directory:
             client.headers["X-CSRF-Token"] = token
             attempt = ATTEMPT.search(client.post(f"/exams/{exam}/attempts").headers["location"]).group(1)
             cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-        for position in range(1, questions + 1):
-            entries.append(
-                f'requests[#requests + 1] = {{path = "/attempts/{attempt}/questions/{position}/answer", headers = {{'
-                f'["Cookie"] = "{cookie}", ["X-CSRF-Token"] = "{token}", ["HX-Request"] = "true", '
-                f'["Content-Type"] = "application/x-www-form-urlencoded"}}}}')
-    path = directory / f"{name}.lua"
-    path.write_text(LUA % "\n".join(entries))
-    return path
+        headers = (f'{{["Cookie"] = "{cookie}", ["X-CSRF-Token"] = "{token}", ["HX-Request"] = "true", '
+                   f'["Content-Type"] = "application/x-www-form-urlencoded"}}')
+        entries += [(attempt, position, headers) for position in range(1, questions + 1)]
+    script = SaveScript(directory / f"{name}.lua", database_url, entries)
+    script.write()
+    return script
 
 
 def wrk(target: Target, connections: int, seconds: int) -> tuple[float, float, float]:
+    if target.save_script is not None:
+        target.save_script.write()
     result = subprocess.run(["wrk", "-t1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
                              "-s", str(target.script), target.url], capture_output=True, text=True,
                             timeout=seconds + 60, check=True)
@@ -177,8 +223,8 @@ def main(argv: list[str] | None = None) -> int:
             base = serve(stack, [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port)],
                          {**common, "DATABASE_URL": url, "MOCKEXAM_DATA_DIR": str(scratch / f"data{port}"),
                           "PYTHONPATH": str(source)}, port, cwd=source)
-            script = save_script(base, args.exam, args.candidates, args.questions, scratch, f"app{port}")
-            targets.append(Target(name, base, script))
+            script = save_script(base, url, args.exam, args.candidates, args.questions, scratch, f"app{port}")
+            targets.append(Target(name, base, script.path, script))
         baseline = serve(stack, [str(bin_dir / "uvicorn"), "bench.baselines:app", "--workers", str(args.workers),
                                  "--port", "8810", "--log-level", "warning"],
                          {"DATABASE_URL": database}, 8810)

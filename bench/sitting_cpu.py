@@ -50,7 +50,7 @@ def sit(url: str, exam: str, meter: Meter | None = None) -> None:
         for position in range(1, 66):
             meter("question view", client.get, f"/attempts/{attempt}/questions/{position}", headers=hx)
             meter("answer save", client.post, f"/attempts/{attempt}/questions/{position}/answer",
-                  data={"choice": ["A"]}, headers=hx)
+                  data={"choice": ["A"], "before": ""}, headers=hx)
             if position % 7 == 0 and position <= 70:
                 meter("flag", client.post, f"/attempts/{attempt}/questions/{position}", headers=hx,
                       data={"action": "flag", "carries_selection": "true", "choice": ["A"]})

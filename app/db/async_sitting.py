@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, String, and_, bindparam, exists, func, select, true, update
+from sqlalchemy import Float, Integer, String, and_, bindparam, case, exists, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import aliased
 
 from app.db.attempts import cached_blueprint, join, open_and_in_time, progress_query, remember_blueprint, split
 from app.db.bank import parsed_versions
@@ -41,6 +42,48 @@ class AnswerState:
         return {"answered": answered, "flagged": self.flagged, "total": self.total}
 
 
+@dataclass(frozen=True)
+class ItemFacts:
+    """What never changes about one question of an attempt once the paper is made: whose it is, when its
+    time ends, the order its options are shown in, and which version of the question it holds."""
+
+    user_id: int
+    deadline: datetime
+    option_order: tuple[str, ...]
+    version_id: int
+    digest: str
+
+
+class _FactsCache:
+    """Item facts this worker has read, so that a save can skip reading them again. Nothing in an entry
+    can go stale, and nothing in it is trusted: the write that uses it checks them all in SQL."""
+
+    def __init__(self, limit: int = 32_768) -> None:
+        self.limit = limit
+        self._entries: dict[tuple[str, int], ItemFacts] = {}
+
+    def get(self, attempt_id: str, position: int) -> ItemFacts | None:
+        return self._entries.get((attempt_id, position))
+
+    def put(self, attempt_id: str, position: int, facts: ItemFacts) -> None:
+        if len(self._entries) >= self.limit:
+            del self._entries[next(iter(self._entries))]  # the oldest: a finished sitting's, most likely
+        self._entries[(attempt_id, position)] = facts
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+item_facts = _FactsCache()
+
+
+def _remember(attempt_id: str, position: int, user_id: int, deadline: datetime, option_order: str,
+              version_id: int | None, digest: str | None) -> None:
+    if version_id is not None and item_facts.get(attempt_id, position) is None:
+        item_facts.put(attempt_id, position,
+                       ItemFacts(user_id, deadline, tuple(option_order.split(",")), version_id, digest))
+
+
 # Built once with bound parameters: building a statement and its cache key costs more than running it.
 _COUNTS = progress_query(bindparam("attempt_id")).subquery()
 _STATE = (select(Attempt.deadline, Attempt.finalized_at, AttemptItem.option_order, AttemptItem.selection,
@@ -51,6 +94,9 @@ _STATE = (select(Attempt.deadline, Attempt.finalized_at, AttemptItem.option_orde
           .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
           .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")))
 _CONTENT = select(QuestionVersion.content).where(QuestionVersion.id == bindparam("version_id"))
+_STORED_VALUES = {"selection": bindparam("new_selection"), "answered_at": bindparam("now", type_=UTCDateTime()),
+                  "first_selection": func.coalesce(AttemptItem.first_selection, bindparam("first_answer", type_=String)),
+                  "changes": AttemptItem.changes + bindparam("change_count", type_=Integer)}
 # A checked practice answer is locked: the guard keeps a save that read the item before a racing check
 # from overwriting it.
 _STORE = (update(AttemptItem)
@@ -58,9 +104,7 @@ _STORE = (update(AttemptItem)
                  AttemptItem.checked_at.is_(None),
                  exists().where(Attempt.id == bindparam("item_attempt"), Attempt.finalized_at.is_(None),
                                 Attempt.deadline > bindparam("now", type_=UTCDateTime())))
-          .values(selection=bindparam("new_selection"), answered_at=bindparam("now", type_=UTCDateTime()),
-                  first_selection=func.coalesce(AttemptItem.first_selection, bindparam("first_answer", type_=String)),
-                  changes=AttemptItem.changes + bindparam("change_count", type_=Integer)))
+          .values(_STORED_VALUES))
 
 
 async def answer_state(conn: AsyncConnection, *, attempt_id: str, user_id: int, position: int) -> AnswerState | None:
@@ -69,6 +113,7 @@ async def answer_state(conn: AsyncConnection, *, attempt_id: str, user_id: int, 
     if row is None:
         return None
     deadline, finalized_at, option_order, selection, checked_at, version_id, digest, answered, flagged, total = row
+    _remember(attempt_id, position, user_id, deadline, option_order, version_id, digest)
     question = None
     if version_id is not None:
         question = await _question(conn, version_id, digest)
@@ -76,6 +121,10 @@ async def answer_state(conn: AsyncConnection, *, attempt_id: str, user_id: int, 
                        option_order=tuple(option_order.split(",")) if option_order else (),
                        selection=split(selection or ""), checked=checked_at is not None, question=question,
                        answered=answered, flagged=flagged, total=total)
+
+
+async def question_of(conn: AsyncConnection, facts: ItemFacts) -> Question:
+    return await _question(conn, facts.version_id, facts.digest)
 
 
 async def _question(conn: AsyncConnection, version_id: int, digest: str) -> Question:
@@ -95,6 +144,53 @@ async def store_answer(conn: AsyncConnection, *, attempt_id: str, position: int,
         "change_count": 1 if change.changes_complete_answer else 0})
     if result.rowcount != 1:
         raise await _refusal(conn, attempt_id, position, now)
+
+
+# The save of a page that says which answer it showed: one statement, instead of a read and a write. It
+# stores the change only if that answer is still the one stored, the item is not checked, and the attempt
+# is this user's, open and in time; and it returns the progress counts, the other items' from the
+# statement's snapshot and this one's from the row it wrote.
+_OTHER = aliased(AttemptItem)
+
+
+def _over_other_items(count):
+    return (select(count).where(_OTHER.attempt_id == bindparam("item_attempt"),
+                                _OTHER.position != bindparam("item_position")).scalar_subquery())
+
+
+_STORE_OVER = (update(AttemptItem)
+               .where(AttemptItem.attempt_id == bindparam("item_attempt"),
+                      AttemptItem.position == bindparam("item_position"),
+                      AttemptItem.version_id == bindparam("item_version"),
+                      AttemptItem.option_order == bindparam("item_order"),
+                      AttemptItem.selection == bindparam("before"), AttemptItem.checked_at.is_(None),
+                      exists().where(Attempt.id == bindparam("item_attempt"), Attempt.user_id == bindparam("user_id"),
+                                     Attempt.finalized_at.is_(None),
+                                     Attempt.deadline > bindparam("now", type_=UTCDateTime())))
+               .values(_STORED_VALUES)
+               .returning(_over_other_items(func.count().filter(_OTHER.selection != ""))
+                          + case((AttemptItem.selection != "", 1), else_=0),
+                          _over_other_items(func.count().filter(_OTHER.flagged))
+                          + case((AttemptItem.flagged, 1), else_=0),
+                          _over_other_items(func.count()) + 1))
+
+
+async def store_answer_over(conn: AsyncConnection, *, attempt_id: str, position: int, facts: ItemFacts, now: datetime,
+                            before: frozenset[str], change: AnswerChange) -> dict[str, int] | None:
+    """Store `change` over `before` in one statement, and return the progress counts once it is stored;
+    or None, having changed nothing, when anything is not as the caller believed (the stored answer, the
+    item's facts, the owner, the end or the deadline, a check): then the caller reads the state and
+    decides afresh."""
+    row = (await conn.execute(_STORE_OVER, {
+        "item_attempt": attempt_id, "item_position": position, "user_id": facts.user_id, "now": now,
+        "item_version": facts.version_id, "item_order": ",".join(facts.option_order),
+        "before": join(before), "new_selection": join(change.selection),
+        "first_answer": join(change.first_answer) if change.first_answer is not None else None,
+        "change_count": 1 if change.changes_complete_answer else 0})).first()
+    if row is None:
+        return None
+    answered, flagged, total = row
+    return {"answered": answered, "flagged": flagged, "total": total}
 
 
 async def check_answer(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime,
@@ -187,6 +283,7 @@ async def question_screen(conn: AsyncConnection, *, attempt_id: str, user_id: in
                           row.position_entered_at, row.exam_hash)
     item = question = None
     if row.version_id is not None:
+        _remember(attempt_id, position, user_id, row.deadline, row.option_order, row.version_id, row.version_hash)
         item = ItemView(row.option_order, row.selection, row.struck, row.flagged, row.checked_at, row.correct)
         question = await _question(conn, row.version_id, row.version_hash)
     answered, flagged, total = row[-3:]

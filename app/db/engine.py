@@ -104,7 +104,8 @@ class PsycopgConnection:
                 self._compiled.clear()
             # The row type comes from the statement, once: psycopg's namedtuple rows read the cursor's
             # description for every result, which built a column object per column per statement.
-            row = namedtuple("Row", statement.selected_columns.keys(), rename=True) if statement.is_select else None
+            columns = statement.selected_columns if statement.is_select else statement.exported_columns  # RETURNING
+            row = namedtuple("Row", columns.keys(), rename=True) if len(columns) else None
             entry = self._compiled[statement] = (statement.compile(dialect=self.dialect), row)
         return entry
 

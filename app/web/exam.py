@@ -167,27 +167,74 @@ async def save_answer(request: Request) -> Response:
     await verify_csrf(request)
     now = request_time(request)
     attempt_id, position = request.path_params["attempt_id"], request.path_params["position"]
-    choice = (await request.form()).getlist("choice")
+    form = await request.form()
+    choice, shown = form.getlist("choice"), form.get("before")
     user_id = session_user_id(request)
+    if user_id is None:
+        raise HTTPException(404)
     # No transaction around the read and the write: the write's own WHERE guards the deadline and the end,
     # and on PostgreSQL that saves the BEGIN and COMMIT round trips of every click.
     async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
-        state = await async_sitting.answer_state(conn, attempt_id=attempt_id, user_id=user_id, position=position) \
-            if user_id is not None else None
-        if state is None:
-            raise HTTPException(404)
-        rules.check_writable(deadline=state.deadline, finished=state.finalized, now=now)
-        if state.question is None:
-            raise rules.NoSuchQuestion(position, state.total)
-        displayed = rules.DisplayedOptions(state.option_order)
-        change = rules.plan_answer(before=state.selection, checked=state.checked, required=len(state.question.key),
-                                   selection=rules.read_selection(displayed, choice, question_type=state.question.type))
-        if change is not None:
-            await async_sitting.store_answer(conn, attempt_id=attempt_id, position=position, now=now, change=change)
+        saved = None
+        if isinstance(shown, str):
+            saved = await _save_over_shown(conn, attempt_id=attempt_id, user_id=user_id, position=position,
+                                           now=now, choice=choice, shown=shown)
+        if saved is None:
+            saved = await _save_after_reading(conn, attempt_id=attempt_id, user_id=user_id, position=position,
+                                              now=now, choice=choice)
+    return _save_status(request, now, *saved)
+
+
+async def _save_after_reading(conn, *, attempt_id: str, user_id: int, position: int, now: datetime,
+                              choice: list[str]) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The save that reads the item's state first: every refusal and its message comes from here."""
+    state = await async_sitting.answer_state(conn, attempt_id=attempt_id, user_id=user_id, position=position)
+    if state is None:
+        raise HTTPException(404)
+    rules.check_writable(deadline=state.deadline, finished=state.finalized, now=now)
+    if state.question is None:
+        raise rules.NoSuchQuestion(position, state.total)
+    displayed = rules.DisplayedOptions(state.option_order)
+    change = rules.plan_answer(before=state.selection, checked=state.checked, required=len(state.question.key),
+                               selection=rules.read_selection(displayed, choice, question_type=state.question.type))
+    if change is not None:
+        await async_sitting.store_answer(conn, attempt_id=attempt_id, position=position, now=now, change=change)
+    stored = change.selection if change is not None else state.selection
+    return displayed.to_display(stored), state.progress_after(change)
+
+
+async def _save_over_shown(conn, *, attempt_id: str, user_id: int, position: int, now: datetime, choice: list[str],
+                           shown: str) -> tuple[tuple[str, ...], dict[str, int]] | None:
+    """The save in one statement, for a page that says which answer it showed (`before`, its letters):
+    the facts of the item come from this worker's memory and the stored answer is checked in the write,
+    instead of both being read first. Returns the letters stored and the progress, or None when anything
+    is not as plain as that (the item unseen by this worker, a refusal, an unchanged or stale answer):
+    then the save reads the state and decides as it always did, with the same messages."""
+    facts = async_sitting.item_facts.get(attempt_id, position)
+    if facts is None or facts.user_id != user_id or rules.is_over(facts.deadline, now):
+        return None
+    question = await async_sitting.question_of(conn, facts)
+    displayed = rules.DisplayedOptions(facts.option_order)
+    try:
+        before = displayed.to_stored(shown)
+        selection = rules.read_selection(displayed, choice, question_type=question.type)
+        change = rules.plan_answer(before=before, selection=selection, checked=False, required=len(question.key))
+    except rules.ExamError:
+        return None
+    if change is None:
+        return None
+    progress = await async_sitting.store_answer_over(conn, attempt_id=attempt_id, position=position, facts=facts,
+                                                     now=now, before=before, change=change)
+    return (displayed.to_display(selection), progress) if progress is not None else None
+
+
+def _save_status(request: Request, now: datetime, letters: tuple[str, ...], progress: dict[str, int]) -> Response:
+    """The saved-state indicator, the progress counts, and the answer the page now shows as stored."""
     if not is_htmx(request):
-        return _redirect(request, _question_url(request, attempt_id, position))
-    return templates.TemplateResponse(request, "attempts/_save_status.html",
-                                      {"saved_at": now, "ok": True, "progress": state.progress_after(change)})
+        return _redirect(request, _question_url(request, request.path_params["attempt_id"],
+                                                request.path_params["position"]))
+    return templates.TemplateResponse(request, "attempts/_save_status.html", {
+        "saved_at": now, "ok": True, "progress": progress, "stored": "".join(letters)})
 
 
 router.add_route("/attempts/{attempt_id}/questions/{position:int}/answer", save_answer, methods=["POST"],

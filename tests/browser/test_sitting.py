@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import parse_qs
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -115,6 +116,23 @@ def test_a_whole_sitting_keeps_everything_through_a_reload_and_ends_in_a_report(
     expect(page).to_have_url(re.compile(r"filter=unanswered"))
     # Nothing on the way broke the Content-Security-Policy or failed to load.
     assert console_errors == []
+
+
+def test_each_autosave_names_the_answer_it_replaces(page: Page, shipped_server):
+    start_exam(page, shipped_server)
+    sent = []
+    page.on("request", lambda r: sent.append(parse_qs(r.post_data, keep_blank_values=True))
+            if r.url.endswith("/answer") else None)
+    multiple = page.locator("#choice-A").get_attribute("type") == "checkbox"
+    answer_with_key(page, "1")
+    expect(page.locator("#answer-before")).to_have_value("A")
+    answer_with_key(page, "2")
+    expect(page.locator("#answer-before")).to_have_value("AB" if multiple else "B")
+    assert [(s["before"], s["choice"]) for s in sent] == [
+        ([""], ["A"]), (["A"], ["A", "B"] if multiple else ["B"])]
+    page.reload()
+    expect(page.locator("#choice-B")).to_be_checked()
+    expect(page.locator("#answer-before")).to_have_value("AB" if multiple else "B")
 
 
 def test_time_that_runs_out_with_the_browser_closed_finalizes_the_attempt(browser, server_factory):

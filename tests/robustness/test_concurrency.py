@@ -108,3 +108,59 @@ def test_two_tabs_on_one_question_last_write_wins(live):
     assert _items(url, attempt)[2].flagged
     client.close()
     other.close()
+
+
+BEFORE = re.compile(r'id="answer-before" name="before"\s+value="([A-H]*)"')
+
+
+def test_many_saves_naming_their_answers_at_once_keep_every_answer_and_count_every_change(live):
+    server, url = live
+    client, attempt = _start(server)
+    cookies, headers = dict(client.cookies), dict(client.headers)
+
+    def chain(position):
+        # One tab per question, each save naming the answer the previous one stored, as the page does.
+        with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as tab:
+            shown, statuses = "", []
+            for letter in "ABCDA":
+                response = tab.post(f"/attempts/{attempt}/questions/{position}/answer",
+                                    data={"choice": [letter], "before": shown}, headers={"HX-Request": "true"})
+                statuses.append(response.status_code)
+                shown = BEFORE.search(response.text).group(1) if response.status_code == 200 else shown
+            return position, statuses, shown
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(chain, range(1, 9)))
+    items = _items(url, attempt)
+    for position, statuses, shown in results:
+        assert statuses == [200] * 5 and shown == "A", position
+        item = items[position]
+        order = item.option_order.split(",")
+        assert item.selection == order[0], position
+        if item.first_selection is not None:  # a single-answer question: every save after the first changed it
+            assert item.first_selection == order[0] and item.changes == 4, position
+        else:  # a multiple-response question: one letter is never a complete answer
+            assert item.changes == 0, position
+    client.close()
+
+
+def test_tabs_racing_on_one_question_with_stale_answers_store_one_of_theirs(live):
+    server, url = live
+    client, attempt = _start(server)
+    cookies, headers = dict(client.cookies), dict(client.headers)
+
+    def tab_saves(letters):
+        with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as tab:
+            # Every tab's page still shows the question unanswered: each save after the first is stale.
+            return [(letter, tab.post(f"/attempts/{attempt}/questions/1/answer",
+                                      data={"choice": [letter], "before": ""},
+                                      headers={"HX-Request": "true"}).status_code) for letter in letters]
+
+    with ThreadPoolExecutor(4) as pool:
+        results = [saved for saves in pool.map(tab_saves, ["AB", "BC", "CD", "DA"]) for saved in saves]
+    assert {status for _, status in results} == {200}
+    item = _items(url, attempt)[1]
+    order = item.option_order.split(",")
+    assert item.selection in {order["ABCD".index(letter)] for letter, _ in results}
+    assert item.changes <= len(results) - 1
+    client.close()
