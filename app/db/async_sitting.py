@@ -45,13 +45,15 @@ class AnswerState:
 @dataclass(frozen=True)
 class ItemFacts:
     """What never changes about one question of an attempt once the paper is made: whose it is, when its
-    time ends, the order its options are shown in, and which version of the question it holds."""
+    time ends, the order its options are shown in, which version of the question it holds, and how many
+    questions the paper has."""
 
     user_id: int
     deadline: datetime
     option_order: tuple[str, ...]
     version_id: int
     digest: str
+    total: int
 
 
 class _FactsCache:
@@ -78,10 +80,10 @@ item_facts = _FactsCache()
 
 
 def _remember(attempt_id: str, position: int, user_id: int, deadline: datetime, option_order: str,
-              version_id: int | None, digest: str | None) -> None:
+              version_id: int | None, digest: str | None, total: int) -> None:
     if version_id is not None and item_facts.get(attempt_id, position) is None:
         item_facts.put(attempt_id, position,
-                       ItemFacts(user_id, deadline, tuple(option_order.split(",")), version_id, digest))
+                       ItemFacts(user_id, deadline, tuple(option_order.split(",")), version_id, digest, total))
 
 
 # Built once with bound parameters: building a statement and its cache key costs more than running it.
@@ -113,7 +115,7 @@ async def answer_state(conn: AsyncConnection, *, attempt_id: str, user_id: int, 
     if row is None:
         return None
     deadline, finalized_at, option_order, selection, checked_at, version_id, digest, answered, flagged, total = row
-    _remember(attempt_id, position, user_id, deadline, option_order, version_id, digest)
+    _remember(attempt_id, position, user_id, deadline, option_order, version_id, digest, total)
     question = None
     if version_id is not None:
         question = await _question(conn, version_id, digest)
@@ -149,7 +151,8 @@ async def store_answer(conn: AsyncConnection, *, attempt_id: str, position: int,
 # The save of a page that says which answer it showed: one statement, instead of a read and a write. It
 # stores the change only if that answer is still the one stored, the item is not checked, and the attempt
 # is this user's, open and in time; and it returns the progress counts, the other items' from the
-# statement's snapshot and this one's from the row it wrote.
+# statement's snapshot and this one's from the row it wrote. (The paper's size is one of the item's facts:
+# each count here is a scan of the attempt's items.)
 _OTHER = aliased(AttemptItem)
 
 
@@ -171,8 +174,7 @@ _STORE_OVER = (update(AttemptItem)
                .returning(_over_other_items(func.count().filter(_OTHER.selection != ""))
                           + case((AttemptItem.selection != "", 1), else_=0),
                           _over_other_items(func.count().filter(_OTHER.flagged))
-                          + case((AttemptItem.flagged, 1), else_=0),
-                          _over_other_items(func.count()) + 1))
+                          + case((AttemptItem.flagged, 1), else_=0)))
 
 
 async def store_answer_over(conn: AsyncConnection, *, attempt_id: str, position: int, facts: ItemFacts, now: datetime,
@@ -189,8 +191,8 @@ async def store_answer_over(conn: AsyncConnection, *, attempt_id: str, position:
         "change_count": 1 if change.changes_complete_answer else 0})).first()
     if row is None:
         return None
-    answered, flagged, total = row
-    return {"answered": answered, "flagged": flagged, "total": total}
+    answered, flagged = row
+    return {"answered": answered, "flagged": flagged, "total": facts.total}
 
 
 async def check_answer(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime,
@@ -282,11 +284,12 @@ async def question_screen(conn: AsyncConnection, *, attempt_id: str, user_id: in
     attempt = AttemptView(row.id, row.mode, row.config, row.deadline, row.finalized_at, row.position,
                           row.position_entered_at, row.exam_hash)
     item = question = None
+    answered, flagged, total = row[-3:]
     if row.version_id is not None:
-        _remember(attempt_id, position, user_id, row.deadline, row.option_order, row.version_id, row.version_hash)
+        _remember(attempt_id, position, user_id, row.deadline, row.option_order, row.version_id, row.version_hash,
+                  total)
         item = ItemView(row.option_order, row.selection, row.struck, row.flagged, row.checked_at, row.correct)
         question = await _question(conn, row.version_id, row.version_hash)
-    answered, flagged, total = row[-3:]
     return QuestionScreen(attempt, item, question, {"answered": answered, "flagged": flagged, "total": total})
 
 
