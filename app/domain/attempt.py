@@ -88,21 +88,23 @@ class DisplayedOptions:
 
     @property
     def letters(self) -> tuple[str, ...]:
-        return tuple(chr(ord("A") + i) for i in range(len(self.order)))
+        return _LETTERS[:len(self.order)]
 
     def to_stored(self, letters: Iterable[str]) -> frozenset[str]:
+        shown = self.letters
         wanted = [letter.strip().upper() for letter in letters if letter.strip()]
-        unknown = sorted({letter for letter in wanted if letter not in self.letters})
+        unknown = sorted({letter for letter in wanted if letter not in shown})
         if unknown:
-            shown = ", ".join(u if u.isascii() and u.isprintable() and len(u) <= 3 else "(unreadable)" for u in unknown)
-            raise InvalidSelection(
-                f"Unknown option {shown}: this question has options {', '.join(self.letters)}."
-            )
-        return frozenset(self.order[self.letters.index(letter)] for letter in wanted)
+            named = ", ".join(u if u.isascii() and u.isprintable() and len(u) <= 3 else "(unreadable)" for u in unknown)
+            raise InvalidSelection(f"Unknown option {named}: this question has options {', '.join(shown)}.")
+        return frozenset(self.order[shown.index(letter)] for letter in wanted)
 
     def to_display(self, stored: Iterable[str]) -> tuple[str, ...]:
-        return tuple(sorted(self.letters[self.order.index(option_id)] for option_id in stored
-                            if option_id in self.order))
+        shown = self.letters
+        return tuple(sorted(shown[self.order.index(option_id)] for option_id in stored if option_id in self.order))
+
+
+_LETTERS = tuple(chr(ord("A") + i) for i in range(26))
 
 
 def read_selection(displayed: DisplayedOptions, letters: Iterable[str], *, question_type: str) -> frozenset[str]:
