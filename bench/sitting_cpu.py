@@ -1,4 +1,5 @@
-"""Server CPU time for one whole sitting, read from the server process itself (/proc, user + system).
+"""Server CPU time for one whole sitting, read from the server process itself (/proc: the scheduler's
+nanosecond count of each thread's time on a CPU).
 
     python -m bench.sitting_cpu --url http://127.0.0.1:8000 --pid <server pid> [--sittings 5]
 
@@ -20,13 +21,18 @@ from bench.load import ATTEMPT, TOKEN, require_loopback
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """The process's CPU time so far: the scheduler's nanosecond count summed over its threads where the
+    kernel keeps one (/proc/PID/task/*/schedstat), else user + system time in clock ticks (10 ms)."""
+    try:
+        return sum(int(open(f"/proc/{pid}/task/{task}/schedstat").read().split()[0])
+                   for task in os.listdir(f"/proc/{pid}/task")) / 1e9
+    except (FileNotFoundError, ProcessLookupError):  # no schedstat here, or a thread ended while read
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Meter:
-    """Server CPU by kind of request. /proc counts in clock ticks (10 ms), so a single request reads 0 or
-    a tick; summed over a sitting's many requests of a kind, the ticks add up to an unbiased estimate."""
+    """Server CPU by kind of request, read before and after each one."""
 
     def __init__(self, pid: int | None) -> None:
         self.pid = pid
