@@ -50,5 +50,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(practice.router)
     app.include_router(dashboard.router)
     app.include_router(admin.router)
+    app.router.routes.insert(0, exam.SAVE_ROUTE)
     errors.register(app)
     return app

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
+from starlette.routing import Route
 
 from app.db import async_sitting, attempts, bank
 from app.db.tables import Attempt, AttemptItem, ProblemReport
@@ -241,8 +242,10 @@ def _save_status(request: Request, now: datetime, letters: tuple[str, ...], prog
 _SAVE_STATUS = templates.get_template("attempts/_save_status.html")
 
 
-router.add_route("/attempts/{attempt_id}/questions/{position:int}/answer", save_answer, methods=["POST"],
-                 name="save_answer")
+# Placed ahead of every other route by create_app: it runs for every click of every candidate, and matching
+# it after FastAPI's walk through each included router's routes cost about 25 µs, 7% of a save's CPU.
+SAVE_ROUTE = Route("/attempts/{attempt_id}/questions/{position:int}/answer", save_answer, methods=["POST"],
+                   name="save_answer")
 
 ACTION_PATTERN = r"^(save|next|previous|flag|review|end|check|strike-[A-H])$"
 
