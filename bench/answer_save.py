@@ -172,7 +172,9 @@ def wrk(target: Target, connections: int, seconds: int) -> tuple[float, float, f
         target.save_script.write()
     result = subprocess.run(["wrk", "-t1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
                              "-s", str(target.script), target.url], capture_output=True, text=True,
-                            timeout=seconds + 60, check=True)
+                            timeout=seconds + 60)
+    if result.returncode != 0:
+        raise SystemExit(f"{target.name}: wrk failed ({result.returncode})\n{result.stdout}{result.stderr}")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if errors:
         raise SystemExit(f"{target.name}: {errors.group(1)} failed responses\n{result.stdout}")

@@ -31,6 +31,9 @@ pool = AsyncConnectionPool(DSN, min_size=4, max_size=20, open=False)
 async def lifespan(_app):
     await pool.open()
     async with pool.connection() as connection:
+        # Every worker runs this at once; without the lock two of them could both find no table and one
+        # would fail to start on the catalog's unique index.
+        await connection.execute("SELECT pg_advisory_xact_lock(8810)")
         await connection.execute("CREATE TABLE IF NOT EXISTS bench_answer (attempt text, position int, "
                                  "selection text, saved_at timestamptz, PRIMARY KEY (attempt, position))")
     yield
