@@ -2,8 +2,9 @@
 
     python -m bench.load --url http://127.0.0.1:8000 --exam MLS-C01 --candidates 50 --database-url postgresql+psycopg://…
 
-Each candidate opens the start page, starts an exam, saves an answer to every question the way the
-page's autosave does, visits the review screen, and ends the exam. Afterwards the script counts the
+Each candidate opens the start page, starts an exam, views every question and saves an answer to it the
+way the page's autosave does (every other question is changed once more), visits the review screen, and
+ends the exam. Afterwards the script counts the
 answers the server acknowledged and the answers the database holds for those attempts: they must be
 equal, with no server error. Every request has a timeout and the run stops by itself.
 """
@@ -23,6 +24,7 @@ import httpx
 
 TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 ATTEMPT = re.compile(r"/attempts/(\w+)/questions/1")
+SHOWN = re.compile(r'id="answer-before" name="before"\s+value="([A-H]*)"')
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
@@ -52,14 +54,26 @@ async def sit(client: httpx.AsyncClient, exam: str, questions: int, tally: Tally
         return
     attempt = match.group(1)
     tally.acknowledged[attempt] = 0
+    hx = {"HX-Request": "true"}
     for position in range(1, questions + 1):
-        # As the page's autosave: the answer, and the one the page shows as stored (none yet).
-        saved = await call("POST", f"/attempts/{attempt}/questions/{position}/answer",
-                           data={"choice": ["A"], "before": ""}, headers={"HX-Request": "true"})
-        if saved.status_code == 200 and "Saved at" in saved.text:
-            tally.acknowledged[attempt] += 1
-        elif saved.status_code < 500:
-            tally.other_errors.append(f"save {position}: {saved.status_code}")
+        shown = await call("GET", f"/attempts/{attempt}/questions/{position}", headers=hx)
+        before = SHOWN.search(shown.text)
+        if shown.status_code != 200 or before is None:
+            tally.other_errors.append(f"view {position}: {shown.status_code}")
+            continue
+        # As the page's autosave: the answer, naming the one the page shows as stored; every other
+        # question is changed once more, naming the answer the first save stored.
+        acknowledged = False
+        for letter in "AB" if position % 2 else "A":
+            saved = await call("POST", f"/attempts/{attempt}/questions/{position}/answer",
+                               data={"choice": [letter], "before": before.group(1)}, headers=hx)
+            acknowledged = saved.status_code == 200 and "Saved at" in saved.text
+            if not acknowledged:
+                if saved.status_code < 500:
+                    tally.other_errors.append(f"save {position}: {saved.status_code}")
+                break
+            before = SHOWN.search(saved.text)
+        tally.acknowledged[attempt] += acknowledged
     await call("GET", f"/attempts/{attempt}/review")
     ended = await call("POST", f"/attempts/{attempt}/end")
     if ended.status_code != 303:
