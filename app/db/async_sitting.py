@@ -73,9 +73,6 @@ class _FactsCache:
             del self._entries[next(iter(self._entries))]  # the oldest: a finished sitting's, most likely
         self._entries[(attempt_id, position)] = facts
 
-    def clear(self) -> None:
-        self._entries.clear()
-
 
 item_facts = _FactsCache()
 

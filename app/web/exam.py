@@ -164,7 +164,9 @@ async def save_answer(request: Request) -> Response:
     It runs for every click of every candidate, so it takes no thread hop and no ORM session, and it is a
     plain Starlette endpoint: FastAPI's dependency solving and form validation were a sixth of its CPU. It
     does itself what the other routes get from dependencies: the CSRF check, the clock and the form.
-    An attempt whose time ran out is refused here and finalized on the next page."""
+    A page names the answer it shows as stored (`before`), which usually lets the save be one statement;
+    otherwise it reads the item first. An attempt whose time ran out is refused here and finalized on the
+    next page."""
     await verify_csrf(request)
     now = request_time(request)
     attempt_id, position = request.path_params["attempt_id"], request.path_params["position"]
