@@ -274,6 +274,9 @@ _LEAVE = (update(AttemptItem)
           .values(seconds_spent=AttemptItem.seconds_spent + bindparam("spent", type_=Float)))
 _ENTER = (update(Attempt).where(Attempt.id == bindparam("moving"), Attempt.finalized_at.is_(None))
           .values(position=bindparam("entered"), position_entered_at=bindparam("now", type_=UTCDateTime())))
+# On PostgreSQL both as one statement (a data-modifying WITH): one round trip, and atomic without a
+# transaction around it.
+_MOVE = _ENTER.add_cte(_LEAVE.cte("left_question"))
 
 
 async def question_screen(conn: AsyncConnection, *, attempt_id: str, user_id: int,
@@ -308,8 +311,13 @@ async def move_to(conn: AsyncConnection, *, attempt: AttemptView, position: int,
     if attempt.finalized_at is not None or now >= attempt.deadline or position == attempt.position:
         return
     spent = time_on_question(attempt.position_entered_at, now, attempt.deadline).total_seconds()
-    await conn.execute(_LEAVE, {"item_attempt": attempt.id, "left": attempt.position, "spent": spent})
-    await conn.execute(_ENTER, {"moving": attempt.id, "entered": position, "now": now})
+    leave = {"item_attempt": attempt.id, "left": attempt.position, "spent": spent}
+    enter = {"moving": attempt.id, "entered": position, "now": now}
+    if conn.dialect_name == "postgresql":
+        await conn.execute(_MOVE, leave | enter)
+    else:  # SQLite has no data-modifying WITH; its hot paths always run in one transaction
+        await conn.execute(_LEAVE, leave)
+        await conn.execute(_ENTER, enter)
 
 
 async def update_item(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime, **values) -> None:

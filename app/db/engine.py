@@ -44,6 +44,8 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
 class InlineConnection:
     """A synchronous SQLite connection behind the asyncio connection's `execute`."""
 
+    dialect_name = "sqlite"
+
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
@@ -94,6 +96,7 @@ class PsycopgConnection:
     asyncio layer (a greenlet switch per call, its cursor adapter, result processing) cost more than the
     statements' round trips: with it an answer save ran at a fifth of a raw psycopg upsert."""
 
+    dialect_name = "postgresql"
     _compiled: dict = {}
 
     def __init__(self, connection, dialect) -> None:

@@ -135,9 +135,10 @@ async def _own_screen(conn, user_id: int | None, attempt_id: str, position: int)
 @router.get("/attempts/{attempt_id}/questions/{position}", name="show_question")
 async def show_question(request: Request, attempt_id: str, position: int, now: Now) -> Response:
     """The question screen, on the asyncio engine like the answer save: one read, the move, the page. An
-    attempt whose time ran out is finalized (rarely, so on the ORM path) and shows its report."""
+    attempt whose time ran out is finalized (rarely, so on the ORM path) and shows its report. No
+    transaction: the move is one statement, and the read needs no snapshot shared with it."""
     user_id = session_user_id(request)
-    async with request.app.state.async_engine.begin() as conn:
+    async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
         screen = await _own_screen(conn, user_id, attempt_id, position)
         attempt = screen.attempt
         open_now = attempt.finalized_at is None and not rules.is_over(attempt.deadline, now)
