@@ -100,13 +100,26 @@ _CONTENT = select(QuestionVersion.content).where(QuestionVersion.id == bindparam
 _STORED_VALUES = {"selection": bindparam("new_selection"), "answered_at": bindparam("now", type_=UTCDateTime()),
                   "first_selection": func.coalesce(AttemptItem.first_selection, bindparam("first_answer", type_=String)),
                   "changes": AttemptItem.changes + bindparam("change_count", type_=Integer)}
+
+
+def _attempt_writable(*also):
+    """The guard of a stored answer: its attempt not finalized and before its deadline."""
+    return exists().where(Attempt.id == bindparam("item_attempt"), Attempt.finalized_at.is_(None),
+                          Attempt.deadline > bindparam("now", type_=UTCDateTime()), *also)
+
+
+def _stored_parameters(attempt_id: str, position: int, now: datetime, change: AnswerChange) -> dict:
+    return {"item_attempt": attempt_id, "item_position": position, "now": now,
+            "new_selection": join(change.selection),
+            "first_answer": join(change.first_answer) if change.first_answer is not None else None,
+            "change_count": 1 if change.changes_complete_answer else 0}
+
+
 # A checked practice answer is locked: the guard keeps a save that read the item before a racing check
 # from overwriting it.
 _STORE = (update(AttemptItem)
           .where(AttemptItem.attempt_id == bindparam("item_attempt"), AttemptItem.position == bindparam("item_position"),
-                 AttemptItem.checked_at.is_(None),
-                 exists().where(Attempt.id == bindparam("item_attempt"), Attempt.finalized_at.is_(None),
-                                Attempt.deadline > bindparam("now", type_=UTCDateTime())))
+                 AttemptItem.checked_at.is_(None), _attempt_writable())
           .values(_STORED_VALUES))
 
 
@@ -141,10 +154,7 @@ async def _question(conn: AsyncConnection, version_id: int, digest: str) -> Ques
 async def store_answer(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime,
                        change: AnswerChange) -> None:
     """Store the change while the attempt is open and in time; otherwise raise the domain's refusal."""
-    result = await conn.execute(_STORE, {
-        "item_attempt": attempt_id, "item_position": position, "now": now, "new_selection": join(change.selection),
-        "first_answer": join(change.first_answer) if change.first_answer is not None else None,
-        "change_count": 1 if change.changes_complete_answer else 0})
+    result = await conn.execute(_STORE, _stored_parameters(attempt_id, position, now, change))
     if result.rowcount != 1:
         raise await _refusal(conn, attempt_id, position, now)
 
@@ -168,9 +178,7 @@ _STORE_OVER = (update(AttemptItem)
                       AttemptItem.version_id == bindparam("item_version"),
                       AttemptItem.option_order == bindparam("item_order"),
                       AttemptItem.selection == bindparam("before"), AttemptItem.checked_at.is_(None),
-                      exists().where(Attempt.id == bindparam("item_attempt"), Attempt.user_id == bindparam("user_id"),
-                                     Attempt.finalized_at.is_(None),
-                                     Attempt.deadline > bindparam("now", type_=UTCDateTime())))
+                      _attempt_writable(Attempt.user_id == bindparam("user_id")))
                .values(_STORED_VALUES)
                .returning(_over_other_items(func.count().filter(_OTHER.selection != ""))
                           + case((AttemptItem.selection != "", 1), else_=0),
@@ -184,12 +192,9 @@ async def store_answer_over(conn: AsyncConnection, *, attempt_id: str, position:
     or None, having changed nothing, when anything is not as the caller believed (the stored answer, the
     item's facts, the owner, the end or the deadline, a check): then the caller reads the state and
     decides afresh."""
-    row = (await conn.execute(_STORE_OVER, {
-        "item_attempt": attempt_id, "item_position": position, "user_id": facts.user_id, "now": now,
-        "item_version": facts.version_id, "item_order": ",".join(facts.option_order),
-        "before": join(before), "new_selection": join(change.selection),
-        "first_answer": join(change.first_answer) if change.first_answer is not None else None,
-        "change_count": 1 if change.changes_complete_answer else 0})).first()
+    row = (await conn.execute(_STORE_OVER, _stored_parameters(attempt_id, position, now, change) | {
+        "user_id": facts.user_id, "item_version": facts.version_id, "item_order": ",".join(facts.option_order),
+        "before": join(before)})).first()
     if row is None:
         return None
     answered, flagged = row
