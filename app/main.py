@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
 
 from app.config import ROOT, Settings
 from app.db.engine import make_async_engine, make_engine
@@ -15,6 +14,7 @@ from app.web import accounts, admin, dashboard, errors, exam, pages, practice
 from app.web.csrf import verify_csrf
 from app.web.deps import Paths
 from app.web.edge import Edge
+from app.web.sessions import SessionCookieMiddleware
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.paths = Paths(app)
     app.state.engine = make_engine(url, pool_size)
     app.state.async_engine = make_async_engine(url, pool_size)
-    app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",
+    app.add_middleware(SessionCookieMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",
                        max_age=60 * 60 * 24 * 365, same_site="lax", https_only=settings.https_only)
     # As many requests inside as a pool keeps connections open. Admitting as many again, up to the pool's
     # overflow, made PostgreSQL open and close a connection (a process fork) for every request above the
