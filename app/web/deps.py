@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Annotated, AsyncIterator
+from urllib.parse import parse_qsl
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
-from jinja2 import pass_context
+from jinja2 import Template, pass_context
+from starlette.datastructures import FormData
 from sqlmodel import Session
 
 from app.config import ROOT
@@ -61,6 +63,16 @@ templates.env.globals["csrf_field"] = csrf.csrf_field
 templates.env.globals["csrf_token"] = csrf.csrf_token
 
 
+def render_fragment(template: Template, **values) -> str:
+    """A fragment that uses no globals (no links, no CSRF field), rendered from its values alone. `render`
+    first copies the environment's globals into the context, through a ChainMap, and for a fragment of
+    three lines that cost a third of the rendering."""
+    try:
+        return template.environment.concat(template.root_render_func(template.new_context(values, shared=True)))
+    except Exception:
+        return template.environment.handle_exception()
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session for the route. It is opened and closed on the event loop, not the thread pool: closing
     only hands the connection back to the pool, and a request that must wait for a free thread before it
@@ -111,6 +123,26 @@ def guest_or_user(request: Request, session: SessionDep, now: Now,
 
 MaybeUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(guest_or_user)]
+
+
+URLENCODED = "application/x-www-form-urlencoded"
+MAX_FORM_FIELDS = 1000
+
+
+async def read_fields(request: Request) -> FormData:
+    """The submitted form's fields (any files in it are closed unread). A url-encoded form is parsed by the
+    standard library, in a quarter of the time Starlette's streaming parser took on an autosave's two
+    fields; anything else goes to Starlette."""
+    if request.headers.get("content-type", "").partition(";")[0].strip().lower() != URLENCODED:
+        form = await request.form()
+        await form.close()
+        return form
+    body = await request.body()
+    try:
+        fields = parse_qsl(body.decode("latin-1"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        raise HTTPException(400, f"The form has more than {MAX_FORM_FIELDS} fields, so nothing was changed.")
+    return FormData(fields)
 
 
 def is_htmx(request: Request) -> bool:

@@ -23,7 +23,8 @@ from app.domain.scoring import is_correct
 from app.web import charts
 from app.web.openapi import errors
 from app.web.csrf import verify_csrf
-from app.web.deps import CurrentUser, Now, SessionDep, is_htmx, paths, request_time, session_user_id, templates
+from app.web.deps import (CurrentUser, Now, SessionDep, is_htmx, paths, read_fields, render_fragment, request_time,
+                          session_user_id, templates)
 
 router = APIRouter()
 PRACTICE_MEMORY = timedelta(days=30)
@@ -171,7 +172,7 @@ async def save_answer(request: Request) -> Response:
     await verify_csrf(request)
     now = request_time(request)
     attempt_id, position = request.path_params["attempt_id"], request.path_params["position"]
-    form = await request.form()
+    form = await read_fields(request)
     choice, shown = form.getlist("choice"), form.get("before")
     user_id = session_user_id(request)
     if user_id is None:
@@ -239,7 +240,8 @@ def _save_status(request: Request, now: datetime, letters: tuple[str, ...], prog
     if not is_htmx(request):
         return _redirect(request, _question_url(request, request.path_params["attempt_id"],
                                                 request.path_params["position"]))
-    return HTMLResponse(_SAVE_STATUS.render(saved_at=now, ok=True, progress=progress, stored="".join(letters)))
+    return HTMLResponse(render_fragment(_SAVE_STATUS, saved_at=now, ok=True, oob=True, stored="".join(letters),
+                                        **progress))
 
 
 _SAVE_STATUS = templates.get_template("attempts/_save_status.html")

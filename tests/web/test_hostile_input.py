@@ -66,3 +66,29 @@ def test_autosave_accepts_valid_letters_and_names_invalid_ones(client, attempt, 
     assert response.status_code in (200, 422), response.text
     if response.status_code == 422:
         assert "option" in response.text
+
+
+def test_an_autosave_with_too_many_fields_is_refused_by_name(client, app, attempt):
+    body = "&".join(["choice=A"] * 1001)
+    response = client.post(f"/attempts/{attempt}/questions/1/answer", content=body.encode(),
+                           headers={"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"})
+    assert response.status_code == 400 and "more than 1000 fields" in response.text
+    assert _unchanged(app, attempt)
+
+
+def test_an_autosave_form_reads_as_starlette_would(client, app, attempt):
+    """The standard library's parser: a charset parameter, plus signs, percent escapes, empty values."""
+    letter = paper(app, attempt)[0]["key"][0]
+    response = client.post(f"/attempts/{attempt}/questions/1/answer",
+                           content=f"choice=%{ord(letter):02X}&before=&unused=a+b%20c".encode(),
+                           headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
+                                    "HX-Request": "true"})
+    assert response.status_code == 200, response.text
+    assert paper(app, attempt)[0]["selection"] != ""
+
+
+def test_an_autosave_as_multipart_is_still_read(client, app, attempt):
+    response = client.post(f"/attempts/{attempt}/questions/1/answer", data={"choice": "A"},
+                           files={"ignored": ("a.txt", b"x")}, headers={"HX-Request": "true"})
+    assert response.status_code == 200, response.text
+    assert paper(app, attempt)[0]["selection"] != ""
