@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 
 logger = logging.getLogger("mockexam.request")
 SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# One encoder for every line: json.dumps with any non-default option builds a new encoder per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class JsonFormatter(logging.Formatter):
@@ -20,7 +22,7 @@ class JsonFormatter(logging.Formatter):
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return _ENCODE(entry)
 
 
 def log_request(scope, request_id: str, status: int, started: float) -> None:
