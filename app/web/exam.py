@@ -191,7 +191,7 @@ async def save_answer(request: Request) -> Response:
 
 
 async def _save_after_reading(conn, *, attempt_id: str, user_id: int, position: int, now: datetime,
-                              choice: list[str]) -> tuple[tuple[str, ...], dict[str, int]]:
+                              choice: list[str]) -> tuple[tuple[str, ...], int]:
     """The save that reads the item's state first: every refusal and its message comes from here."""
     state = await async_sitting.answer_state(conn, attempt_id=attempt_id, user_id=user_id, position=position)
     if state is None:
@@ -205,16 +205,16 @@ async def _save_after_reading(conn, *, attempt_id: str, user_id: int, position: 
     if change is not None:
         await async_sitting.store_answer(conn, attempt_id=attempt_id, position=position, now=now, change=change)
     stored = change.selection if change is not None else state.selection
-    return displayed.to_display(stored), state.progress_after(change)
+    return displayed.to_display(stored), state.answered_after(change)
 
 
 async def _save_over_shown(conn, *, attempt_id: str, user_id: int, position: int, now: datetime, choice: list[str],
-                           shown: str) -> tuple[tuple[str, ...], dict[str, int]] | None:
+                           shown: str) -> tuple[tuple[str, ...], int] | None:
     """The save in one statement, for a page that says which answer it showed (`before`, its letters):
     the facts of the item come from this worker's memory and the stored answer is checked in the write,
-    instead of both being read first. Returns the letters stored and the progress, or None when anything
-    is not as plain as that (the item unseen by this worker, a refusal, an unchanged or stale answer):
-    then the save reads the state and decides as it always did, with the same messages."""
+    instead of both being read first. Returns the letters stored and how many questions are answered, or
+    None when anything is not as plain as that (the item unseen by this worker, a refusal, an unchanged or
+    stale answer): then the save reads the state and decides as it always did, with the same messages."""
     facts = async_sitting.item_facts.get(attempt_id, position)
     if facts is None or facts.user_id != user_id or rules.is_over(facts.deadline, now):
         return None
@@ -228,20 +228,21 @@ async def _save_over_shown(conn, *, attempt_id: str, user_id: int, position: int
         return None
     if change is None:
         return None
-    progress = await async_sitting.store_answer_over(conn, attempt_id=attempt_id, position=position, facts=facts,
+    answered = await async_sitting.store_answer_over(conn, attempt_id=attempt_id, position=position, facts=facts,
                                                      now=now, before=before, change=change)
-    return (displayed.to_display(selection), progress) if progress is not None else None
+    return (displayed.to_display(selection), answered) if answered is not None else None
 
 
-def _save_status(request: Request, now: datetime, letters: tuple[str, ...], progress: dict[str, int]) -> Response:
-    """The saved-state indicator, the progress counts, and the answer the page now shows as stored. Rendered
-    straight from the template: the fragment needs nothing of the request, and TemplateResponse's own work
-    cost about as much as the rendering."""
+def _save_status(request: Request, now: datetime, letters: tuple[str, ...], answered: int) -> Response:
+    """The saved-state indicator, how many questions are answered, and the answer the page now shows as
+    stored. Rendered straight from the template: the fragment needs nothing of the request, and
+    TemplateResponse's own work cost about as much as the rendering."""
     if not is_htmx(request):
         return _redirect(request, _question_url(request, request.path_params["attempt_id"],
                                                 request.path_params["position"]))
-    return HTMLResponse(render_fragment(_SAVE_STATUS, saved_at=now, ok=True, oob=True, stored="".join(letters),
-                                        **progress))
+    # The time formatted here: a method called from a template goes through Jinja's Context.call.
+    return HTMLResponse(render_fragment(_SAVE_STATUS, saved_at=f"{now:%H:%M:%S}", ok=True, answered_now=answered,
+                                        stored="".join(letters)))
 
 
 _SAVE_STATUS = templates.get_template("attempts/_save_status.html")

@@ -124,8 +124,11 @@ def test_each_autosave_names_the_answer_it_replaces(page: Page, shipped_server):
     page.on("request", lambda r: sent.append(parse_qs(r.post_data, keep_blank_values=True))
             if r.url.endswith("/answer") else None)
     multiple = page.locator("#choice-A").get_attribute("type") == "checkbox"
+    expect(page.locator("#progress")).to_have_text("0 of 65 answered · 0 flagged")
     answer_with_key(page, "1")
     expect(page.locator("#answer-before")).to_have_value("A")
+    # The save's count lands in the progress line, which keeps the rest of its text.
+    expect(page.locator("#progress")).to_have_text("1 of 65 answered · 0 flagged")
     answer_with_key(page, "2")
     expect(page.locator("#answer-before")).to_have_value("AB" if multiple else "B")
     assert [(s["before"], s["choice"]) for s in sent] == [
