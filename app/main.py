@@ -50,6 +50,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(practice.router)
     app.include_router(dashboard.router)
     app.include_router(admin.router)
-    app.router.routes.insert(0, exam.SAVE_ROUTE)
+    app.router.routes[:0] = [exam.SAVE_ROUTE, exam.VIEW_ROUTE]
     errors.register(app)
     return app

@@ -92,3 +92,12 @@ def test_an_autosave_as_multipart_is_still_read(client, app, attempt):
                            files={"ignored": ("a.txt", b"x")}, headers={"HX-Request": "true"})
     assert response.status_code == 200, response.text
     assert paper(app, attempt)[0]["selection"] != ""
+
+
+@pytest.mark.parametrize("position, status", [("abc", 422), ("-1", 404), ("0", 404), ("99", 404), ("01", 200)])
+def test_question_positions_of_every_spelling_get_the_same_answers_on_the_direct_route(client, attempt, position,
+                                                                                        status):
+    """Digits reach the plain Starlette route, anything else the FastAPI one; either answers as it did."""
+    response = client.get(f"/attempts/{attempt}/questions/{position}")
+    assert response.status_code == status
+    assert "text/html" in response.headers["content-type"]
