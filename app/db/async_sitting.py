@@ -11,6 +11,7 @@ from sqlalchemy import Float, Integer, String, and_, bindparam, case, exists, fu
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
+from app.bounded import Bounded
 from app.db.attempts import cached_blueprint, join, open_and_in_time, progress_query, remember_blueprint, split
 from app.db.bank import parsed_versions
 from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion, UTCDateTime
@@ -53,32 +54,18 @@ class ItemFacts:
     digest: str
 
 
-class _FactsCache:
-    """Item facts this worker has read, so that a save can skip reading them again. Nothing in an entry
-    can go stale, and nothing in it is trusted: the write that uses it checks them all in SQL."""
-
-    def __init__(self, limit: int = 32_768) -> None:
-        self.limit = limit
-        self._entries: dict[tuple[str, int], ItemFacts] = {}
-
-    def get(self, attempt_id: str, position: int) -> ItemFacts | None:
-        return self._entries.get((attempt_id, position))
-
-    def put(self, attempt_id: str, position: int, facts: ItemFacts) -> None:
-        if len(self._entries) >= self.limit:
-            del self._entries[next(iter(self._entries))]  # the oldest: a finished sitting's, most likely
-        self._entries[(attempt_id, position)] = facts
-
-
-item_facts = _FactsCache()
+# Item facts this worker has read, by attempt and position, so that a save can skip reading them again.
+# Nothing in an entry can go stale, and nothing in it is trusted: the write that uses it checks them all in
+# SQL. The oldest entry forgotten first is most likely a finished sitting's.
+item_facts: Bounded[tuple[str, int], ItemFacts] = Bounded(32_768)
 
 
 def _remember(attempt_id: str, position: int, user_id: int, deadline: datetime, option_order: str,
               version_id: int | None, digest: str | None) -> None:
-    if version_id is not None and item_facts.get(attempt_id, position) is None:
+    if version_id is not None and (attempt_id, position) not in item_facts:
         # Interned, the strings that items share (an attempt's id, a question's option ids and digest) are
         # kept once: a full cache then takes about 10 MB instead of 24.
-        item_facts.put(sys.intern(attempt_id), position, ItemFacts(
+        item_facts.put((sys.intern(attempt_id), position), ItemFacts(
             user_id, deadline, tuple(sys.intern(option) for option in option_order.split(",")), version_id,
             sys.intern(digest)))
 

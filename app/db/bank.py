@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.bank.format import blueprint_from_dict, question_from_content
 from app.bank.loader import LoadedExam, content_hash
+from app.bounded import Bounded
 from app.db.tables import Attempt, AttemptItem, Exam, Question, QuestionVersion
 from app.domain.assembly import Candidate
 from app.domain.exam import Blueprint
@@ -146,17 +147,13 @@ class VersionCache:
     hash together, so a cache can never answer for a different database that reuses an id."""
 
     def __init__(self, capacity: int = 20_000) -> None:
-        self.capacity = capacity
-        self._questions: dict[tuple[int, str], DomainQuestion] = {}
+        self._questions: Bounded[tuple[int, str], DomainQuestion] = Bounded(capacity)
 
     def get(self, version_id: int, digest: str) -> DomainQuestion | None:
         return self._questions.get((version_id, digest))
 
     def put(self, version_id: int, digest: str, content: dict) -> DomainQuestion:
-        if len(self._questions) >= self.capacity:
-            self._questions.clear()
-        question = self._questions[(version_id, digest)] = question_from_content(content)
-        return question
+        return self._questions.put((version_id, digest), question_from_content(content))
 
 
 parsed_versions = VersionCache()

@@ -16,6 +16,8 @@ from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import create_engine
 
+from app.bounded import Bounded
+
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
@@ -97,7 +99,7 @@ class PsycopgConnection:
     statements' round trips: with it an answer save ran at a fifth of a raw psycopg upsert."""
 
     dialect_name = "postgresql"
-    _compiled: dict = {}
+    _compiled: Bounded = Bounded(256)  # statements built per call (rare actions) must not pile up
 
     def __init__(self, connection, dialect) -> None:
         self.connection = connection
@@ -106,13 +108,11 @@ class PsycopgConnection:
     def _compile(self, statement):
         entry = self._compiled.get(statement)
         if entry is None:
-            if len(self._compiled) > 256:  # statements built per call (rare actions) must not pile up
-                self._compiled.clear()
             # The row type comes from the statement, once: psycopg's namedtuple rows read the cursor's
             # description for every result, which built a column object per column per statement.
             columns = statement.selected_columns if statement.is_select else statement.exported_columns  # RETURNING
             row = namedtuple("Row", columns.keys(), rename=True) if len(columns) else None
-            entry = self._compiled[statement] = (statement.compile(dialect=self.dialect), row)
+            entry = self._compiled.put(statement, (statement.compile(dialect=self.dialect), row))
         return entry
 
     async def execute(self, statement, parameters=None):

@@ -227,7 +227,7 @@ async def _save_over_shown(conn, *, attempt_id: str, user_id: int, position: int
     instead of both being read first. Returns the letters stored and how many questions are answered, or
     None when anything is not as plain as that (the item unseen by this worker, a refusal, an unchanged or
     stale answer): then the save reads the state and decides as it always did, with the same messages."""
-    facts = async_sitting.item_facts.get(attempt_id, position)
+    facts = async_sitting.item_facts.get((attempt_id, position))
     if facts is None or facts.user_id != user_id or rules.is_over(facts.deadline, now):
         return None
     question = await async_sitting.question_of(conn, facts)

@@ -8,6 +8,8 @@ from itsdangerous import SignatureExpired, TimestampSigner, want_bytes
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
+from app.bounded import Bounded
+
 
 class RememberingSigner(TimestampSigner):
     """A timestamp signer that remembers the cookies whose signature it has verified.
@@ -18,8 +20,7 @@ class RememberingSigner(TimestampSigner):
 
     def __init__(self, secret_key: str, limit: int = 8192) -> None:
         super().__init__(secret_key)
-        self.limit = limit
-        self._verified: dict[bytes, tuple[bytes, int]] = {}
+        self._verified: Bounded[bytes, tuple[bytes, int]] = Bounded(limit)
 
     def unsign(self, signed_value: str | bytes, max_age: int | None = None,
                return_timestamp: bool = False) -> bytes | tuple[bytes, datetime]:
@@ -27,10 +28,7 @@ class RememberingSigner(TimestampSigner):
         verified = self._verified.get(key)
         if verified is None:
             value, signed_at = super().unsign(key, return_timestamp=True)  # raises on a bad signature
-            verified = (value, int(signed_at.timestamp()))
-            if len(self._verified) >= self.limit:
-                del self._verified[next(iter(self._verified))]  # the oldest first
-            self._verified[key] = verified
+            verified = self._verified.put(key, (value, int(signed_at.timestamp())))
         value, timestamp = verified
         if max_age is not None:
             age = self.get_timestamp() - timestamp

@@ -172,9 +172,9 @@ def test_a_wrong_memory_of_an_item_changes_nothing_it_should_not(client, app):
     attempt = start(client)
     position = single_question(app, attempt)["position"]
     client.get(f"/attempts/{attempt}/questions/{position}")
-    facts = async_sitting.item_facts.get(attempt, position)
+    facts = async_sitting.item_facts.get((attempt, position))
     reversed_order = tuple(reversed(facts.option_order))
-    async_sitting.item_facts.put(attempt, position, async_sitting.ItemFacts(
+    async_sitting.item_facts.put((attempt, position), async_sitting.ItemFacts(
         facts.user_id, facts.deadline, reversed_order, facts.version_id, facts.digest))
     saved = save(client, attempt, position, ["A"], before="")
     assert saved.status_code == 200, saved.text
