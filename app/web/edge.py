@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.asgi import HttpMiddleware, add_headers
 from app.web.limits import BODY_METHODS, MAX_BODY_BYTES, BodyTooLarge, body_refusal, counting, refuse
-from app.web.request_log import SAFE_REQUEST_ID, log_request
+from app.web.request_log import SAFE_REQUEST_ID, RequestIds, log_request
 from app.web.security import HEADERS
 
 
@@ -42,10 +41,11 @@ class Edge(HttpMiddleware):
         super().__init__(app)
         self.max_body_bytes = max_body_bytes
         self.admission = Admission(max_in_flight)
+        self.request_ids = RequestIds()
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if SAFE_REQUEST_ID.match(incoming) else self.request_ids()
         scope.setdefault("state", {})["request_id"] = request_id
         response_headers = [*HEADERS, (b"x-request-id", request_id.encode())]
         started = time.perf_counter()
