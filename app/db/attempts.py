@@ -13,6 +13,7 @@ from typing import Iterator
 from sqlalchemy import and_, exists, func, insert, update
 from sqlmodel import Session, col, select
 
+from app.bounded import Bounded
 from app.db import practice
 from app.db.bank import active_pool, count_exam_responses, option_ids, versions
 from app.bank.format import blueprint_from_dict
@@ -87,7 +88,7 @@ def start_exam(*, session: Session, blueprint: Blueprint, user_id: int, attempt_
                           paper=paper, seed=seed, minutes=minutes, now=now)
 
 
-_blueprints: dict[str, Blueprint] = {}
+_blueprints: Bounded[str, Blueprint] = Bounded(64)  # a few exams, each with a few edits over a worker's life
 
 
 def cached_blueprint(content_hash: str) -> Blueprint | None:
@@ -97,8 +98,7 @@ def cached_blueprint(content_hash: str) -> Blueprint | None:
 
 
 def remember_blueprint(content_hash: str, data: dict) -> Blueprint:
-    blueprint = _blueprints[content_hash] = blueprint_from_dict(data)
-    return blueprint
+    return _blueprints.put(content_hash, blueprint_from_dict(data))
 
 
 def get_sitting(*, session: Session, attempt_id: str, user_id: int) -> tuple[Attempt, Blueprint] | None:

@@ -36,6 +36,11 @@ def _start(server) -> tuple[httpx.Client, str]:
     return client, re.search(r"/attempts/(\w+)/", response.headers["location"]).group(1)
 
 
+def _tab(server, client: httpx.Client) -> httpx.Client:
+    """Another tab of the same browser: the same session cookie and CSRF header."""
+    return httpx.Client(base_url=server.url, cookies=dict(client.cookies), headers=dict(client.headers), timeout=30)
+
+
 def _items(url, attempt_id):
     engine = make_engine(url)
     try:
@@ -49,12 +54,11 @@ def _items(url, attempt_id):
 def test_many_saves_at_once_keep_every_acknowledged_answer(live):
     server, url = live
     client, attempt = _start(server)
-    cookies, headers = dict(client.cookies), dict(client.headers)
     acknowledged: dict[int, str] = {}
 
     def save(job):
         position, letter = job
-        with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as tab:
+        with _tab(server, client) as tab:
             response = tab.post(f"/attempts/{attempt}/questions/{position}/answer", data={"choice": [letter]},
                                 headers={"HX-Request": "true"})
             return position, letter, response.status_code
@@ -76,10 +80,9 @@ def test_many_saves_at_once_keep_every_acknowledged_answer(live):
 def test_ending_from_many_tabs_at_once_finalizes_once_and_every_tab_lands_on_the_report(live):
     server, url = live
     client, attempt = _start(server)
-    cookies, headers = dict(client.cookies), dict(client.headers)
 
     def end(_):
-        with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as tab:
+        with _tab(server, client) as tab:
             return tab.post(f"/attempts/{attempt}/end")
 
     with ThreadPoolExecutor(8) as pool:
@@ -98,8 +101,7 @@ def test_ending_from_many_tabs_at_once_finalizes_once_and_every_tab_lands_on_the
 def test_two_tabs_on_one_question_last_write_wins(live):
     server, url = live
     client, attempt = _start(server)
-    other = httpx.Client(base_url=server.url, cookies=dict(client.cookies), headers=dict(client.headers),
-                         timeout=30)
+    other = _tab(server, client)
     assert client.post(f"/attempts/{attempt}/questions/1/answer", data={"choice": ["A"]}).status_code == 303
     assert other.post(f"/attempts/{attempt}/questions/1/answer", data={"choice": ["C"]}).status_code == 303
     assert other.post(f"/attempts/{attempt}/questions/2", data={"action": "flag"}).status_code == 303
@@ -116,11 +118,10 @@ BEFORE = re.compile(r'id="answer-before" name="before"\s+value="([A-H]*)"')
 def test_many_saves_naming_their_answers_at_once_keep_every_answer_and_count_every_change(live):
     server, url = live
     client, attempt = _start(server)
-    cookies, headers = dict(client.cookies), dict(client.headers)
 
     def chain(position):
         # One tab per question, each save naming the answer the previous one stored, as the page does.
-        with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as tab:
+        with _tab(server, client) as tab:
             shown, statuses = "", []
             for letter in "ABCDA":
                 response = tab.post(f"/attempts/{attempt}/questions/{position}/answer",
@@ -147,10 +148,9 @@ def test_many_saves_naming_their_answers_at_once_keep_every_answer_and_count_eve
 def test_tabs_racing_on_one_question_with_stale_answers_store_one_of_theirs(live):
     server, url = live
     client, attempt = _start(server)
-    cookies, headers = dict(client.cookies), dict(client.headers)
 
     def tab_saves(letters):
-        with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as tab:
+        with _tab(server, client) as tab:
             # Every tab's page still shows the question unanswered: each save after the first is stale.
             return [(letter, tab.post(f"/attempts/{attempt}/questions/1/answer",
                                       data={"choice": [letter], "before": ""},
