@@ -248,14 +248,20 @@ _SCREEN = (select(Attempt.id, Attempt.mode, Attempt.config, Attempt.deadline, At
                                         AttemptItem.position == bindparam("position")))
            .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
            .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")))
-_LEAVE = (update(AttemptItem)
-          .where(AttemptItem.attempt_id == bindparam("item_attempt"), AttemptItem.position == bindparam("left"))
-          .values(seconds_spent=AttemptItem.seconds_spent + bindparam("spent", type_=Float)))
 _ENTER = (update(Attempt).where(Attempt.id == bindparam("moving"), Attempt.finalized_at.is_(None))
           .values(position=bindparam("entered"), position_entered_at=bindparam("now", type_=UTCDateTime())))
+# The move counts the time on the question left only while the attempt is still where the move read it:
+# of two views that read the same position at once (a double click, two tabs), one counts that time.
+_ENTER_FROM_READ = _ENTER.where(Attempt.position == bindparam("left"), Attempt.position_entered_at.is_not_distinct_from(
+    bindparam("entered_at", type_=UTCDateTime())))
+_LEAVE = (update(AttemptItem)
+          .where(AttemptItem.attempt_id == bindparam("moving"), AttemptItem.position == bindparam("left"))
+          .values(seconds_spent=AttemptItem.seconds_spent + bindparam("spent", type_=Float)))
 # On PostgreSQL both as one statement (a data-modifying WITH): one round trip, and atomic without a
-# transaction around it.
-_MOVE = _ENTER.add_cte(_LEAVE.cte("left_question"))
+# transaction around it. The entering UPDATE takes the attempt's row lock and, behind a racing move, sees
+# the position that move wrote; the time is added only if it entered.
+_ENTERED = _ENTER_FROM_READ.returning(Attempt.id).cte("entered")
+_MOVE = _LEAVE.where(AttemptItem.attempt_id.in_(select(_ENTERED.c.id)))
 
 
 async def question_screen(conn: AsyncConnection, *, attempt_id: str, user_id: int,
@@ -289,13 +295,16 @@ async def move_to(conn: AsyncConnection, *, attempt: AttemptView, position: int,
     if attempt.finalized_at is not None or now >= attempt.deadline or position == attempt.position:
         return
     spent = time_on_question(attempt.position_entered_at, now, attempt.deadline).total_seconds()
-    leave = {"item_attempt": attempt.id, "left": attempt.position, "spent": spent}
-    enter = {"moving": attempt.id, "entered": position, "now": now}
+    move = {"moving": attempt.id, "entered": position, "now": now, "left": attempt.position,
+            "entered_at": attempt.position_entered_at, "spent": spent}
     if conn.dialect_name == "postgresql":
-        await conn.execute(_MOVE, leave | enter)
+        moved = (await conn.execute(_MOVE, move)).rowcount == 1
     else:  # SQLite has no data-modifying WITH; its hot paths always run in one transaction
-        await conn.execute(_LEAVE, leave)
-        await conn.execute(_ENTER, enter)
+        moved = (await conn.execute(_ENTER_FROM_READ, move)).rowcount == 1
+        if moved:
+            await conn.execute(_LEAVE, move)
+    if not moved:  # another move got there first and counted that time: only enter
+        await conn.execute(_ENTER, move)
 
 
 async def update_item(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime, **values) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -163,4 +164,24 @@ def test_tabs_racing_on_one_question_with_stale_answers_store_one_of_theirs(live
     order = item.option_order.split(",")
     assert item.selection in {order["ABCD".index(letter)] for letter, _ in results}
     assert item.changes <= len(results) - 1
+    client.close()
+
+
+def test_views_at_once_from_one_question_count_no_more_time_than_passed(live):
+    server, url = live
+    began = time.monotonic()
+    client, attempt = _start(server)
+    time.sleep(1.0)  # on question 1
+
+    def view(position):
+        # Each tab read the candidate on question 1 at about the same moment.
+        with _tab(server, client) as tab:
+            return tab.get(f"/attempts/{attempt}/questions/{position}", headers={"HX-Request": "true"}).status_code
+
+    with ThreadPoolExecutor(7) as pool:
+        statuses = list(pool.map(view, range(2, 9)))  # the other seven questions of the paper
+    elapsed = time.monotonic() - began
+    assert statuses == [200] * 7
+    counted = sum(item.seconds_spent for item in _items(url, attempt).values())
+    assert 0.9 <= counted <= elapsed + 0.2, (counted, elapsed)
     client.close()
