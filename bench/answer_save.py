@@ -11,7 +11,9 @@ that visit every target once, each round starting one target later, so that all 
 machine's moods alike. Every mockexam
 request is a real htmx autosave that changes the answer and, as the page does, names the answer it
 replaces (read from the database before each run, then the one the previous save sent). Prints the machine, the method and a table of
-medians: requests/s, p50, p99, and the share of the upsert baseline's throughput.
+medians: requests/s, p50, p99, the share of the upsert baseline's throughput, and the CPU time per request
+of the server's processes and of PostgreSQL's (read from /proc; steadier than the rates, which move with
+the machine).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from app.db.engine import make_engine
 from app.db.tables import AttemptItem
 from app.domain.attempt import DisplayedOptions
 from bench.load import ATTEMPT, TOKEN
+from bench.proc import named, total_cpu_seconds, tree
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each save names the answer its page shows (`before`), as the page's autosave does: at first the one the
@@ -98,10 +101,13 @@ class Target:
     name: str
     url: str
     script: Path
+    pid: int  # the server's first process: uvicorn's supervisor, whose workers are its children
     save_script: SaveScript | None = None
     rates: list[float] = field(default_factory=list)
     p50s: list[float] = field(default_factory=list)
     p99s: list[float] = field(default_factory=list)
+    server_cpu: list[float] = field(default_factory=list)  # µs per request
+    database_cpu: list[float] = field(default_factory=list)  # µs per request, every PostgreSQL process
 
 
 def machine() -> str:
@@ -110,7 +116,7 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()}"
 
 
-def serve(stack: ExitStack, args: list[str], env: dict[str, str], port: int, cwd: Path = ROOT) -> str:
+def serve(stack: ExitStack, args: list[str], env: dict[str, str], port: int, cwd: Path = ROOT) -> tuple[str, int]:
     log = stack.enter_context(tempfile.TemporaryFile())
     process = subprocess.Popen(args, env={**os.environ, **env}, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
     stack.callback(lambda: (process.terminate(), process.wait(timeout=30)))
@@ -118,7 +124,7 @@ def serve(stack: ExitStack, args: list[str], env: dict[str, str], port: int, cwd
     for _ in range(240):
         try:
             if httpx.get(url + "/healthz", timeout=1).status_code < 500:
-                return url
+                return url, process.pid
         except httpx.HTTPError:
             pass
         if process.poll() is not None:
@@ -167,21 +173,31 @@ def save_script(url: str, database_url: str, exam: str, candidates: int, questio
     return script
 
 
-def wrk(target: Target, connections: int, seconds: int) -> tuple[float, float, float]:
+def wrk(target: Target, connections: int, seconds: int) -> tuple[float, float, float, float, float]:
+    """Load the target: its rate, p50 and p99, and the CPU it and PostgreSQL spent per request (µs)."""
     if target.save_script is not None:
         target.save_script.write()
+    server, database = tree(target.pid), named("postgres")
+    server_before, database_before = total_cpu_seconds(server), total_cpu_seconds(database)
     result = subprocess.run(["wrk", "-t1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
                              "-s", str(target.script), target.url], capture_output=True, text=True,
                             timeout=seconds + 60)
+    server_spent = total_cpu_seconds(server) - server_before
+    database_spent = total_cpu_seconds(database) - database_before
     if result.returncode != 0:
         raise SystemExit(f"{target.name}: wrk failed ({result.returncode})\n{result.stdout}{result.stderr}")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if errors:
         raise SystemExit(f"{target.name}: {errors.group(1)} failed responses\n{result.stdout}")
+    requests = max(int(re.search(r"(\d+) requests in", result.stdout).group(1)), 1)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
     p50 = _milliseconds(re.search(r"50%\s+([\d.]+\w+)", result.stdout).group(1))
     p99 = _milliseconds(re.search(r"99%\s+([\d.]+\w+)", result.stdout).group(1))
-    return rate, p50, p99
+    return rate, p50, p99, 1e6 * server_spent / requests, 1e6 * database_spent / requests
+
+
+def _range(values: list[float]) -> str:
+    return f"{statistics.median(values):,.0f} µs ({min(values):,.0f}–{max(values):,.0f})"
 
 
 def _milliseconds(text: str) -> float:
@@ -222,17 +238,18 @@ def main(argv: list[str] | None = None) -> int:
         targets = []
         for port, (name, (url, source)) in enumerate(apps.items(), start=8811):
             # Run from the checkout's directory, this interpreter imports that checkout's code.
-            base = serve(stack, [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port)],
-                         {**common, "DATABASE_URL": url, "MOCKEXAM_DATA_DIR": str(scratch / f"data{port}"),
-                          "PYTHONPATH": str(source)}, port, cwd=source)
+            base, pid = serve(stack, [sys.executable, "-c", "from app.cli import main; main()", "serve",
+                                      "--port", str(port)],
+                              {**common, "DATABASE_URL": url, "MOCKEXAM_DATA_DIR": str(scratch / f"data{port}"),
+                               "PYTHONPATH": str(source)}, port, cwd=source)
             script = save_script(base, url, args.exam, args.candidates, args.questions, scratch, f"app{port}")
-            targets.append(Target(name, base, script.path, script))
-        baseline = serve(stack, [str(bin_dir / "uvicorn"), "bench.baselines:app", "--workers", str(args.workers),
-                                 "--port", "8810", "--log-level", "warning"],
-                         {"DATABASE_URL": database}, 8810)
+            targets.append(Target(name, base, script.path, pid, script))
+        baseline, pid = serve(stack, [str(bin_dir / "uvicorn"), "bench.baselines:app", "--workers", str(args.workers),
+                                      "--port", "8810", "--log-level", "warning"],
+                              {"DATABASE_URL": database}, 8810)
         floor = ROOT / "bench" / "baselines.lua"
-        targets[:0] = [Target("bare Starlette endpoint (/noop)", baseline + "/noop", floor),
-                       Target("raw psycopg upsert (/upsert)", baseline + "/upsert", floor)]
+        targets[:0] = [Target("bare Starlette endpoint (/noop)", baseline + "/noop", floor, pid),
+                       Target("raw psycopg upsert (/upsert)", baseline + "/upsert", floor, pid)]
         for target in targets:
             wrk(target, args.candidates, 10)
         for round_number in range(1, args.repeat + 1):
@@ -240,20 +257,25 @@ def main(argv: list[str] | None = None) -> int:
             # (checkpoints, autovacuum), and no target should always come after the same one.
             shift = (round_number - 1) % len(targets)
             for target in targets[shift:] + targets[:shift]:
-                rate, p50, p99 = wrk(target, args.candidates, args.seconds)
+                rate, p50, p99, server_cpu, database_cpu = wrk(target, args.candidates, args.seconds)
                 target.rates.append(rate)
                 target.p50s.append(p50)
                 target.p99s.append(p99)
+                target.server_cpu.append(server_cpu)
+                target.database_cpu.append(database_cpu)
             print(f"round {round_number}: " + ", ".join(f"{t.name.split(' (')[0]} {t.rates[-1]:.0f}/s"
                                                        for t in targets))
     upsert = statistics.median(targets[1].rates)
-    print("\n| endpoint | requests/s (median, range) | p50 | p99 | share of the upsert baseline |")
-    print("|---|---|---|---|---|")
+    print("\n| endpoint | requests/s (median, range) | p50 | p99 | share of the upsert baseline "
+          "| server CPU per request | PostgreSQL CPU per request |")
+    print("|---|---|---|---|---|---|---|")
     for target in targets:
         rate = statistics.median(target.rates)
         print(f"| {target.name} | {rate:,.0f} ({min(target.rates):,.0f}–{max(target.rates):,.0f}) | "
               f"{statistics.median(target.p50s):.0f} ms | {statistics.median(target.p99s):.0f} ms | "
-              f"{100 * rate / upsert:.0f}% |")
+              f"{100 * rate / upsert:.0f}% | {_range(target.server_cpu)} | {_range(target.database_cpu)} |")
+    print("\nCPU per request: the server's processes (uvicorn and its workers) and every process named postgres, "
+          "read from /proc before and after each measured run, divided by the requests wrk counted.")
     return 0
 
 

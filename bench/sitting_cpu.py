@@ -11,24 +11,13 @@ four domain review pages, sent one after another as a browser would. The server 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 
 import httpx
 
 from bench.load import ATTEMPT, TOKEN, require_loopback
-
-
-def cpu_seconds(pid: int) -> float:
-    """The process's CPU time so far: the scheduler's nanosecond count summed over its threads where the
-    kernel keeps one (/proc/PID/task/*/schedstat), else user + system time in clock ticks (10 ms)."""
-    try:
-        return sum(int(open(f"/proc/{pid}/task/{task}/schedstat").read().split()[0])
-                   for task in os.listdir(f"/proc/{pid}/task")) / 1e9
-    except (FileNotFoundError, ProcessLookupError):  # no schedstat here, or a thread ended while read
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+from bench.proc import cpu_seconds
 
 
 class Meter:
