@@ -112,7 +112,7 @@ def test_report_shows_domains_time_used_and_which_questions_were_unscored(client
     assert "D1 Alpha</th>" in report and "Meets competencies" in report
     assert "D2 Beta</th>" in report and "Needs improvement" in report
     assert "0:12:05 of 30 minutes" in report
-    assert "80% range of your scaled score" in report and "Chance that your true level passes" in report
+    assert "80% range of your true level, on the same scale" in report and "Chance that your true level passes" in report
 
 
 def test_domain_review_shows_answers_keys_and_every_option_explanation(client, app):
