@@ -252,8 +252,9 @@ _ENTER = (update(Attempt).where(Attempt.id == bindparam("moving"), Attempt.final
           .values(position=bindparam("entered"), position_entered_at=bindparam("now", type_=UTCDateTime())))
 # The move counts the time on the question left only while the attempt is still where the move read it:
 # of two views that read the same position at once (a double click, two tabs), one counts that time.
-_ENTER_FROM_READ = _ENTER.where(Attempt.position == bindparam("left"), Attempt.position_entered_at.is_not_distinct_from(
-    bindparam("entered_at", type_=UTCDateTime())))
+_ENTER_FROM_READ = _ENTER.where(
+    Attempt.position == bindparam("left"),
+    Attempt.position_entered_at.is_not_distinct_from(bindparam("entered_at", type_=UTCDateTime())))
 _LEAVE = (update(AttemptItem)
           .where(AttemptItem.attempt_id == bindparam("moving"), AttemptItem.position == bindparam("left"))
           .values(seconds_spent=AttemptItem.seconds_spent + bindparam("spent", type_=Float)))

@@ -71,7 +71,8 @@ def log_request(scope, request_id: str, status: int, started: float) -> None:
         f'{{"time": "{_timestamp(time.time())}", "level": "info", "logger": "mockexam.request", '
         f'"message": "request", "request_id": {_ENCODE(request_id)}, "method": {_ENCODE(scope["method"])}, '
         f'"path": {_ENCODE(scope["path"])}, "status": {int(status)}, "duration_ms": {duration}, '
-        f'"client": {_ENCODE(client[0]) if client else "null"}, "scheme": {_ENCODE(scope.get("scheme"))}}}\n')
+        f'"client": {_ENCODE(client[0]) if client else "null"}, '
+        f'"scheme": {_ENCODE(scope.get("scheme"))}}}\n')
 
 
 def logging_config(level: str = "info") -> dict:
