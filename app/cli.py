@@ -55,8 +55,9 @@ def serve(
             raise typer.Exit(1)
     typer.echo(f"mockexam on http://{host}:{port}")
     # The app logs each request as JSON with its request id; uvicorn's own access log would repeat it.
+    # No `Server: uvicorn` header: it tells a scanner what to try, and costs every response a header.
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips,
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips, server_header=False,
                 log_level=os.environ.get("LOG_LEVEL", "info").lower(), access_log=False,
                 log_config=logging_config(os.environ.get("LOG_LEVEL", "info")))
 

@@ -1,6 +1,10 @@
 """Every response carries the security headers; the policy allows no inline script."""
 
+import httpx
 import pytest
+
+from tests.conftest import TEST_BANK
+from tests.live_server import server_factory  # noqa: F401  (fixture)
 
 
 @pytest.mark.parametrize("path", ["/", "/healthz", "/static/app.css", "/no-such-page"])
@@ -17,3 +21,10 @@ def test_pages_carry_no_inline_script(client):
     page = client.get("/").text
     assert "<script>" not in page and " onclick=" not in page
     assert page.count("<script ") == 2 and page.count(' src="/static/') == 2
+
+
+def test_the_served_app_does_not_name_its_server_software(server_factory, tmp_path):  # noqa: F811
+    server = server_factory(mockexam_bank_dir=TEST_BANK, database_url=f"sqlite:///{tmp_path / 'live.db'}")
+    headers = httpx.get(server.url + "/healthz", timeout=30).headers
+    assert "server" not in headers
+    assert "date" in headers and headers["x-content-type-options"] == "nosniff"
