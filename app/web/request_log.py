@@ -67,12 +67,15 @@ def log_request(scope, request_id: str, status: int, started: float) -> None:
         return
     client = scope.get("client")
     duration = round((time.perf_counter() - started) * 1000, 2)
-    sys.stderr.write(
-        f'{{"time": "{_timestamp(time.time())}", "level": "info", "logger": "mockexam.request", '
-        f'"message": "request", "request_id": {_ENCODE(request_id)}, "method": {_ENCODE(scope["method"])}, '
-        f'"path": {_ENCODE(scope["path"])}, "status": {int(status)}, "duration_ms": {duration}, '
-        f'"client": {_ENCODE(client[0]) if client else "null"}, '
-        f'"scheme": {_ENCODE(scope.get("scheme"))}}}\n')
+    line = (f'{{"time": "{_timestamp(time.time())}", "level": "info", "logger": "mockexam.request", '
+            f'"message": "request", "request_id": {_ENCODE(request_id)}, "method": {_ENCODE(scope["method"])}, '
+            f'"path": {_ENCODE(scope["path"])}, "status": {int(status)}, "duration_ms": {duration}, '
+            f'"client": {_ENCODE(client[0]) if client else "null"}, '
+            f'"scheme": {_ENCODE(scope.get("scheme"))}}}\n')
+    try:
+        sys.stderr.write(line)
+    except (OSError, ValueError):  # a closed or broken log stream: as `logging` does, the request goes on
+        pass
 
 
 def logging_config(level: str = "info") -> dict:

@@ -69,3 +69,13 @@ def test_the_time_is_written_as_the_json_formatter_writes_it(now):
     record.created = now
     assert _timestamp(now) == json.loads(JsonFormatter().format(record))["time"]
     assert _timestamp(now) == datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds")
+
+
+class BrokenStream:
+    def write(self, text):
+        raise BrokenPipeError("the log's reader is gone")
+
+
+def test_a_broken_log_stream_does_not_fail_the_request(client, request_logging, monkeypatch):
+    monkeypatch.setattr("sys.stderr", BrokenStream())
+    assert client.get("/healthz").status_code == 200
