@@ -18,10 +18,30 @@ SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
+_second_stamp = (0, "")
+
+
+def _timestamp(now: float) -> str:
+    """`now` as every JSON log line gives it (ISO 8601, UTC, milliseconds, as `datetime.isoformat` writes
+    it); the date and time of day are formatted once per second."""
+    global _second_stamp
+    second = int(now)
+    microseconds = round((now - second) * 1e6)  # rounded as datetime rounds, then cut to milliseconds
+    if microseconds == 1_000_000:
+        second, microseconds = second + 1, 0
+    if _second_stamp[0] != second:
+        _second_stamp = (second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    return f"{_second_stamp[1]}.{microseconds // 1000:03d}+00:00"
+
+
+def _entry(created: float, level: str, logger_name: str, message: str) -> dict:
+    """The fields that open every JSON log line, the request log's and every other logger's."""
+    return {"time": _timestamp(created), "level": level, "logger": logger_name, "message": message}
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-                 "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
+        entry = _entry(record.created, record.levelname.lower(), record.name, record.getMessage())
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
@@ -40,40 +60,22 @@ class RequestIds:
         return f"{self._prefix}{next(self._count):016x}"
 
 
-_second_stamp = (0, "")
-
-
-def _timestamp(now: float) -> str:
-    """`now` as the JSON formatter writes it (ISO 8601, UTC, milliseconds); the date and time of day are
-    formatted once per second."""
-    global _second_stamp
-    second = int(now)
-    microseconds = round((now - second) * 1e6)  # rounded as datetime rounds, then cut to milliseconds
-    if microseconds == 1_000_000:
-        second, microseconds = second + 1, 0
-    if _second_stamp[0] != second:
-        _second_stamp = (second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
-    return f"{_second_stamp[1]}.{microseconds // 1000:03d}+00:00"
-
-
 def log_request(scope, request_id: str, status: int, started: float) -> None:
-    """Write the request's line to standard error, as `JsonFormatter` would write it for the logger
+    """Write the request's line to standard error, as `JsonFormatter` writes lines for the logger
     `mockexam.request`, whose level (LOG_LEVEL) still decides whether it is written.
 
-    It runs for every request, so it builds the line itself instead of going through `logging`: the record,
-    the handler chain and the formatter took about a sixth of an answer save's CPU under load
-    (docs/benchmarks.md). Standard error is line-buffered, so each line is one write, as before."""
+    It runs for every request, so it skips `logging`: the record, the handler chain and the formatter took
+    about a sixth of an answer save's CPU under load (docs/benchmarks.md). Standard error is line-buffered,
+    so each line is one write, as before."""
     if not logger.isEnabledFor(logging.INFO):
         return
     client = scope.get("client")
-    duration = round((time.perf_counter() - started) * 1000, 2)
-    line = (f'{{"time": "{_timestamp(time.time())}", "level": "info", "logger": "mockexam.request", '
-            f'"message": "request", "request_id": {_ENCODE(request_id)}, "method": {_ENCODE(scope["method"])}, '
-            f'"path": {_ENCODE(scope["path"])}, "status": {int(status)}, "duration_ms": {duration}, '
-            f'"client": {_ENCODE(client[0]) if client else "null"}, '
-            f'"scheme": {_ENCODE(scope.get("scheme"))}}}\n')
+    entry = _entry(time.time(), "info", logger.name, "request")
+    entry.update(request_id=request_id, method=scope["method"], path=scope["path"], status=status,
+                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                 client=client[0] if client else None, scheme=scope.get("scheme"))
     try:
-        sys.stderr.write(line)
+        sys.stderr.write(_ENCODE(entry) + "\n")
     except (OSError, ValueError):  # a closed or broken log stream: as `logging` does, the request goes on
         pass
 
