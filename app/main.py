@@ -52,6 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(practice.router)
     app.include_router(dashboard.router)
     app.include_router(admin.router)
-    app.router.routes[:0] = [exam.SAVE_ROUTE, exam.VIEW_ROUTE]
+    app.router.routes[:0] = [exam.SAVE_ROUTE, exam.VIEW_ROUTE, exam.ACT_ROUTE]
     errors.register(app)
     return app

@@ -145,5 +145,20 @@ async def read_fields(request: Request) -> FormData:
     return FormData(fields)
 
 
+async def read_checked_fields(request: Request) -> FormData:
+    """The form's fields, for a plain endpoint, once the request is known to carry this session's CSRF
+    token: in its header, checked before the body is read, or else as the form's field, as `verify_csrf`
+    takes it. The endpoint reads the body itself, so the token's field must come from these fields."""
+    if not csrf.needs_token(request):
+        return await read_fields(request)
+    sent = request.headers.get(csrf.HEADER)
+    if sent is not None:
+        csrf.check_token(request, sent)
+        return await read_fields(request)
+    fields = await read_fields(request)
+    csrf.check_token(request, fields.get(csrf.FIELD))
+    return fields
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"

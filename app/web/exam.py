@@ -9,9 +9,13 @@ from fractions import Fraction
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+from pydantic import Field as PydanticField
 from sqlmodel import Session
+from starlette.datastructures import FormData
 from starlette.routing import Route
 
 from app.db import async_sitting, attempts, bank
@@ -22,9 +26,8 @@ from app.domain.exam import Blueprint, Question, stated_choose_count
 from app.domain.scoring import is_correct
 from app.web import charts
 from app.web.openapi import errors
-from app.web.csrf import verify_csrf
-from app.web.deps import (CurrentUser, Now, SessionDep, is_htmx, paths, read_fields, render_fragment, request_time,
-                          session_user_id, templates)
+from app.web.deps import (CurrentUser, Now, SessionDep, is_htmx, paths, read_checked_fields, render_fragment,
+                          request_time, session_user_id, templates)
 
 router = APIRouter()
 PRACTICE_MEMORY = timedelta(days=30)
@@ -181,10 +184,9 @@ async def save_answer(request: Request) -> Response:
     A page names the answer it shows as stored (`before`), which usually lets the save be one statement;
     otherwise it reads the item first. An attempt whose time ran out is refused here and finalized on the
     next page."""
-    await verify_csrf(request)
+    form = await read_checked_fields(request)
     now = request_time(request)
     attempt_id, position = request.path_params["attempt_id"], request.path_params["position"]
-    form = await read_fields(request)
     choice, shown = form.getlist("choice"), form.get("before")
     user_id = session_user_id(request)
     if user_id is None:
@@ -220,13 +222,20 @@ async def _save_after_reading(conn, *, attempt_id: str, user_id: int, position: 
     return displayed.to_display(stored), state.answered_after(change)
 
 
-async def _save_over_shown(conn, *, attempt_id: str, user_id: int, position: int, now: datetime, choice: list[str],
-                           shown: str) -> tuple[tuple[str, ...], int] | None:
-    """The save in one statement, for a page that says which answer it showed (`before`, its letters):
-    the facts of the item come from this worker's memory and the stored answer is checked in the write,
-    instead of both being read first. Returns the letters stored and how many questions are answered, or
-    None when anything is not as plain as that (the item unseen by this worker, a refusal, an unchanged or
-    stale answer): then the save reads the state and decides as it always did, with the same messages."""
+@dataclass(frozen=True)
+class _ShownPlan:
+    facts: async_sitting.ItemFacts
+    displayed: rules.DisplayedOptions
+    before: frozenset[str]
+    selection: frozenset[str]
+    change: rules.AnswerChange | None
+
+
+async def _plan_over_shown(conn, *, attempt_id: str, user_id: int, position: int, now: datetime, choice: list[str],
+                           shown: str) -> _ShownPlan | None:
+    """The change from the answer a page shows as stored (`before`, its letters) to the one it sends, planned
+    from this worker's memory of the item instead of a read; or None when that memory cannot decide it (the
+    item unseen by this worker, someone else's, its time over, or letters that do not read)."""
     facts = async_sitting.item_facts.get((attempt_id, position))
     if facts is None or facts.user_id != user_id or rules.is_over(facts.deadline, now):
         return None
@@ -238,11 +247,41 @@ async def _save_over_shown(conn, *, attempt_id: str, user_id: int, position: int
         change = rules.plan_answer(before=before, selection=selection, checked=False, required=len(question.key))
     except rules.ExamError:
         return None
-    if change is None:
+    return _ShownPlan(facts, displayed, before, selection, change)
+
+
+async def _save_over_shown(conn, *, attempt_id: str, user_id: int, position: int, now: datetime, choice: list[str],
+                           shown: str) -> tuple[tuple[str, ...], int] | None:
+    """The save in one statement, for a page that says which answer it showed: the facts of the item come
+    from this worker's memory and the stored answer is checked in the write, instead of both being read
+    first. Returns the letters stored and how many questions are answered, or None when anything is not as
+    plain as that (the item unseen by this worker, a refusal, an unchanged or stale answer): then the save
+    reads the state and decides as it always did, with the same messages."""
+    plan = await _plan_over_shown(conn, attempt_id=attempt_id, user_id=user_id, position=position, now=now,
+                                  choice=choice, shown=shown)
+    if plan is None or plan.change is None:
         return None
-    answered = await async_sitting.store_answer_over(conn, attempt_id=attempt_id, position=position, facts=facts,
-                                                     now=now, before=before, change=change)
-    return (displayed.to_display(selection), answered) if answered is not None else None
+    answered = await async_sitting.store_answer_over(conn, attempt_id=attempt_id, position=position, facts=plan.facts,
+                                                     now=now, before=plan.before, change=plan.change)
+    return (plan.displayed.to_display(plan.selection), answered) if answered is not None else None
+
+
+async def _store_carried(conn, *, attempt_id: str, user_id: int, position: int, now: datetime, choice: list[str],
+                         shown: str | None) -> None:
+    """The selection the exam form carries, stored as the autosave stores it. Nothing is written when it is
+    the answer the page shows as stored (`before`): the page's autosave stored it already, and pressing Next
+    on a page another tab has since changed does not undo that tab's answer."""
+    plan = None
+    if isinstance(shown, str):
+        plan = await _plan_over_shown(conn, attempt_id=attempt_id, user_id=user_id, position=position, now=now,
+                                      choice=choice, shown=shown)
+    if plan is not None and plan.change is None:
+        return
+    if plan is not None and await async_sitting.store_answer_over(
+            conn, attempt_id=attempt_id, position=position, facts=plan.facts, now=now, before=plan.before,
+            change=plan.change) is not None:
+        return
+    await _save_after_reading(conn, attempt_id=attempt_id, user_id=user_id, position=position, now=now, choice=choice)
 
 
 def _save_status(request: Request, now: datetime, letters: tuple[str, ...], answered: int) -> Response:
@@ -270,16 +309,92 @@ VIEW_ROUTE = Route("/attempts/{attempt_id}/questions/{position:int}", show_quest
 ACTION_PATTERN = r"^(save|next|previous|flag|review|end|check|strike-[A-H])$"
 
 
+class ExamForm(BaseModel):
+    """The exam form's fields, checked by this one model whichever route receives them."""
+
+    choice: list[str] = []
+    action: Annotated[str, PydanticField(pattern=ACTION_PATTERN)] = "save"
+    carries_selection: bool = False
+
+    @classmethod
+    def read(cls, fields: FormData) -> ExamForm:
+        """The model of a posted form, refused as FastAPI refuses a form it cannot read. An empty field counts
+        as absent, as it does in FastAPI's forms."""
+        present = {name: value for name in ("action", "carries_selection")
+                   if (value := fields.get(name)) not in (None, "")}
+        try:
+            return cls(choice=fields.getlist("choice"), **present)
+        except ValidationError as error:
+            raise RequestValidationError([{**detail, "loc": ("body", *detail["loc"])} for detail in error.errors()])
+
+
 @router.post("/attempts/{attempt_id}/questions/{position}", name="act_on_question")
 async def act_on_question(request: Request, attempt_id: str, position: int, now: Now,
-                          choice: Annotated[list[str], Form()] = [],
-                          action: Annotated[str, Form(pattern=ACTION_PATTERN)] = "save",
-                          carries_selection: Annotated[bool, Form()] = False) -> Response:
+                          form: Annotated[ExamForm, Form()]) -> Response:
     """The exam form: saves the selection it carries, then does what the pressed button asks. Works without
     JavaScript (POST, then redirect) and with htmx (the next screen as a fragment). A request that does not
     say it carries the selection leaves the stored answer alone, so a bare flag never erases an answer.
-    On the asyncio engine like the question view: Next and Previous are how candidates move."""
+    Positions written in digits take `ACT_ROUTE` instead; this route answers the rest (which name no question)."""
+    return await _act(request, attempt_id, position, now, form, shown=None)
+
+
+async def act_on_question_directly(request: Request) -> Response:
+    """`act_on_question` as a plain Starlette endpoint, like the save and the view: Next and Previous are how
+    candidates move, and FastAPI's form parsing, dependency solving and walk through the included routers
+    were a sixth of a Next's CPU. It does itself what the other routes get from dependencies: the CSRF check,
+    the clock and the form, which it reads as the autosave does, `before` included."""
+    fields = await read_checked_fields(request)
+    params = request.path_params
+    return await _act(request, params["attempt_id"], params["position"], request_time(request),
+                      ExamForm.read(fields), shown=fields.get("before"))
+
+
+async def _act(request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm,
+               shown: str | None) -> Response:
     user_id = session_user_id(request)
+    if user_id is None:
+        raise HTTPException(404)
+    if form.action in ("save", "next", "previous"):
+        return await _save_and_move(request, attempt_id, position, now, form, shown, user_id)
+    return await _act_on_item(request, attempt_id, position, now, form, user_id)
+
+
+async def _save_and_move(request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm,
+                         shown: str | None, user_id: int) -> Response:
+    """Save, Next and Previous: the carried selection stored as the autosave stores it, then the screen they
+    lead to, read after the save. No transaction, as for the save and the view: each write is guarded in SQL,
+    and a refused save raises before anything moves."""
+    async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
+        if form.carries_selection:
+            await _store_carried(conn, attempt_id=attempt_id, user_id=user_id, position=position, now=now,
+                                 choice=form.choice, shown=shown)
+        target = {"next": position + 1, "previous": max(position - 1, 1)}.get(form.action, position)
+        screen = await _own_screen(conn, user_id, attempt_id, target)
+        total = screen.progress["total"]
+        if target > total and 1 <= position <= total:  # Next on the last question stays on it
+            target = position
+            screen = await _own_screen(conn, user_id, attempt_id, target)
+        attempt = screen.attempt
+        rules.check_writable(deadline=attempt.deadline, finished=attempt.finalized_at is not None, now=now)
+        if not 1 <= position <= total or screen.item is None:
+            raise rules.NoSuchQuestion(position, total)
+        blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
+        await async_sitting.move_to(conn, attempt=attempt, position=target, now=now)
+    url = _question_url(request, attempt_id, target)
+    if not is_htmx(request):
+        return RedirectResponse(url, status_code=303)
+    response = templates.TemplateResponse(request, "attempts/_exam.html", _screen_context(
+        attempt, blueprint, screen.item, screen.question, screen.progress, target, now))
+    if target != position:
+        response.headers["HX-Push-Url"] = url
+    return response
+
+
+async def _act_on_item(request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm,
+                       user_id: int) -> Response:
+    """A flag, a cross-out, a check, or leaving for the review screen or the end: in one transaction, with
+    the carried selection saved first."""
+    action = form.action
     async with request.app.state.async_engine.begin() as conn:
         screen = await _own_screen(conn, user_id, attempt_id, position)
         attempt, item, question = screen.attempt, screen.item, screen.question
@@ -288,15 +403,15 @@ async def act_on_question(request: Request, attempt_id: str, position: int, now:
             raise rules.NoSuchQuestion(position, screen.progress["total"])
         displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
         selection = attempts.split(item.selection)
-        if carries_selection:
+        if form.carries_selection:
             change = rules.plan_answer(before=selection, checked=item.checked_at is not None,
                                        required=len(question.key),
-                                       selection=rules.read_selection(displayed, choice, question_type=question.type))
+                                       selection=rules.read_selection(displayed, form.choice,
+                                                                      question_type=question.type))
             if change is not None:
                 await async_sitting.store_answer(conn, attempt_id=attempt_id, position=position, now=now,
                                                  change=change)
                 selection = change.selection
-        target = position
         if action == "flag":
             await async_sitting.update_item(conn, attempt_id=attempt_id, position=position, now=now,
                                             flagged=not item.flagged)
@@ -310,29 +425,26 @@ async def act_on_question(request: Request, attempt_id: str, position: int, now:
             if item.checked_at is None:
                 await async_sitting.check_answer(conn, attempt_id=attempt_id, position=position, now=now,
                                                  selection=selection, correct=is_correct(selection, question.key))
-        elif action == "next":
-            target = min(position + 1, screen.progress["total"])
-        elif action == "previous":
-            target = max(position - 1, 1)
         if action not in ("review", "end"):
-            await async_sitting.move_to(conn, attempt=attempt, position=target, now=now)
+            await async_sitting.move_to(conn, attempt=attempt, position=position, now=now)
             if is_htmx(request):
                 screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, user_id=user_id,
-                                                             position=target)
+                                                             position=position)
                 blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
     if action == "review":
         return _redirect(request, str(request.url_for("review_screen", attempt_id=attempt_id).path))
     if action == "end":
         return _redirect(request, str(request.url_for("confirm_end", attempt_id=attempt_id).path))
-    url = _question_url(request, attempt_id, target)
     if not is_htmx(request):
         anchor = f"#option-{action.removeprefix('strike-')}" if action.startswith("strike-") else ""
-        return RedirectResponse(url + anchor, status_code=303)
-    response = templates.TemplateResponse(request, "attempts/_exam.html", _screen_context(
-        screen.attempt, blueprint, screen.item, screen.question, screen.progress, target, now))
-    if target != position:
-        response.headers["HX-Push-Url"] = url
-    return response
+        return RedirectResponse(_question_url(request, attempt_id, position) + anchor, status_code=303)
+    return templates.TemplateResponse(request, "attempts/_exam.html", _screen_context(
+        screen.attempt, blueprint, screen.item, screen.question, screen.progress, position, now))
+
+
+# Placed ahead of FastAPI's routes with the save and the view, for the same reason.
+ACT_ROUTE = Route("/attempts/{attempt_id}/questions/{position:int}", act_on_question_directly, methods=["POST"],
+                  name="act_on_question")
 
 
 @router.get("/attempts/{attempt_id}/clock", name="clock", responses=errors(404), tags=["json"])

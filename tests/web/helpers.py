@@ -29,7 +29,9 @@ def paper(app, attempt_id: str) -> list[dict]:
             key_letters = sorted(chr(ord("A") + order.index(k)) for k in content["key"])
             wrong = [chr(ord("A") + i) for i, k in enumerate(order) if k not in content["key"]]
             out.append({"position": row.position, "key": key_letters, "wrong": wrong, "type": content["type"],
-                        "selection": row.selection, "flagged": row.flagged, "struck": row.struck,
+                        "selection": row.selection,
+                        "letters": sorted(chr(ord("A") + order.index(k)) for k in row.selection.split(",") if k),
+                        "flagged": row.flagged, "struck": row.struck,
                         "scored": row.scored, "domain": row.domain, "slug": row.question_slug,
                         "seconds": row.seconds_spent, "correct": row.correct})
         return out

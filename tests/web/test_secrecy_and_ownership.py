@@ -86,3 +86,15 @@ def test_the_csrf_token_may_come_as_a_form_field(client, app):
     token = client.headers.pop("X-CSRF-Token")
     response = client.post(f"/attempts/{attempt}/questions/1", data={"action": "flag", "csrf_token": token})
     assert response.status_code == 303 and paper(app, attempt)[0]["flagged"]
+
+
+def test_an_autosave_and_a_next_read_their_fields_after_a_csrf_token_sent_as_a_form_field(client, app):
+    attempt = start(client)
+    token = client.headers.pop("X-CSRF-Token")
+    saved = client.post(f"/attempts/{attempt}/questions/1/answer", data={"choice": "A", "csrf_token": token})
+    moved = client.post(f"/attempts/{attempt}/questions/1",
+                        data={"choice": "B", "before": "A", "carries_selection": "true", "action": "next",
+                              "csrf_token": token})
+    assert saved.status_code == 303 and moved.status_code == 303
+    assert moved.headers["location"].endswith(f"/attempts/{attempt}/questions/2")
+    assert paper(app, attempt)[0]["letters"] == ["B"]
