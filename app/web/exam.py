@@ -334,7 +334,7 @@ async def act_on_question(request: Request, attempt_id: str, position: int, now:
     """The exam form: saves the selection it carries, then does what the pressed button asks. Works without
     JavaScript (POST, then redirect) and with htmx (the next screen as a fragment). A request that does not
     say it carries the selection leaves the stored answer alone, so a bare flag never erases an answer.
-    Positions written in digits take `ACT_ROUTE` instead; this route answers the rest (which name no question)."""
+    Positions written in digits take `ACT_ROUTE` instead; this route answers every other spelling."""
     return await _act(request, attempt_id, position, now, form, shown=None)
 
 
