@@ -3,8 +3,11 @@
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlmodel import Session, select
 
-from bench import load
+from app.db.engine import make_engine
+from app.db.tables import Attempt, AttemptItem
+from bench import load, sitting_cpu
 from tests.conftest import TEST_BANK, create_pg_database, drop_pg_database
 from tests.live_server import server_factory  # noqa: F401  (fixture)
 
@@ -28,3 +31,28 @@ def test_simultaneous_sittings_store_every_acknowledged_answer_on_postgresql(ser
 def test_the_load_script_refuses_anything_but_loopback():
     with pytest.raises(SystemExit, match="only targets loopback"):
         load.main(["--url", "http://10.0.0.5:8000", "--database-url", "sqlite://"])
+
+
+@pytest.mark.parametrize("moves", ["views", "next"])
+def test_the_sitting_benchmark_sits_a_whole_exam_and_stores_every_answer(server_factory, tmp_path,  # noqa: F811
+                                                                           moves):
+    """Its figure is only worth something if every request it times succeeded: it stops at the first refusal."""
+    url = f"sqlite:///{tmp_path / 'sitting.db'}"
+    server = server_factory(mockexam_bank_dir=TEST_BANK, database_url=url)
+    sitting_cpu.sit(server.url, "TST-01", moves=moves, questions=8, domains=("D1", "D2"))
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            attempt = session.exec(select(Attempt)).one()
+            items = session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)).all()
+    finally:
+        engine.dispose()
+    assert attempt.finalized_at is not None
+    assert all(item.selection for item in items) and sum(item.flagged for item in items) == 1
+    assert all(item.seconds_spent is not None for item in items)
+
+
+def test_the_sitting_benchmark_stops_at_a_refused_request(server_factory, tmp_path):  # noqa: F811
+    server = server_factory(mockexam_bank_dir=TEST_BANK, database_url=f"sqlite:///{tmp_path / 'sitting.db'}")
+    with pytest.raises(SystemExit, match="question view: GET /attempts/.*/questions/9 answered 404"):
+        sitting_cpu.sit(server.url, "TST-01", questions=9, domains=("D1", "D2"))
