@@ -186,6 +186,21 @@ def test_a_killed_server_loses_no_acknowledged_answer(page: Page, server_factory
     expect(page.locator("#choice-C")).to_be_checked()
 
 
+def test_an_answer_picked_just_before_next_is_kept(page: Page, server_factory):
+    """Next pressed while the autosave of the answer is still on its way: either request may land first."""
+    server = server_factory(mockexam_bank_dir=TEST_BANK)
+    start_exam(page, server, "TST-01")
+    for letter in "CA":
+        page.locator(f"label[for=choice-{letter}]").click()
+        page.get_by_role("button", name="Next", exact=True).click()
+        expect(page.get_by_role("heading", name="Question 2 of 8")).to_be_visible()
+        page.get_by_role("button", name="Previous").click()
+        expect(page.get_by_role("heading", name="Question 1 of 8")).to_be_visible()
+        expect(page.locator(f"#choice-{letter}")).to_be_checked()
+    page.reload()
+    expect(page.locator("#choice-A")).to_be_checked()
+
+
 def test_the_exam_works_with_javascript_off(browser, server_factory):
     server = server_factory(mockexam_bank_dir=TEST_BANK)
     context = browser.new_context(java_script_enabled=False)
