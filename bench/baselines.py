@@ -3,7 +3,9 @@ endpoint that does nothing, and a minimal async endpoint doing the same single-r
 
     python -m bench.answer_save          (serves these beside mockexam and measures all in one run)
 
-or by hand:
+`bench.answer_save` sends them the very requests it sends mockexam (the same wrk script: session cookie, CSRF
+header, htmx header, a changing answer and the one it replaces), at `/noop/attempts/…/answer` and
+`/upsert/attempts/…/answer`. By hand, with a fixed request:
 
     DATABASE_URL=postgresql://… uvicorn bench.baselines:app --workers 2 --port 8900
     wrk -c 50 -d 15s -s bench/baselines.lua http://127.0.0.1:8900/noop      (or /upsert)
@@ -45,15 +47,36 @@ async def noop(request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
-async def upsert(request: Request) -> PlainTextResponse:
+UPSERT = ("INSERT INTO bench_answer (attempt, position, selection, saved_at) VALUES (%s, %s, %s, now()) "
+          "ON CONFLICT (attempt, position) DO UPDATE SET selection = excluded.selection, saved_at = now()")
+
+
+async def noop_answer(request: Request) -> PlainTextResponse:
+    """The bare endpoint at an answer save's address, for the very requests mockexam receives."""
+    await request.body()
+    return PlainTextResponse("ok")
+
+
+async def upsert_answer(request: Request) -> PlainTextResponse:
+    """The upsert at an answer save's address: the attempt and question from the path, as mockexam's save
+    takes them, for the very requests mockexam receives (their cookie and CSRF header unread)."""
     form = await request.form()
     async with pool.connection() as connection:
-        await connection.execute(
-            "INSERT INTO bench_answer (attempt, position, selection, saved_at) VALUES (%s, %s, %s, now()) "
-            "ON CONFLICT (attempt, position) DO UPDATE SET selection = excluded.selection, saved_at = now()",
-            (f"a{random.randrange(50)}", random.randrange(1, 66), str(form.get("choice", ""))))
+        await connection.execute(UPSERT, (request.path_params["attempt"], request.path_params["position"],
+                                          str(form.get("choice", ""))))
     return PlainTextResponse("Saved")
 
 
-app = Starlette(routes=[Route("/noop", noop, methods=["POST"]), Route("/upsert", upsert, methods=["POST"])],
+async def upsert(request: Request) -> PlainTextResponse:
+    form = await request.form()
+    async with pool.connection() as connection:
+        await connection.execute(UPSERT, (f"a{random.randrange(50)}", random.randrange(1, 66),
+                                          str(form.get("choice", ""))))
+    return PlainTextResponse("Saved")
+
+
+ANSWER = "/attempts/{attempt}/questions/{position:int}/answer"
+app = Starlette(routes=[Route("/noop", noop, methods=["POST"]), Route("/upsert", upsert, methods=["POST"]),
+                        Route("/noop" + ANSWER, noop_answer, methods=["POST"]),
+                        Route("/upsert" + ANSWER, upsert_answer, methods=["POST"])],
                 lifespan=lifespan)
