@@ -24,6 +24,7 @@ import httpx
 
 TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 ATTEMPT = re.compile(r"/attempts/(\w+)/questions/1")
+# The answer a page shows as stored, in the form the autosave names it (`before`); the tests read it too.
 SHOWN = re.compile(r'id="answer-before" name="before"\s+value="([A-H]*)"')
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from app.db.engine import make_engine
 from app.db.tables import Attempt, AttemptItem
+from bench.load import SHOWN
 from tests.conftest import TEST_BANK, create_pg_database, drop_pg_database
 from tests.live_server import browser_like_client, server_factory  # noqa: F401  (fixture)
 
@@ -113,7 +114,6 @@ def test_two_tabs_on_one_question_last_write_wins(live):
     other.close()
 
 
-BEFORE = re.compile(r'id="answer-before" name="before"\s+value="([A-H]*)"')
 
 
 def test_many_saves_naming_their_answers_at_once_keep_every_answer_and_count_every_change(live):
@@ -128,7 +128,7 @@ def test_many_saves_naming_their_answers_at_once_keep_every_answer_and_count_eve
                 response = tab.post(f"/attempts/{attempt}/questions/{position}/answer",
                                     data={"choice": [letter], "before": shown}, headers={"HX-Request": "true"})
                 statuses.append(response.status_code)
-                shown = BEFORE.search(response.text).group(1) if response.status_code == 200 else shown
+                shown = SHOWN.search(response.text).group(1) if response.status_code == 200 else shown
             return position, statuses, shown
 
     with ThreadPoolExecutor(8) as pool:

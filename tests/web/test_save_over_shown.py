@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from app.db import async_sitting
 from app.db.tables import AttemptItem
+from bench.load import SHOWN
 from tests.web.helpers import paper, start
 from tests.web.test_practice import start_practice
 
@@ -23,7 +24,7 @@ def save(client, attempt_id: str, position: int, letters: list[str], before: str
 
 
 def shown_before(html: str) -> str:
-    return re.search(r'id="answer-before" name="before"\s+value="([A-H]*)"', html).group(1)
+    return SHOWN.search(html).group(1)
 
 
 def answered_count(html: str) -> int:
