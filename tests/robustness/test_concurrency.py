@@ -185,3 +185,36 @@ def test_views_at_once_from_one_question_count_no_more_time_than_passed(live):
     counted = sum(item.seconds_spent for item in _items(url, attempt).values())
     assert 0.9 <= counted <= elapsed + 0.2, (counted, elapsed)
     client.close()
+
+
+def test_autosaves_and_nexts_racing_on_every_question_store_each_tabs_last_answer(live):
+    """Per question, one tab autosaves an answer and at once presses Next carrying the next one, naming the
+    answer its page shows, as a quick candidate does; eight questions at once, on a live server."""
+    server, url = live
+    client, attempt = _start(server)
+
+    def quick_candidate(position):
+        with _tab(server, client) as tab:
+            hx, shown, statuses = {"HX-Request": "true"}, "", []
+            with ThreadPoolExecutor(2) as both:
+                for first, second in ("AB", "CD", "BA"):
+                    saved = both.submit(tab.post, f"/attempts/{attempt}/questions/{position}/answer",
+                                        data={"choice": [first], "before": shown}, headers=hx)
+                    moved = both.submit(tab.post, f"/attempts/{attempt}/questions/{position}",
+                                        data={"choice": [second], "before": shown, "carries_selection": "true",
+                                              "action": "next"}, headers=hx)
+                    statuses += [saved.result().status_code, moved.result().status_code]
+                    settled = tab.post(f"/attempts/{attempt}/questions/{position}/answer",
+                                       data={"choice": [second], "before": shown}, headers=hx)
+                    statuses.append(settled.status_code)
+                    shown = SHOWN.search(settled.text).group(1)
+            return position, statuses, shown
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(quick_candidate, range(1, 9)))
+    items = _items(url, attempt)
+    for position, statuses, shown in results:
+        assert set(statuses) == {200}, (position, statuses)
+        order = items[position].option_order.split(",")
+        assert shown == "A" and items[position].selection == order[0], position
+    client.close()
