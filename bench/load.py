@@ -4,9 +4,10 @@
 
 Each candidate opens the start page, starts an exam, views every question and saves an answer to it the
 way the page's autosave does (every other question is changed once more), visits the review screen, and
-ends the exam. Afterwards the script counts the
-answers the server acknowledged and the answers the database holds for those attempts: they must be
-equal, with no server error. Every request has a timeout and the run stops by itself.
+ends the exam. With `--moves next` the candidate views only the first question and moves on with the exam
+form's Next, which carries the answer the autosave stored, as the page's button does. Afterwards the
+script counts the answers the server acknowledged and the answers the database holds for those attempts:
+they must be equal, with no server error. Every request has a timeout and the run stops by itself.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
 
 
-async def sit(client: httpx.AsyncClient, exam: str, questions: int, tally: Tally) -> None:
+async def sit(client: httpx.AsyncClient, exam: str, questions: int, tally: Tally, moves: str = "views") -> None:
     async def call(method, path, **kwargs):
         started = time.perf_counter()
         response = await client.request(method, path, **kwargs)
@@ -56,11 +57,14 @@ async def sit(client: httpx.AsyncClient, exam: str, questions: int, tally: Tally
     attempt = match.group(1)
     tally.acknowledged[attempt] = 0
     hx = {"HX-Request": "true"}
+    shown = None
     for position in range(1, questions + 1):
-        shown = await call("GET", f"/attempts/{attempt}/questions/{position}", headers=hx)
+        if moves == "views" or shown is None:
+            shown = await call("GET", f"/attempts/{attempt}/questions/{position}", headers=hx)
         before = SHOWN.search(shown.text)
         if shown.status_code != 200 or before is None:
             tally.other_errors.append(f"view {position}: {shown.status_code}")
+            shown = None
             continue
         # As the page's autosave: the answer, naming the one the page shows as stored; every other
         # question is changed once more, naming the answer the first save stored.
@@ -75,6 +79,12 @@ async def sit(client: httpx.AsyncClient, exam: str, questions: int, tally: Tally
                 break
             before = SHOWN.search(saved.text)
         tally.acknowledged[attempt] += acknowledged
+        if moves == "next" and position < questions and acknowledged:
+            # The button carries the answer the autosave stored, and names it as the one the page shows.
+            shown = await call("POST", f"/attempts/{attempt}/questions/{position}", headers=hx, data={
+                "choice": [letter], "before": before.group(1), "carries_selection": "true", "action": "next"})
+        else:
+            shown = None
     await call("GET", f"/attempts/{attempt}/review")
     ended = await call("POST", f"/attempts/{attempt}/end")
     if ended.status_code != 303:
@@ -101,13 +111,13 @@ def require_loopback(url: str) -> None:
         raise SystemExit(f"refusing to load {url}: this script only targets loopback addresses")
 
 
-async def run(url: str, exam: str, candidates: int, questions: int, timeout: float) -> Tally:
+async def run(url: str, exam: str, candidates: int, questions: int, timeout: float, moves: str = "views") -> Tally:
     require_loopback(url)
     tally = Tally()
     limits = httpx.Limits(max_connections=candidates)
     clients = [httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) for _ in range(candidates)]
     try:
-        await asyncio.wait_for(asyncio.gather(*(sit(c, exam, questions, tally) for c in clients)),
+        await asyncio.wait_for(asyncio.gather(*(sit(c, exam, questions, tally, moves) for c in clients)),
                                timeout=timeout * (questions + 5))
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
@@ -122,10 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=65)
     parser.add_argument("--database-url", required=True, help="the server's database, to count stored answers")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    parser.add_argument("--moves", choices=["views", "next"], default="views",
+                        help="move by viewing each question (the default) or by the exam form's Next")
     args = parser.parse_args(argv)
     require_loopback(args.url)
     started = time.perf_counter()
-    tally = asyncio.run(run(args.url, args.exam, args.candidates, args.questions, args.timeout))
+    tally = asyncio.run(run(args.url, args.exam, args.candidates, args.questions, args.timeout, args.moves))
     elapsed = time.perf_counter() - started
     acknowledged = sum(tally.acknowledged.values())
     stored = stored_answers(args.database_url, list(tally.acknowledged))

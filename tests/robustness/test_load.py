@@ -12,12 +12,15 @@ from tests.conftest import TEST_BANK, create_pg_database, drop_pg_database
 from tests.live_server import server_factory  # noqa: F401  (fixture)
 
 
-def test_simultaneous_sittings_store_every_acknowledged_answer_on_postgresql(server_factory, pg_server, capsys):  # noqa: F811
+@pytest.mark.parametrize("moves", ["views", "next"])
+def test_simultaneous_sittings_store_every_acknowledged_answer_on_postgresql(server_factory, pg_server,  # noqa: F811
+                                                                              capsys, moves):
+    """Two workers, each remembering only the items it has read: a Next often lands on the other one."""
     name, url = create_pg_database(pg_server)
     try:
         server = server_factory(mockexam_bank_dir=TEST_BANK, database_url=url, web_concurrency=2)
         arguments = ["--url", server.url, "--exam", "TST-01", "--candidates", "12", "--questions", "8",
-                     "--database-url", url]
+                     "--database-url", url, "--moves", moves]
         # A thread of its own: the script runs its own event loop, whatever else this test session runs.
         with ThreadPoolExecutor(1) as pool:
             status = pool.submit(load.main, arguments).result(timeout=300)
