@@ -65,8 +65,8 @@ def log_request(scope, request_id: str, status: int, started: float) -> None:
     `mockexam.request`, whose level (LOG_LEVEL) still decides whether it is written.
 
     It runs for every request, so it skips `logging`: the record, the handler chain and the formatter took
-    about a sixth of an answer save's CPU under load (docs/benchmarks.md). Standard error is line-buffered,
-    so each line is one write, as before."""
+    about a sixth of an answer save's CPU under load (docs/benchmarks.md). Python writes standard error
+    through at once, so each line is one write, as before."""
     if not logger.isEnabledFor(logging.INFO):
         return
     client = scope.get("client")
