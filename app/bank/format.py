@@ -50,6 +50,9 @@ class QuestionIn(_Strict):
     references: list[ReferenceIn] = []
     facts_checked: dt.date | None = None
     review: ReviewIn | None = None
+    # The task map: other exams this question serves, each at one of its task statements (the domain follows
+    # from that exam's blueprint), so one reviewed question is written once for several exams.
+    also: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9-]{2,32}$")], Text] = {}
 
     @field_validator("task", mode="before")
     @classmethod
@@ -58,10 +61,19 @@ class QuestionIn(_Strict):
             raise ValueError(f'write the task as a quoted string, e.g. "{value}", so that 1.10 stays 1.10')
         return value
 
+    @field_validator("also", mode="before")
+    @classmethod
+    def _mapped_tasks_are_quoted(cls, value):
+        if isinstance(value, dict):
+            for exam, task in value.items():
+                if isinstance(task, (int, float)):
+                    raise ValueError(f'write the task of {exam} as a quoted string, e.g. "{task}"')
+        return value
+
     def content(self) -> dict:
         """What a candidate sees and is scored on: review metadata is left out so that a review alone
         never makes a new version."""
-        return self.model_dump(mode="json", exclude={"review", "facts_checked"})
+        return self.model_dump(mode="json", exclude={"review", "facts_checked", "also"})
 
 
 class QuestionFile(_Strict):

@@ -116,5 +116,39 @@ def load_exam(folder: Path, *, relative_to: Path | None = None) -> LoadedExam:
 
 
 def load_bank(bank_dir: Path) -> list[LoadedExam]:
-    return [load_exam(folder, relative_to=bank_dir.parent)
-            for folder in sorted(p for p in bank_dir.iterdir() if (p / "exam.yaml").is_file())]
+    """Every exam folder of the bank, each with the questions that other folders map to it (`also`)."""
+    exams = [load_exam(folder, relative_to=bank_dir.parent)
+             for folder in sorted(p for p in bank_dir.iterdir() if (p / "exam.yaml").is_file())]
+    _share_mapped_questions(exams)
+    return exams
+
+
+def _share_mapped_questions(exams: list[LoadedExam]) -> None:
+    """A question whose task map names another exam joins that exam's questions at the mapped task, under
+    the same id; a map that names an unknown exam or task is a problem of the question's own file."""
+    by_code = {exam.blueprint.code: exam for exam in exams}
+    for exam in exams:
+        for question in list(exam.questions):
+            path, line = exam.locations[question.id]
+            for code, task in question.also.items():
+                target = by_code.get(code)
+                if target is None or target is exam:
+                    known = ", ".join(c for c in sorted(by_code) if c != exam.blueprint.code)
+                    exam.problems.append(BankProblem(path, line, question.id, f"also.{code}",
+                                                     f"no other exam {code!r} in the bank ({known})"))
+                    continue
+                try:
+                    domain = target.blueprint.domain_of_task(task)
+                except KeyError:
+                    tasks = ", ".join(t for d in target.blueprint.domains for t, _ in d.tasks)
+                    exam.problems.append(BankProblem(path, line, question.id, f"also.{code}",
+                                                     f"task {task!r} is not in {code} ({tasks})"))
+                    continue
+                if question.id in target.locations:
+                    first = target.locations[question.id][0]
+                    exam.problems.append(BankProblem(path, line, question.id, f"also.{code}",
+                                                     f"{code} has a question with this id already, in {first}"))
+                    continue
+                target.questions.append(question.model_copy(update={"domain": domain.code, "task": task,
+                                                                    "also": {}}))
+                target.locations[question.id] = (path, line)

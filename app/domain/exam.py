@@ -53,6 +53,12 @@ class Blueprint:
                 return domain
         raise KeyError(code)
 
+    def domain_of_task(self, task: str) -> Domain:
+        for domain in self.domains:
+            if domain.has_task(task):
+                return domain
+        raise KeyError(task)
+
     def quotas(self) -> dict[str, tuple[int, int]]:
         """Per domain, how many scored and unscored questions a paper holds."""
         weights = [d.weight for d in self.domains]
