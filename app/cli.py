@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -295,31 +296,72 @@ def admin_create(email: Annotated[str, typer.Argument(help="The administrator's 
     engine.dispose()
 
 
-@admin_cli.command("token")
-def admin_token(email: Annotated[str, typer.Argument(help="An administrator's email address.")],
-                name: Annotated[str, typer.Option(help="What the token is for.")] = "script") -> None:
-    """Make an API token for an administrator's scripts. It is shown once; only its hash is kept."""
-    import secrets
-    from datetime import UTC, datetime
-
+@contextmanager
+def database_session():
+    """A session on the configured database, its engine disposed afterwards."""
     from sqlmodel import Session
 
-    from app.db import users
     from app.db.engine import make_engine
-    from app.db.tables import ApiToken
-    from app.web.admin import token_hash
 
     engine = make_engine(load_settings().resolved_database_url())
-    with Session(engine) as session:
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@admin_cli.command("token")
+def admin_token(
+    email: Annotated[str | None, typer.Argument(help="The administrator the new token is for.")] = None,
+    name: Annotated[str, typer.Option(help="What the new token is for.")] = "script",
+    days: Annotated[int, typer.Option(min=1, max=365, help="How many days the new token works.")] = 90,
+    list_tokens: Annotated[bool, typer.Option("--list", help="List every token instead.")] = False,
+    revoke: Annotated[str | None, typer.Option(help="Revoke the token with this id (from --list).")] = None,
+) -> None:
+    """Make an API token for an administrator's scripts (shown once; only its hash is kept), list the
+    tokens, or revoke one."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.db import tokens, users
+
+    now = datetime.now(UTC)
+    with database_session() as session:
+        if list_tokens:
+            for token in tokens.listed(session=session):
+                state = "expired" if token.expired(now) else f"expires {token.expires_at:%Y-%m-%d}"
+                used = f"last used {token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used"
+                typer.echo(f"{token.id}  {token.email}  {token.name!r}  {state}, {used}")
+            return
+        if revoke is not None:
+            if tokens.revoke(session=session, token_id=revoke.strip().lower()) != 1:
+                typer.echo(f"no token has the id {revoke!r} (see mockexam admin token --list)", err=True)
+                raise typer.Exit(1)
+            typer.echo(f"revoked token {revoke}")
+            return
+        if email is None:
+            typer.echo("name the administrator the token is for, or use --list or --revoke ID", err=True)
+            raise typer.Exit(2)
         user = users.find_by_email(session=session, email=email.strip().lower())
         if user is None or user.role != "admin":
             typer.echo(f"{email} is not an administrator (mockexam admin create {email})", err=True)
             raise typer.Exit(1)
-        token = "mx_" + secrets.token_urlsafe(32)
-        session.add(ApiToken(token_hash=token_hash(token), user_id=user.id, name=name, created_at=datetime.now(UTC)))
-        session.commit()
-    engine.dispose()
-    typer.echo(token)
+        typer.echo(tokens.create(session=session, user=user, name=name, lifetime=timedelta(days=days), now=now))
+
+
+@admin_cli.command("signout")
+def admin_signout(email: Annotated[str, typer.Argument(help="The account to sign out everywhere.")]) -> None:
+    """End every session of an account: every browser it is signed in on must sign in again."""
+    from app.db import users
+
+    with database_session() as session:
+        user = users.find_by_email(session=session, email=email.strip().lower())
+        if user is None:
+            typer.echo(f"no account has the email {email}", err=True)
+            raise typer.Exit(1)
+        address = user.email
+        ended = users.end_all_sessions(session=session, user_id=user.id)
+    typer.echo(f"ended {ended} session{'s' if ended != 1 else ''} of {address}")
 
 
 def main() -> None:

@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     with Session(engine) as session:
         bank.sync_exam(session=session, loaded=type(loaded)(loaded.blueprint, loaded.blueprint_data), now=now)
         session.commit()
-        user = users.create_guest(session=session, now=now)
+        user, _ = users.create_guest(session=session, now=now)
         blueprint = loaded.blueprint
         have = 0
         print(f"exam start, {args.runs} runs per bank size, {engine.dialect.name}")

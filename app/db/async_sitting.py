@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from app.bounded import Bounded
 from app.db.attempts import cached_blueprint, join, open_and_in_time, progress_query, remember_blueprint, split
 from app.db.bank import parsed_versions
-from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion, UTCDateTime
+from app.db.tables import Attempt, AttemptItem, BrowserSession, Exam, QuestionVersion, UTCDateTime
 from app.domain.attempt import (AnswerChange, AnswerChangedWhileChecked, AnswerChecked, AttemptFinished, ExamError,
                                 TimeUp, time_on_question)
 from app.domain.exam import Blueprint, Question
@@ -44,10 +44,9 @@ class AnswerState:
 
 @dataclass(frozen=True, slots=True)
 class ItemFacts:
-    """What never changes about one question of an attempt once the paper is made: whose it is, when its
-    time ends, the order its options are shown in, and which version of the question it holds."""
+    """What never changes about one question of an attempt once the paper is made: when its time ends, the
+    order its options are shown in, and which version of the question it holds."""
 
-    user_id: int
     deadline: datetime
     option_order: tuple[str, ...]
     version_id: int
@@ -60,17 +59,21 @@ class ItemFacts:
 item_facts: Bounded[tuple[str, int], ItemFacts] = Bounded(32_768)
 
 
-def _remember(attempt_id: str, position: int, user_id: int, deadline: datetime, option_order: str,
-              version_id: int | None, digest: str | None) -> None:
+def _remember(attempt_id: str, position: int, deadline: datetime, option_order: str, version_id: int | None,
+              digest: str | None) -> None:
     if version_id is not None and (attempt_id, position) not in item_facts:
         # Interned, the strings that items share (an attempt's id, a question's option ids and digest) are
         # kept once: a full cache then takes about 10 MB instead of 24.
         item_facts.put((sys.intern(attempt_id), position), ItemFacts(
-            user_id, deadline, tuple(sys.intern(option) for option in option_order.split(",")), version_id,
+            deadline, tuple(sys.intern(option) for option in option_order.split(",")), version_id,
             sys.intern(digest)))
 
 
 # Built once with bound parameters: building a statement and its cache key costs more than running it.
+# Every read and write names its candidate by the browser's session (the hash of its token), resolved in
+# the same statement: an ended session owns nothing, at no extra round trip.
+_BROWSER_USER = (select(BrowserSession.user_id).where(BrowserSession.token_hash == bindparam("browser"))
+                 .scalar_subquery())
 _COUNTS = progress_query(bindparam("attempt_id")).subquery()
 _STATE = (select(Attempt.deadline, Attempt.finalized_at, AttemptItem.option_order, AttemptItem.selection,
                  AttemptItem.checked_at, AttemptItem.version_id, QuestionVersion.content_hash, *_COUNTS.c)
@@ -78,7 +81,7 @@ _STATE = (select(Attempt.deadline, Attempt.finalized_at, AttemptItem.option_orde
           .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id,
                                        AttemptItem.position == bindparam("position")))
           .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-          .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")))
+          .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == _BROWSER_USER))
 _CONTENT = select(QuestionVersion.content).where(QuestionVersion.id == bindparam("version_id"))
 _STORED_VALUES = {"selection": bindparam("new_selection"), "answered_at": bindparam("now", type_=UTCDateTime()),
                   "first_selection": func.coalesce(AttemptItem.first_selection, bindparam("first_answer", type_=String)),
@@ -106,13 +109,14 @@ _STORE = (update(AttemptItem)
           .values(_STORED_VALUES))
 
 
-async def answer_state(conn: AsyncConnection, *, attempt_id: str, user_id: int, position: int) -> AnswerState | None:
-    """The state of one question of an attempt that belongs to this user, or None for anyone else's."""
-    row = (await conn.execute(_STATE, {"attempt_id": attempt_id, "user_id": user_id, "position": position})).first()
+async def answer_state(conn: AsyncConnection, *, attempt_id: str, browser: str, position: int) -> AnswerState | None:
+    """The state of one question of an attempt that belongs to this browser's candidate, or None for
+    anyone else's."""
+    row = (await conn.execute(_STATE, {"attempt_id": attempt_id, "browser": browser, "position": position})).first()
     if row is None:
         return None
     deadline, finalized_at, option_order, selection, checked_at, version_id, digest, answered, _flagged, total = row
-    _remember(attempt_id, position, user_id, deadline, option_order, version_id, digest)
+    _remember(attempt_id, position, deadline, option_order, version_id, digest)
     question = None
     if version_id is not None:
         question = await _question(conn, version_id, digest)
@@ -158,19 +162,19 @@ _STORE_OVER = (update(AttemptItem)
                       AttemptItem.version_id == bindparam("item_version"),
                       AttemptItem.option_order == bindparam("item_order"),
                       AttemptItem.selection == bindparam("before"), AttemptItem.checked_at.is_(None),
-                      _attempt_writable(Attempt.user_id == bindparam("user_id")))
+                      _attempt_writable(Attempt.user_id == _BROWSER_USER))
                .values(_STORED_VALUES)
                .returning(_ANSWERED_ELSEWHERE + case((AttemptItem.selection != "", 1), else_=0)))
 
 
-async def store_answer_over(conn: AsyncConnection, *, attempt_id: str, position: int, facts: ItemFacts, now: datetime,
-                            before: frozenset[str], change: AnswerChange) -> int | None:
+async def store_answer_over(conn: AsyncConnection, *, attempt_id: str, browser: str, position: int, facts: ItemFacts,
+                            now: datetime, before: frozenset[str], change: AnswerChange) -> int | None:
     """Store `change` over `before` in one statement, and return how many questions are answered once it
     is stored; or None, having changed nothing, when anything is not as the caller believed (the stored
     answer, the item's facts, the owner, the end or the deadline, a check): then the caller reads the
     state and decides afresh."""
     row = (await conn.execute(_STORE_OVER, _stored_parameters(attempt_id, position, now, change) | {
-        "user_id": facts.user_id, "item_version": facts.version_id, "item_order": ",".join(facts.option_order),
+        "browser": browser, "item_version": facts.version_id, "item_order": ",".join(facts.option_order),
         "before": join(before)})).first()
     return None if row is None else row[0]
 
@@ -211,6 +215,7 @@ class AttemptView:
     """The attempt as the question screen needs it (the names match the table's, for the templates)."""
 
     id: str
+    user_id: int
     mode: str
     config: dict | None
     deadline: datetime
@@ -238,7 +243,7 @@ class QuestionScreen:
     progress: dict[str, int]
 
 
-_SCREEN = (select(Attempt.id, Attempt.mode, Attempt.config, Attempt.deadline, Attempt.finalized_at, Attempt.position,
+_SCREEN = (select(Attempt.id, Attempt.user_id, Attempt.mode, Attempt.config, Attempt.deadline, Attempt.finalized_at, Attempt.position,
                   Attempt.position_entered_at, Exam.content_hash.label("exam_hash"),
                   AttemptItem.option_order, AttemptItem.selection, AttemptItem.struck, AttemptItem.flagged,
                   AttemptItem.checked_at, AttemptItem.correct, AttemptItem.version_id,
@@ -247,7 +252,7 @@ _SCREEN = (select(Attempt.id, Attempt.mode, Attempt.config, Attempt.deadline, At
            .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id,
                                         AttemptItem.position == bindparam("position")))
            .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-           .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")))
+           .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == _BROWSER_USER))
 _ENTER = (update(Attempt).where(Attempt.id == bindparam("moving"), Attempt.finalized_at.is_(None))
           .values(position=bindparam("entered"), position_entered_at=bindparam("now", type_=UTCDateTime())))
 # The move counts the time on the question left only while the attempt is still where the move read it:
@@ -265,18 +270,19 @@ _ENTERED = _ENTER_FROM_READ.returning(Attempt.id).cte("entered")
 _MOVE = _LEAVE.where(AttemptItem.attempt_id.in_(select(_ENTERED.c.id)))
 
 
-async def question_screen(conn: AsyncConnection, *, attempt_id: str, user_id: int,
+async def question_screen(conn: AsyncConnection, *, attempt_id: str, browser: str,
                           position: int) -> QuestionScreen | None:
-    """Everything the question screen shows, for an attempt that belongs to this user, in one read."""
-    row = (await conn.execute(_SCREEN, {"attempt_id": attempt_id, "user_id": user_id, "position": position})).first()
+    """Everything the question screen shows, for an attempt that belongs to this browser's candidate, in
+    one read."""
+    row = (await conn.execute(_SCREEN, {"attempt_id": attempt_id, "browser": browser, "position": position})).first()
     if row is None:
         return None
-    attempt = AttemptView(row.id, row.mode, row.config, row.deadline, row.finalized_at, row.position,
+    attempt = AttemptView(row.id, row.user_id, row.mode, row.config, row.deadline, row.finalized_at, row.position,
                           row.position_entered_at, row.exam_hash)
     item = question = None
     answered, flagged, total = row[-3:]
     if row.version_id is not None:
-        _remember(attempt_id, position, user_id, row.deadline, row.option_order, row.version_id, row.version_hash)
+        _remember(attempt_id, position, row.deadline, row.option_order, row.version_id, row.version_hash)
         item = ItemView(row.option_order, row.selection, row.struck, row.flagged, row.checked_at, row.correct)
         question = await _question(conn, row.version_id, row.version_hash)
     return QuestionScreen(attempt, item, question, {"answered": answered, "flagged": flagged, "total": total})

@@ -40,6 +40,11 @@ def _utc(**kwargs):
     return Field(sa_column=Column(UTCDateTime(), **kwargs))
 
 
+# Integer ids that name something a browser or a link can hold are never handed out twice: SQLite's
+# AUTOINCREMENT, as PostgreSQL's sequences, skips the ids of deleted rows.
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
 class Exam(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=32)
     title: str = Field(max_length=200)
@@ -79,6 +84,8 @@ class QuestionVersion(SQLModel, table=True):
 class ImportBatch(SQLModel, table=True):
     """One upload of questions: checked (a dry run, nothing stored), then perhaps committed."""
 
+    __table_args__ = NEVER_REUSED
+
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = Field(default=None, foreign_key="user.id")
     exam_code: str = Field(foreign_key="exam.code", max_length=32)
@@ -95,6 +102,8 @@ class ImportBatch(SQLModel, table=True):
 class ProblemReport(SQLModel, table=True):
     """A candidate's report of a suspected wrong key or unclear wording, for the admins' queue."""
 
+    __table_args__ = NEVER_REUSED
+
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id")
     exam_code: str = Field(foreign_key="exam.code", max_length=32)
@@ -109,6 +118,8 @@ class ProblemReport(SQLModel, table=True):
 class Regrade(SQLModel, table=True):
     """A deliberate change to past results after a key was corrected (DESIGN rule 4), kept for the record."""
 
+    __table_args__ = NEVER_REUSED
+
     id: int | None = Field(default=None, primary_key=True)
     admin_id: int | None = Field(default=None, foreign_key="user.id")  # None once that account is deleted
     exam_code: str = Field(foreign_key="exam.code", max_length=32)
@@ -119,19 +130,34 @@ class Regrade(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    """An administrator's token for scripts; only its hash is kept."""
+    """An administrator's token for scripts; only its hash is kept. It works until it expires or is
+    revoked (the row deleted), and only while its administrator is one."""
 
     token_hash: str = Field(primary_key=True, max_length=64)
     user_id: int = Field(foreign_key="user.id", index=True)
     name: str = Field(max_length=100)
     created_at: datetime = _utc(nullable=False)
+    expires_at: datetime = _utc(nullable=False)
+    last_used_at: datetime | None = _utc(nullable=True)
 
 
 class User(SQLModel, table=True):
+    __table_args__ = NEVER_REUSED
+
     id: int | None = Field(default=None, primary_key=True)
     role: str = Field(default="candidate", max_length=16)
     email: str | None = Field(default=None, max_length=320, unique=True)
     password_hash: str | None = Field(default=None, max_length=255)
+    created_at: datetime = _utc(nullable=False)
+
+
+class BrowserSession(SQLModel, table=True):
+    """A signed-in (or guest) browser. The cookie holds a random token, this table only its hash; signing
+    out, changing the password, deleting the account and "sign out everywhere" delete rows here, which ends
+    those sessions in every worker at once."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
     created_at: datetime = _utc(nullable=False)
 
 
@@ -199,5 +225,5 @@ class ReviewCard(SQLModel, table=True):
     last_outcome: str = Field(max_length=16)
 
 
-__all__ = ["Exam", "Question", "QuestionVersion", "ImportBatch", "ProblemReport", "Regrade", "ApiToken", "User", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard",
-           "metadata"]
+__all__ = ["Exam", "Question", "QuestionVersion", "ImportBatch", "ProblemReport", "Regrade", "ApiToken", "User",
+           "BrowserSession", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard", "metadata"]

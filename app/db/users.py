@@ -3,6 +3,8 @@ signing up turns that row into an account, so its attempts stay with it."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import datetime
 
 from sqlalchemy import delete, update
@@ -10,17 +12,59 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.db import bank
-from app.db.tables import (ApiToken, Attempt, AttemptItem, ImportBatch, ProblemReport, Regrade, ReviewCard,
-                           SignInFailure, User)
+from app.db.tables import (ApiToken, Attempt, AttemptItem, BrowserSession, ImportBatch, ProblemReport, Regrade,
+                           ReviewCard, SignInFailure, User)
 from app.domain.accounts import THROTTLE_WINDOW, AccountError, RecentFailures
 
 
-def create_guest(*, session: Session, now: datetime) -> User:
+def token_hash(token: str) -> str:
+    """What the database keeps of a session's or an API token's secret."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_guest(*, session: Session, now: datetime) -> tuple[User, str]:
+    """A new guest and the token of its first session, in one transaction."""
     user = User(role="candidate", created_at=now)
     session.add(user)
+    session.flush()
+    token = _add_session(session, user.id, now)
     session.commit()
     session.refresh(user)
-    return user
+    return user, token
+
+
+def _add_session(session: Session, user_id: int, now: datetime) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(BrowserSession(token_hash=token_hash(token), user_id=user_id, created_at=now))
+    return token
+
+
+def start_session(*, session: Session, user_id: int, now: datetime, replacing: str | None = None) -> str:
+    """A new session for the user, ending the one it replaces (this browser's earlier session, so that a
+    cookie planted or copied before the sign-in opens nothing after it)."""
+    if replacing:
+        session.exec(delete(BrowserSession).where(BrowserSession.token_hash == token_hash(replacing)))
+    token = _add_session(session, user_id, now)
+    session.commit()
+    return token
+
+
+def end_session(*, session: Session, token: str) -> None:
+    session.exec(delete(BrowserSession).where(BrowserSession.token_hash == token_hash(token)))
+    session.commit()
+
+
+def end_all_sessions(*, session: Session, user_id: int) -> int:
+    """Sign the user out everywhere; returns how many sessions ended."""
+    ended = session.exec(delete(BrowserSession).where(BrowserSession.user_id == user_id)).rowcount
+    session.commit()
+    return ended
+
+
+def session_user(*, session: Session, token: str) -> User | None:
+    """The user a live session belongs to, or None for an ended or unknown one."""
+    return session.exec(select(User).join(BrowserSession, BrowserSession.user_id == User.id)
+                        .where(BrowserSession.token_hash == token_hash(token))).first()
 
 
 def get_user(*, session: Session, user_id: int) -> User | None:
@@ -47,6 +91,15 @@ def register(*, session: Session, guest: User | None, email: str, password_hash:
 
 
 def set_password(*, session: Session, user: User, password_hash: str) -> None:
+    """A new password hash; every session of the user ends with the old password."""
+    user.password_hash = password_hash
+    session.add(user)
+    session.exec(delete(BrowserSession).where(BrowserSession.user_id == user.id))
+    session.commit()
+
+
+def rehash_password(*, session: Session, user: User, password_hash: str) -> None:
+    """The same password under newer hashing parameters: nothing else changes."""
     user.password_hash = password_hash
     session.add(user)
     session.commit()
@@ -87,7 +140,7 @@ def delete_user_and_data(*, session: Session, user: User) -> None:
     attempt_ids = select(Attempt.id).where(Attempt.user_id == user.id)
     session.exec(delete(AttemptItem).where(col(AttemptItem.attempt_id).in_(attempt_ids)))
     session.exec(delete(Attempt).where(Attempt.user_id == user.id))
-    for owned in (ReviewCard, ProblemReport, ApiToken):
+    for owned in (ReviewCard, ProblemReport, ApiToken, BrowserSession):
         session.exec(delete(owned).where(owned.user_id == user.id))
     session.exec(update(ImportBatch).where(ImportBatch.user_id == user.id).values(user_id=None))
     session.exec(update(Regrade).where(Regrade.admin_id == user.id).values(admin_id=None))

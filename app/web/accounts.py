@@ -16,17 +16,20 @@ from app.domain.accounts import AccountError, Throttled, check_new_password, che
 from app.passwords import hash_password, needs_rehash, verify_password
 from app.web import csrf
 from app.web.openapi import errors
-from app.web.deps import USER_KEY, MaybeUser, Now, SessionDep, templates
+from app.web.deps import SESSION_KEY, MaybeUser, Now, SessionDep, session_token, templates
 
 router = APIRouter()
 EMAIL_KEY = "email"
 
 
-def _signed_in(request: Request, user: User) -> None:
-    # A new session at sign-in: nothing carried over from before, a new CSRF token.
+def _signed_in(request: Request, session, user: User, now) -> None:
+    """A new session at sign-in, sign-up and password change: nothing carried over from before, a new CSRF
+    token, and the browser's earlier session ended, so a copy of the old cookie opens nothing."""
+    token = users.start_session(session=session, user_id=user.id, now=now, replacing=session_token(request))
     csrf.rotate(request)
-    request.session[USER_KEY] = user.id
+    request.session[SESSION_KEY] = token
     request.session[EMAIL_KEY] = user.email
+
 
 
 def _form(request: Request, template: str, status: int = 200, **context) -> Response:
@@ -57,7 +60,7 @@ def signup(request: Request, session: SessionDep, user: MaybeUser, now: Now,
                                  now=now)
     except AccountError as error:
         return _form(request, "accounts/signup.html", 422, open=True, error=str(error), email=email)
-    _signed_in(request, account)
+    _signed_in(request, session, account, now)
     return RedirectResponse(request.app.url_path_for("home"), status_code=303)
 
 
@@ -85,13 +88,24 @@ def signin(request: Request, session: SessionDep, now: Now, email: Annotated[str
         return _form(request, "accounts/signin.html", 422, error=str(error), email=email)
     users.clear_failures(session=session, email=typed)
     if needs_rehash(account.password_hash):
-        users.set_password(session=session, user=account, password_hash=hash_password(password))
-    _signed_in(request, account)
+        users.rehash_password(session=session, user=account, password_hash=hash_password(password))
+    _signed_in(request, session, account, now)
     return RedirectResponse(request.app.url_path_for("home"), status_code=303)
 
 
 @router.post("/signout", name="signout")
-def signout(request: Request) -> Response:
+def signout(request: Request, session: SessionDep) -> Response:
+    token = session_token(request)
+    if token:
+        users.end_session(session=session, token=token)
+    csrf.rotate(request)
+    return RedirectResponse(request.app.url_path_for("home"), status_code=303)
+
+
+@router.post("/signout/everywhere", name="signout_everywhere")
+def signout_everywhere(request: Request, session: SessionDep, user: MaybeUser) -> Response:
+    """Ends every session of the account, this browser's too: for a lost phone or a shared computer."""
+    users.end_all_sessions(session=session, user_id=_account_user(user).id)
     csrf.rotate(request)
     return RedirectResponse(request.app.url_path_for("home"), status_code=303)
 
@@ -102,7 +116,7 @@ def account(request: Request, user: MaybeUser) -> Response:
 
 
 @router.post("/account/password", name="change_password")
-def change_password(request: Request, session: SessionDep, user: MaybeUser,
+def change_password(request: Request, session: SessionDep, user: MaybeUser, now: Now,
                     current: Annotated[str, Form()], password: Annotated[str, Form()],
                     confirmation: Annotated[str, Form()]) -> Response:
     account_user = _account_user(user)
@@ -113,6 +127,7 @@ def change_password(request: Request, session: SessionDep, user: MaybeUser,
     except AccountError as error:
         return _form(request, "accounts/account.html", 422, user=account_user, password_error=str(error))
     users.set_password(session=session, user=account_user, password_hash=hash_password(password))
+    _signed_in(request, session, account_user, now)  # every other session ended with the old password
     return _form(request, "accounts/account.html", user=account_user, password_changed=True)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from typing import Annotated
 
@@ -14,7 +13,7 @@ from sqlmodel import select
 from app.bank.format import question_from_content
 from app.bank.imports import FORMATS, UnreadableUpload, read_upload
 from app.bank.upload_check import check_upload
-from app.db import bank, regrade
+from app.db import bank, regrade, tokens
 from app.db import itemstats as itemstats_store
 from app.db.bank import store_questions
 from app.db.imports import commit_batch, run_import
@@ -38,17 +37,13 @@ def admin_user(user: MaybeUser) -> User:
 Admin = Annotated[User, Depends(admin_user)]
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def token_admin(session: SessionDep, authorization: Annotated[str, Header()] = "") -> User:
+def token_admin(session: SessionDep, now: Now, authorization: Annotated[str, Header()] = "") -> User:
     scheme, _, token = authorization.partition(" ")
-    record = session.get(ApiToken, token_hash(token.strip())) if scheme.lower() == "bearer" and token else None
-    user = session.get(User, record.user_id) if record else None
-    if user is None or user.role != "admin":
-        raise HTTPException(401, "An administrator's API token is required: send 'Authorization: Bearer <token>' "
-                                 "(make one with `mockexam admin token EMAIL`).")
+    user = tokens.administrator(session=session, token=token.strip(), now=now) \
+        if scheme.lower() == "bearer" and token else None
+    if user is None:
+        raise HTTPException(401, "A live administrator's API token is required: send 'Authorization: Bearer <token>' "
+                                 "(make one with `mockexam admin token EMAIL`; tokens expire and can be revoked).")
     return user
 
 
@@ -276,3 +271,16 @@ def admin_statistics(request: Request, session: SessionDep, admin: Admin, exam: 
         "blueprint": blueprint, "exams": exams, "rows": rows, "form": form, "flagged": flagged,
         "min_sample": itemstats.MIN_SAMPLE, "candidates": len(forms), "distribution": distribution,
         "counts": sorted(counts.items())})
+
+
+@router.get("/admin/tokens", name="api_tokens")
+def api_tokens(request: Request, session: SessionDep, admin: Admin, now: Now) -> Response:
+    return templates.TemplateResponse(request, "admin/tokens.html", {
+        "tokens": tokens.listed(session=session), "now": now})
+
+
+@router.post("/admin/tokens/{token_id}/revoke", name="revoke_api_token")
+def revoke_api_token(request: Request, token_id: str, session: SessionDep, admin: Admin) -> Response:
+    if tokens.revoke(session=session, token_id=token_id) != 1:
+        raise HTTPException(404)
+    return RedirectResponse(request.app.url_path_for("api_tokens"), status_code=303)

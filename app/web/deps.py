@@ -98,26 +98,33 @@ def request_time(request: Request) -> datetime:
 SessionDep = Annotated[Session, Depends(get_session)]
 Now = Annotated[datetime, Depends(utc_now)]
 
-USER_KEY = "uid"
+SESSION_KEY = "sid"
 
 
-def session_user_id(request: Request) -> int | None:
-    """The user named by the signed session cookie, without a database round trip."""
-    user_id = request.session.get(USER_KEY)
-    return user_id if isinstance(user_id, int) else None
+def session_token(request: Request) -> str | None:
+    """The token of this browser's session, as its signed cookie holds it; whether the session is still
+    live is for the database to say."""
+    token = request.session.get(SESSION_KEY)
+    return token if isinstance(token, str) else None
+
+
+def browser_key(request: Request) -> str | None:
+    """How the database names this browser's session (the hash of its token), for the sitting's reads and
+    writes, which check it in the same statement."""
+    token = session_token(request)
+    return users.token_hash(token) if token else None
 
 
 def optional_user(request: Request, session: SessionDep) -> User | None:
-    user_id = request.session.get(USER_KEY)
-    return users.get_user(session=session, user_id=user_id) if isinstance(user_id, int) else None
+    token = session_token(request)
+    return users.session_user(session=session, token=token) if token else None
 
 
 def guest_or_user(request: Request, session: SessionDep, now: Now,
                   user: Annotated[User | None, Depends(optional_user)]) -> User:
-    """The signed-in candidate, or a new guest tied to this browser by the signed session cookie."""
+    """The signed-in candidate, or a new guest tied to this browser by a session of its own."""
     if user is None:
-        user = users.create_guest(session=session, now=now)
-        request.session[USER_KEY] = user.id
+        user, request.session[SESSION_KEY] = users.create_guest(session=session, now=now)
     return user
 
 

@@ -27,7 +27,7 @@ from app.domain.scoring import is_correct
 from app.web import charts
 from app.web.openapi import errors
 from app.web.deps import (CurrentUser, Now, SessionDep, is_htmx, paths, read_checked_fields, render_fragment,
-                          request_time, session_user_id, templates)
+                          request_time, browser_key, MaybeUser, templates)
 
 router = APIRouter()
 PRACTICE_MEMORY = timedelta(days=30)
@@ -45,9 +45,8 @@ class Sitting:
         return self.attempt.finalized_at is not None
 
 
-def load_sitting(attempt_id: str, request: Request, session: SessionDep, now: Now) -> Sitting:
-    user_id = session_user_id(request)
-    found = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user_id) if user_id else None
+def load_sitting(attempt_id: str, session: SessionDep, now: Now, user: MaybeUser) -> Sitting:
+    found = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user.id) if user else None
     if found is None:
         raise HTTPException(404)
     _finalize_if_over(session, *found, now)
@@ -122,15 +121,15 @@ def _screen_context(attempt, blueprint: Blueprint, item, question: Question, cou
 
 def _finalize_if_due(request: Request, attempt_id: str, user_id: int, now: datetime) -> None:
     with Session(request.app.state.engine, expire_on_commit=False) as session:
-        found = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user_id)
+        found = attempts.get_sitting(session=session, attempt_id=attempt_id, browser=browser)
         if found:
             _finalize_if_over(session, *found, now)
 
 
-async def _own_screen(conn, user_id: int | None, attempt_id: str, position: int) -> async_sitting.QuestionScreen:
+async def _own_screen(conn, browser: str | None, attempt_id: str, position: int) -> async_sitting.QuestionScreen:
     """The question screen of the signed-in candidate's own attempt; anyone else's is not found."""
-    screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, user_id=user_id,
-                                                 position=position) if user_id is not None else None
+    screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, browser=browser,
+                                                 position=position) if browser is not None else None
     if screen is None:
         raise HTTPException(404)
     return screen
@@ -153,9 +152,9 @@ async def show_question_directly(request: Request) -> Response:
 
 
 async def _question_page(request: Request, attempt_id: str, position: int, now: datetime) -> Response:
-    user_id = session_user_id(request)
+    browser = browser_key(request)
     async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
-        screen = await _own_screen(conn, user_id, attempt_id, position)
+        screen = await _own_screen(conn, browser, attempt_id, position)
         attempt = screen.attempt
         open_now = attempt.finalized_at is None and not rules.is_over(attempt.deadline, now)
         if open_now:
@@ -165,7 +164,7 @@ async def _question_page(request: Request, attempt_id: str, position: int, now: 
             await async_sitting.move_to(conn, attempt=attempt, position=position, now=now)
     if not open_now:
         if attempt.finalized_at is None:
-            await run_in_threadpool(_finalize_if_due, request, attempt_id, user_id, now)
+            await run_in_threadpool(_finalize_if_due, request, attempt_id, attempt.user_id, now)
         return _redirect(request, str(request.url_for("show_report", attempt_id=attempt_id).path))
     context = _screen_context(attempt, blueprint, screen.item, screen.question, screen.progress, position, now)
     template = "attempts/_exam.html" if is_htmx(request) else "attempts/question.html"
@@ -188,26 +187,26 @@ async def save_answer(request: Request) -> Response:
     now = request_time(request)
     attempt_id, position = request.path_params["attempt_id"], request.path_params["position"]
     choice, shown = form.getlist("choice"), form.get("before")
-    user_id = session_user_id(request)
-    if user_id is None:
+    browser = browser_key(request)
+    if browser is None:
         raise HTTPException(404)
     # No transaction around the read and the write: the write's own WHERE guards the deadline and the end,
     # and on PostgreSQL that saves the BEGIN and COMMIT round trips of every click.
     async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
         saved = None
         if isinstance(shown, str):
-            saved = await _save_over_shown(conn, attempt_id=attempt_id, user_id=user_id, position=position,
+            saved = await _save_over_shown(conn, attempt_id=attempt_id, browser=browser, position=position,
                                            now=now, choice=choice, shown=shown)
         if saved is None:
-            saved = await _save_after_reading(conn, attempt_id=attempt_id, user_id=user_id, position=position,
+            saved = await _save_after_reading(conn, attempt_id=attempt_id, browser=browser, position=position,
                                               now=now, choice=choice)
     return _save_status(request, now, *saved)
 
 
-async def _save_after_reading(conn, *, attempt_id: str, user_id: int, position: int, now: datetime,
+async def _save_after_reading(conn, *, attempt_id: str, browser: str, position: int, now: datetime,
                               choice: list[str]) -> tuple[tuple[str, ...], int]:
     """The save that reads the item's state first: every refusal and its message comes from here."""
-    state = await async_sitting.answer_state(conn, attempt_id=attempt_id, user_id=user_id, position=position)
+    state = await async_sitting.answer_state(conn, attempt_id=attempt_id, browser=browser, position=position)
     if state is None:
         raise HTTPException(404)
     rules.check_writable(deadline=state.deadline, finished=state.finalized, now=now)
@@ -231,13 +230,14 @@ class _ShownPlan:
     change: rules.AnswerChange | None
 
 
-async def _plan_over_shown(conn, *, attempt_id: str, user_id: int, position: int, now: datetime, choice: list[str],
+async def _plan_over_shown(conn, *, attempt_id: str, position: int, now: datetime, choice: list[str],
                            shown: str) -> _ShownPlan | None:
     """The change from the answer a page shows as stored (`before`, its letters) to the one it sends, planned
     from this worker's memory of the item instead of a read; or None when that memory cannot decide it (the
-    item unseen by this worker, someone else's, its time over, or letters that do not read)."""
+    item unseen by this worker, its time over, or letters that do not read). Whose the item is, the write
+    checks."""
     facts = async_sitting.item_facts.get((attempt_id, position))
-    if facts is None or facts.user_id != user_id or rules.is_over(facts.deadline, now):
+    if facts is None or rules.is_over(facts.deadline, now):
         return None
     question = await async_sitting.question_of(conn, facts)
     displayed = rules.DisplayedOptions(facts.option_order)
@@ -250,38 +250,39 @@ async def _plan_over_shown(conn, *, attempt_id: str, user_id: int, position: int
     return _ShownPlan(facts, displayed, before, selection, change)
 
 
-async def _save_over_shown(conn, *, attempt_id: str, user_id: int, position: int, now: datetime, choice: list[str],
+async def _save_over_shown(conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str],
                            shown: str) -> tuple[tuple[str, ...], int] | None:
     """The save in one statement, for a page that says which answer it showed: the facts of the item come
     from this worker's memory and the stored answer is checked in the write, instead of both being read
     first. Returns the letters stored and how many questions are answered, or None when anything is not as
     plain as that (the item unseen by this worker, a refusal, an unchanged or stale answer): then the save
     reads the state and decides as it always did, with the same messages."""
-    plan = await _plan_over_shown(conn, attempt_id=attempt_id, user_id=user_id, position=position, now=now,
+    plan = await _plan_over_shown(conn, attempt_id=attempt_id, position=position, now=now,
                                   choice=choice, shown=shown)
     if plan is None or plan.change is None:
         return None
-    answered = await async_sitting.store_answer_over(conn, attempt_id=attempt_id, position=position, facts=plan.facts,
-                                                     now=now, before=plan.before, change=plan.change)
+    answered = await async_sitting.store_answer_over(conn, attempt_id=attempt_id, browser=browser, position=position,
+                                                     facts=plan.facts, now=now, before=plan.before,
+                                                     change=plan.change)
     return (plan.displayed.to_display(plan.selection), answered) if answered is not None else None
 
 
-async def _store_carried(conn, *, attempt_id: str, user_id: int, position: int, now: datetime, choice: list[str],
+async def _store_carried(conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str],
                          shown: str | None) -> None:
     """The selection the exam form carries, stored as the autosave stores it. Nothing is written when it is
     the answer the page shows as stored (`before`): the page's autosave stored it already, and pressing Next
     on a page another tab has since changed does not undo that tab's answer."""
     plan = None
     if isinstance(shown, str):
-        plan = await _plan_over_shown(conn, attempt_id=attempt_id, user_id=user_id, position=position, now=now,
+        plan = await _plan_over_shown(conn, attempt_id=attempt_id, position=position, now=now,
                                       choice=choice, shown=shown)
     if plan is not None and plan.change is None:
         return
     if plan is not None and await async_sitting.store_answer_over(
-            conn, attempt_id=attempt_id, position=position, facts=plan.facts, now=now, before=plan.before,
-            change=plan.change) is not None:
+            conn, attempt_id=attempt_id, browser=browser, position=position, facts=plan.facts, now=now,
+            before=plan.before, change=plan.change) is not None:
         return
-    await _save_after_reading(conn, attempt_id=attempt_id, user_id=user_id, position=position, now=now, choice=choice)
+    await _save_after_reading(conn, attempt_id=attempt_id, browser=browser, position=position, now=now, choice=choice)
 
 
 def _save_status(request: Request, now: datetime, letters: tuple[str, ...], answered: int) -> Response:
@@ -351,29 +352,29 @@ async def act_on_question_directly(request: Request) -> Response:
 
 async def _act(request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm,
                shown: str | None) -> Response:
-    user_id = session_user_id(request)
-    if user_id is None:
+    browser = browser_key(request)
+    if browser is None:
         raise HTTPException(404)
     if form.action in ("save", "next", "previous"):
-        return await _save_and_move(request, attempt_id, position, now, form, shown, user_id)
-    return await _act_on_item(request, attempt_id, position, now, form, user_id)
+        return await _save_and_move(request, attempt_id, position, now, form, shown, browser)
+    return await _act_on_item(request, attempt_id, position, now, form, browser)
 
 
 async def _save_and_move(request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm,
-                         shown: str | None, user_id: int) -> Response:
+                         shown: str | None, browser: str) -> Response:
     """Save, Next and Previous: the carried selection stored as the autosave stores it, then the screen they
     lead to, read after the save. No transaction, as for the save and the view: each write is guarded in SQL,
     and a refused save raises before anything moves."""
     async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
         if form.carries_selection:
-            await _store_carried(conn, attempt_id=attempt_id, user_id=user_id, position=position, now=now,
+            await _store_carried(conn, attempt_id=attempt_id, browser=browser, position=position, now=now,
                                  choice=form.choice, shown=shown)
         target = {"next": position + 1, "previous": max(position - 1, 1)}.get(form.action, position)
-        screen = await _own_screen(conn, user_id, attempt_id, target)
+        screen = await _own_screen(conn, browser, attempt_id, target)
         total = screen.progress["total"]
         if target > total and 1 <= position <= total:  # Next on the last question stays on it
             target = position
-            screen = await _own_screen(conn, user_id, attempt_id, target)
+            screen = await _own_screen(conn, browser, attempt_id, target)
         attempt = screen.attempt
         rules.check_writable(deadline=attempt.deadline, finished=attempt.finalized_at is not None, now=now)
         if not 1 <= position <= total or screen.item is None:
@@ -391,12 +392,12 @@ async def _save_and_move(request: Request, attempt_id: str, position: int, now: 
 
 
 async def _act_on_item(request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm,
-                       user_id: int) -> Response:
+                       browser: str) -> Response:
     """A flag, a cross-out, a check, or leaving for the review screen or the end: in one transaction, with
     the carried selection saved first."""
     action = form.action
     async with request.app.state.async_engine.begin() as conn:
-        screen = await _own_screen(conn, user_id, attempt_id, position)
+        screen = await _own_screen(conn, browser, attempt_id, position)
         attempt, item, question = screen.attempt, screen.item, screen.question
         rules.check_writable(deadline=attempt.deadline, finished=attempt.finalized_at is not None, now=now)
         if item is None:
@@ -428,7 +429,7 @@ async def _act_on_item(request: Request, attempt_id: str, position: int, now: da
         if action not in ("review", "end"):
             await async_sitting.move_to(conn, attempt=attempt, position=position, now=now)
             if is_htmx(request):
-                screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, user_id=user_id,
+                screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, browser=browser,
                                                              position=position)
                 blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
     if action == "review":

@@ -28,7 +28,7 @@ def test_exams_ending_back_to_back_in_parallel_count_every_response_without_a_de
         load_shipped_bank(url, ROOT / "question_bank", now=NOW)
         with Session(engine) as session:
             blueprint = bank.get_blueprint(session=session, code="MLS-C01")
-            user_id = users.create_guest(session=session, now=NOW).id
+            user_id = users.create_guest(session=session, now=NOW)[0].id
             started = [attempts.start_exam(session=session, blueprint=blueprint, user_id=user_id,
                                            attempt_id=f"a{i}", seed=i, minutes=60, now=NOW,
                                            practice_since=NOW).id for i in range(THREADS * ENDS_EACH)]

@@ -9,6 +9,19 @@ from sqlmodel import Session, select
 from app.db.tables import AttemptItem, QuestionVersion
 
 
+def browser_of_owner(app, attempt_id: str) -> str:
+    """How the database names a session of the attempt's owner: another browser of theirs, signed in."""
+    from datetime import UTC, datetime
+
+    from app.db import users
+    from app.db.tables import Attempt
+
+    with Session(app.state.engine) as session:
+        owner = session.get(Attempt, attempt_id).user_id
+        token = users.start_session(session=session, user_id=owner, now=datetime.now(UTC))
+    return users.token_hash(token)
+
+
 def start(client, exam="TST-01", **form) -> str:
     response = client.post(f"/exams/{exam}/attempts", data=form)
     assert response.status_code == 303, response.text

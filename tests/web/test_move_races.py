@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.db import async_sitting
 from app.db.engine import make_async_engine
 from app.db.tables import Attempt
-from tests.web.helpers import paper, start
+from tests.web.helpers import browser_of_owner, paper, start
 
 
 def _run(settings, work):
@@ -32,19 +32,14 @@ def _where(app, attempt_id: str) -> tuple[int, object]:
         return attempt.position, attempt.position_entered_at
 
 
-def _screen_as_read(settings, user_id: int, attempt_id: str):
-    return _run(settings, lambda conn: async_sitting.question_screen(conn, attempt_id=attempt_id, user_id=user_id,
+def _screen_as_read(settings, browser: str, attempt_id: str):
+    return _run(settings, lambda conn: async_sitting.question_screen(conn, attempt_id=attempt_id, browser=browser,
                                                                      position=1)).attempt
-
-
-def _user_id(app, attempt_id: str) -> int:
-    with Session(app.state.engine) as session:
-        return session.get(Attempt, attempt_id).user_id
 
 
 def test_two_moves_that_read_the_same_position_count_its_time_once(client, app, settings, clock):
     attempt = start(client)
-    read = _screen_as_read(settings, _user_id(app, attempt), attempt)  # both views read this
+    read = _screen_as_read(settings, browser_of_owner(app, attempt), attempt)  # both views read this
     now = clock.advance(seconds=40)
 
     async def both_moves(conn):

@@ -176,7 +176,7 @@ def test_a_wrong_memory_of_an_item_changes_nothing_it_should_not(client, app):
     facts = async_sitting.item_facts.get((attempt, position))
     reversed_order = tuple(reversed(facts.option_order))
     async_sitting.item_facts.put((attempt, position), async_sitting.ItemFacts(
-        facts.user_id, facts.deadline, reversed_order, facts.version_id, facts.digest))
+        facts.deadline, reversed_order, facts.version_id, facts.digest))
     saved = save(client, attempt, position, ["A"], before="")
     assert saved.status_code == 200, saved.text
     stored = item(app, attempt, position)
