@@ -7,14 +7,14 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.db import bank
 from app.db.tables import (ApiToken, Attempt, AttemptItem, BrowserSession, ImportBatch, ProblemReport, Regrade,
                            ReviewCard, SignInFailure, User)
-from app.domain.accounts import THROTTLE_WINDOW, AccountError, RecentFailures
+from app.domain.accounts import THROTTLE_WINDOW, AccountError, RecentFailures, Throttled, check_throttle
 
 
 def token_hash(token: str) -> str:
@@ -111,20 +111,31 @@ def set_role(*, session: Session, user: User, role: str) -> None:
     session.commit()
 
 
-def recent_failures(*, session: Session, email: str, address: str, now: datetime) -> RecentFailures:
+def claim_sign_in(*, session: Session, email: str, address: str, now: datetime) -> None:
+    """Count this sign-in as a failure before the password is checked, unless the account or the address
+    has failed too often already (then raise Throttled, counting nothing). Checking and counting are one
+    step: on PostgreSQL behind a transaction-scoped lock, on SQLite behind the write lock the insert
+    takes. A sign-in that succeeds clears its account's failures, this one included."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(hashtext('mockexam.sign-in'))"))
+    claim = SignInFailure(email=email, address=address, at=now)
+    session.add(claim)
+    session.flush()
     since = now - THROTTLE_WINDOW
 
     def times(condition):
-        return tuple(session.exec(select(SignInFailure.at).where(condition, SignInFailure.at > since)
+        return tuple(session.exec(select(SignInFailure.at).where(condition, SignInFailure.at > since,
+                                                                 SignInFailure.id != claim.id)
                                   .order_by(SignInFailure.at)).all())
 
-    return RecentFailures(times(SignInFailure.email == email), times(SignInFailure.address == address))
-
-
-def record_failure(*, session: Session, email: str, address: str, now: datetime) -> None:
-    session.add(SignInFailure(email=email, address=address, at=now))
+    try:
+        check_throttle(RecentFailures(times(SignInFailure.email == email), times(SignInFailure.address == address)),
+                       now)
+    except Throttled:
+        session.rollback()
+        raise
     # Old failures count for nothing; dropping them here keeps the table small without a scheduler.
-    session.exec(delete(SignInFailure).where(col(SignInFailure.at) < now - THROTTLE_WINDOW))
+    session.exec(delete(SignInFailure).where(col(SignInFailure.at) < since))
     session.commit()
 
 

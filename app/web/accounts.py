@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from app.db import attempts, users
 from app.db.tables import User
-from app.domain.accounts import AccountError, Throttled, check_new_password, check_throttle, normalize_email
+from app.domain.accounts import AccountError, Throttled, check_new_password, normalize_email
 from app.passwords import hash_password, needs_rehash, verify_password
 from app.web import csrf
 from app.web.openapi import errors
@@ -75,10 +75,9 @@ def signin(request: Request, session: SessionDep, now: Now, email: Annotated[str
     address = request.client.host if request.client else "unknown"
     typed = email.strip().lower()
     try:
-        check_throttle(users.recent_failures(session=session, email=typed, address=address, now=now), now)
+        users.claim_sign_in(session=session, email=typed, address=address, now=now)
         account = users.find_by_email(session=session, email=typed)
         if not verify_password(account.password_hash if account else None, password):
-            users.record_failure(session=session, email=typed, address=address, now=now)
             raise AccountError("That email and password do not match an account.")
     except Throttled as error:
         response = _form(request, "accounts/signin.html", 429, error=str(error), email=email)

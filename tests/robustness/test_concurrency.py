@@ -218,3 +218,22 @@ def test_autosaves_and_nexts_racing_on_every_question_store_each_tabs_last_answe
         order = items[position].option_order.split(",")
         assert shown == "A" and items[position].selection == order[0], position
     client.close()
+
+
+def test_thirty_wrong_passwords_at_once_check_no_more_than_the_limit(live):
+    """The throttle's check and count are one step: of many guesses sent together for one account, only as
+    many as the limit reach the password check; the rest are refused before it."""
+    server, url = live
+    owner = browser_like_client(server)
+    owner.post("/signup", data={"email": "target@example.com", "password": "a long passphrase",
+                                "confirmation": "a long passphrase"})
+    guessers = [browser_like_client(server) for _ in range(30)]
+
+    def guess(client):
+        return client.post("/signin", data={"email": "target@example.com", "password": "wrong guess here"}).status_code
+
+    with ThreadPoolExecutor(30) as pool:
+        statuses = list(pool.map(guess, guessers))
+    assert statuses.count(422) == 5 and statuses.count(429) == 25, statuses
+    for client in [owner, *guessers]:
+        client.close()
