@@ -11,11 +11,24 @@ from app.db.tables import Attempt, AttemptItem, Question, QuestionVersion, Revie
 from app.domain.practice import Offer, Outcome, review_rating
 
 
-def offers(*, session: Session, exam_code: str) -> list[Offer]:
+def in_open_exams(user_id: int, exam_code: str, now: datetime):
+    """The questions of the candidate's exams still open: practice must not show their keys."""
+    return (select(AttemptItem.question_slug).join(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.exam_code == exam_code, Attempt.mode == "exam",
+                   col(Attempt.finalized_at).is_(None), Attempt.deadline > now))
+
+
+def withheld(*, session: Session, user_id: int, exam_code: str, now: datetime) -> set[str]:
+    return set(session.exec(in_open_exams(user_id, exam_code, now)).all())
+
+
+def offers(*, session: Session, exam_code: str, user_id: int, now: datetime) -> list[Offer]:
+    """The questions practice can offer this candidate now: active, and in none of their open exams."""
     rows = session.exec(
         select(Question.slug, Question.domain, Question.task, QuestionVersion.id, QuestionVersion.content)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.exam_code == exam_code, Question.status == "active")).all()
+        .where(Question.exam_code == exam_code, Question.status == "active",
+               col(Question.slug).not_in(in_open_exams(user_id, exam_code, now)))).all()
     return [Offer(vid, slug, domain, task, tuple(o["id"] for o in content["options"]))
             for slug, domain, task, vid, content in rows]
 

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from app.db import attempts, users
 from app.db.tables import User
+from app.domain.attempt import DisplayedOptions
 from app.domain.accounts import AccountError, Throttled, check_new_password, normalize_email
 from app.passwords import hash_password, needs_rehash, verify_password
 from app.web import csrf
@@ -137,11 +138,17 @@ def _history(session, user: User) -> list[dict]:
         result = attempt.result or {}
         items = []
         for row in attempts.items(session=session, attempt_id=attempt.id):
-            items.append({"position": row.position, "question": row.question_slug, "domain": row.domain,
-                          "selection": sorted(attempts.split(row.selection)), "flagged": row.flagged,
-                          "seconds_spent": round(row.seconds_spent, 1),
-                          # Until the end, neither correctness nor which items are scored is revealed.
-                          **({"scored": row.scored, "correct": row.correct} if finished else {})})
+            # Answers as the candidate saw them: display letters in the paper's order. Until the end an item
+            # shows only what its exam screen shows; which question it is, its domain, whether it is scored
+            # and whether it is right would, with the public bank, give the key away.
+            item = {"position": row.position,
+                    "selection": list(DisplayedOptions(tuple(row.option_order.split(",")))
+                                      .to_display(attempts.split(row.selection))),
+                    "flagged": row.flagged, "seconds_spent": round(row.seconds_spent, 1)}
+            if finished:
+                item |= {"question": row.question_slug, "domain": row.domain, "scored": row.scored,
+                         "correct": row.correct}
+            items.append(item)
         history.append({
             "id": attempt.id, "exam": attempt.exam_code, "mode": attempt.mode,
             "started_at": attempt.started_at.isoformat(), "deadline": attempt.deadline.isoformat(),

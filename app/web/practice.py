@@ -81,9 +81,13 @@ def start_drill(request: Request, session: SessionDep, user: CurrentUser, now: N
     unknown = sorted((set(domain) - known_domains) | (set(task) - known_tasks))
     if unknown:
         raise InvalidSelection(f"{blueprint.code} has no domain or task {', '.join(unknown)}.")
-    pool = practice.offers(session=session, exam_code=blueprint.code)
+    pool = practice.offers(session=session, exam_code=blueprint.code, user_id=user.id, now=now)
     if question:
         wanted = set(question)
+        held = sorted(wanted & practice.withheld(session=session, user_id=user.id, exam_code=blueprint.code, now=now))
+        if held:
+            raise InvalidSelection(f"{', '.join(held)} {'is' if len(held) == 1 else 'are'} in your unfinished exam; "
+                                   "practise it when that exam has ended.")
         chosen = [o for o in pool if o.question_id in wanted][:MAX_SESSION]
     else:
         seen = attempts.seen_questions(session=session, user_id=user.id, exam_code=blueprint.code)
@@ -101,7 +105,8 @@ def start_review(request: Request, session: SessionDep, user: CurrentUser, now: 
                                                          exam_code=blueprint.code, now=now)]
     if not due:
         raise InvalidSelection("Nothing is due for review now.")
-    chosen = choose_for_drill(practice.offers(session=session, exam_code=blueprint.code), min(len(due), REVIEW_SESSION),
+    chosen = choose_for_drill(practice.offers(session=session, exam_code=blueprint.code, user_id=user.id, now=now),
+                              min(len(due), REVIEW_SESSION),
                               due=due, rng=random.Random(secrets.randbits(62)))
     return _start(request, session, user, blueprint, chosen[:len(due)], mode="review", timed=False, now=now,
                   config={"due": len(due)})
@@ -116,7 +121,7 @@ def start_adaptive(request: Request, session: SessionDep, user: CurrentUser, now
     codes = [d.code for d in blueprint.domains]
     level = mastery(practice.outcomes(session=session, user_id=user.id, exam_code=blueprint.code), codes, now)
     allocation = allocate({d.code: d.weight for d in blueprint.domains}, level, count)
-    pool = practice.offers(session=session, exam_code=blueprint.code)
+    pool = practice.offers(session=session, exam_code=blueprint.code, user_id=user.id, now=now)
     due = [c.question_slug for c in practice.due(session=session, user_id=user.id, exam_code=blueprint.code, now=now)]
     seen = attempts.seen_questions(session=session, user_id=user.id, exam_code=blueprint.code)
     rng = random.Random(secrets.randbits(62))

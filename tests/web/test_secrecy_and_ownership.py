@@ -98,3 +98,34 @@ def test_an_autosave_and_a_next_read_their_fields_after_a_csrf_token_sent_as_a_f
     assert saved.status_code == 303 and moved.status_code == 303
     assert moved.headers["location"].endswith(f"/attempts/{attempt}/questions/2")
     assert paper(app, attempt)[0]["letters"] == ["B"]
+
+
+def test_practice_draws_no_question_of_an_open_exam_until_it_ends(client, app):
+    attempt = start(client)
+    on_paper = {item["slug"] for item in paper(app, attempt)}
+    drill = client.post("/practice/drills", data={"exam": "TST-01", "count": "10"})
+    assert drill.status_code == 303
+    drilled = drill.headers["location"].split("/")[2]
+    assert {item["slug"] for item in paper(app, drilled)}.isdisjoint(on_paper)
+    asked = sorted(on_paper)[0]
+    refused = client.post("/practice/drills", data={"exam": "TST-01", "question": [asked]})
+    assert refused.status_code == 422 and f"{asked} is in your unfinished exam" in refused.text
+    client.post(f"/attempts/{attempt}/end")
+    assert client.post("/practice/drills", data={"exam": "TST-01", "question": [asked]}).status_code == 303
+
+
+def test_the_history_of_an_unfinished_exam_shows_only_what_its_screen_shows(client, app):
+    from tests.web.test_accounts import sign_up
+
+    sign_up(client)
+    attempt = start(client)
+    answer(client, attempt, 1, ["B"])
+    [entry] = client.get("/account/history.json").json()["attempts"]
+    assert entry["id"] == attempt and entry["scaled_score"] is None
+    first = entry["items"][0]
+    assert first == {"position": 1, "selection": ["B"], "flagged": False, "seconds_spent": first["seconds_spent"]}
+    assert all(set(item) == {"position", "selection", "flagged", "seconds_spent"} for item in entry["items"])
+    client.post(f"/attempts/{attempt}/end")
+    [ended] = client.get("/account/history.json").json()["attempts"]
+    assert {"question", "domain", "scored", "correct"} <= set(ended["items"][0])
+    assert ended["items"][0]["selection"] == ["B"]
