@@ -101,6 +101,9 @@ def import_command(path: Annotated[Path, typer.Argument(help="A file written by 
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         typer.echo(f"cannot read {path}: {error}", err=True)
         raise typer.Exit(1)
+    except RecursionError:
+        typer.echo(f"cannot read {path}: it nests lists or objects too deeply to be an export", err=True)
+        raise typer.Exit(1)
     migrations.upgrade(url)
     engine = make_engine(url)
     try:

@@ -170,3 +170,37 @@ def test_script_in_question_text_is_stored_as_text_and_never_rendered_as_markup(
     # The words survive as visible text; no element, attribute or link is made of them.
     assert "<script" not in html and "<img" not in html and "<b " not in html and "<a " not in html
     assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("difficulty, words", [
+    ("²", "valid integer"), ("9" * 5000, "exceeded maximum size"), ("999999", "less than or equal to 3"),
+])
+def test_a_csv_difficulty_that_is_no_small_number_is_an_error_naming_the_row_and_field(blueprint, difficulty, words):
+    sheet = (FILES / "sheet.csv").read_text().splitlines()
+    header, row = sheet[0], sheet[1].split(",")
+    row[4] = difficulty
+    report = check_upload(read_upload(f"{header}\n{','.join(row)}\n".encode(), "bad.csv"), blueprint,
+                          filename="bad.csv", current={})
+    [error] = report.errors
+    assert error.field == "difficulty" and words in error.message and error.question == "csv-scaling"
+    assert str(error).startswith("bad.csv row 2") and report.valid == []
+
+
+@pytest.mark.parametrize("name, text", [
+    ("deep.yaml", "questions: " + "[" * 50_000 + "]" * 50_000),
+    ("deep.json", '{"questions": ' + "[" * 50_000 + "]" * 50_000 + "}"),
+])
+def test_a_file_nested_too_deeply_is_refused_by_name(name, text):
+    with pytest.raises(UnreadableUpload, match=f"{name} nests lists or mappings too deeply"):
+        read_upload(text.encode(), name)
+
+
+def test_the_loader_reports_a_bank_file_nested_too_deeply(tmp_path):
+    from app.bank.loader import load_exam
+
+    import shutil
+
+    shutil.copytree(TEST_BANK / "tst-01", tmp_path / "tst-01")
+    (tmp_path / "tst-01" / "questions" / "deep.yaml").write_text("questions: " + "[" * 50_000 + "]" * 50_000)
+    [problem] = load_exam(tmp_path / "tst-01").problems
+    assert problem.path.endswith("deep.yaml") and "nested too deeply" in problem.message

@@ -104,6 +104,8 @@ def read_native(text: str, filename: str) -> Upload:
             lines = [item.start_mark.line + 1 for item in sequence]
     except (yaml.YAMLError, json.JSONDecodeError) as error:
         raise UnreadableUpload(f"{filename} is not valid YAML/JSON: {str(error).splitlines()[0]}") from None
+    except RecursionError:
+        raise UnreadableUpload(f"{filename} nests lists or mappings too deeply to be a question file") from None
     if isinstance(document, dict) and "questions" in document:
         items = document["questions"]
     elif isinstance(document, dict):
@@ -155,7 +157,7 @@ def read_csv(text: str, filename: str) -> Upload:
             if row.get(name):
                 content[name] = row[name]
         if row.get("difficulty"):
-            content["difficulty"] = int(row["difficulty"]) if row["difficulty"].isdigit() else row["difficulty"]
+            content["difficulty"] = row["difficulty"]  # a number or not, the question's validation says
         if row.get("tags"):
             content["tags"] = [t.strip() for t in row["tags"].split(";") if t.strip()]
         if row.get("reference_url"):

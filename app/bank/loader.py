@@ -50,15 +50,19 @@ def _read_document(path: Path) -> tuple[object, list[int]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise ValueError(f"not UTF-8 text (byte {error.start}); save the file as UTF-8") from error
-    if path.suffix == ".json":
-        return json.loads(text), []
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    try:
+        if path.suffix == ".json":
+            return json.loads(text), []
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        document = yaml.safe_load(text)
+    except RecursionError:
+        raise ValueError("lists or mappings are nested too deeply for a question file") from None
     lines: list[int] = []
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if key.value == "questions" and isinstance(value, yaml.SequenceNode):
                 lines = [item.start_mark.line + 1 for item in value.value]
-    return yaml.safe_load(text), lines
+    return document, lines
 
 
 def _field_name(location: tuple) -> str:

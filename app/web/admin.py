@@ -22,7 +22,7 @@ from app.domain.coverage import coverage
 from app.web import charts
 from app.db.tables import ApiToken, ImportBatch, ProblemReport, User
 from app.web.openapi import errors
-from app.web.deps import MaybeUser, Now, SessionDep, templates
+from app.web.deps import MaybeUser, Now, RowId, SessionDep, templates
 
 router = APIRouter()
 
@@ -79,7 +79,7 @@ async def check_import(request: Request, session: SessionDep, admin: Admin, now:
 
 
 @router.post("/admin/imports/{batch_id}/commit", name="commit_import")
-def commit_import(request: Request, batch_id: int, session: SessionDep, admin: Admin, now: Now) -> Response:
+def commit_import(request: Request, batch_id: RowId, session: SessionDep, admin: Admin, now: Now) -> Response:
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         raise HTTPException(404)
@@ -118,7 +118,7 @@ def admin_questions(request: Request, session: SessionDep, admin: Admin, exam: s
     if blueprint is None:
         raise HTTPException(404)
     rows = bank.list_questions(session=session, exam_code=blueprint.code, domain=domain, task=task, qtype=type,
-                               status=status, difficulty=int(difficulty) if difficulty.isdigit() else None, text=q)
+                               status=status, difficulty=int(difficulty) if difficulty in ("1", "2", "3") else None, text=q)
     return templates.TemplateResponse(request, "admin/questions.html", {
         "exams": exams, "blueprint": blueprint, "rows": rows,
         "filters": {"domain": domain, "task": task, "type": type, "status": status, "difficulty": difficulty, "q": q}})
@@ -231,7 +231,7 @@ def problem_reports(request: Request, session: SessionDep, admin: Admin, status:
 
 
 @router.post("/admin/reports/{report_id}/close", name="close_report")
-def close_report(request: Request, report_id: int, session: SessionDep, admin: Admin) -> Response:
+def close_report(request: Request, report_id: RowId, session: SessionDep, admin: Admin) -> Response:
     report = session.get(ProblemReport, report_id)
     if report is None:
         raise HTTPException(404)

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Annotated, AsyncIterator
 from urllib.parse import parse_qsl
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Template, pass_context
 from starlette.datastructures import FormData
@@ -96,6 +96,10 @@ def request_time(request: Request) -> datetime:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+# Ids and positions in paths: beyond what an INTEGER column holds they name nothing (and SQLite cannot even
+# compare a number past 2**63), so they are refused as input before any query.
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(le=MAX_ROW_ID)]
 Now = Annotated[datetime, Depends(utc_now)]
 
 SESSION_KEY = "sid"

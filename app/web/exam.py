@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic import Field as PydanticField
 from sqlmodel import Session
 from starlette.datastructures import FormData
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.routing import Route
 
 from app.db import async_sitting, attempts, bank
@@ -27,9 +28,19 @@ from app.domain.scoring import is_correct
 from app.web import charts
 from app.web.openapi import errors
 from app.web.deps import (CurrentUser, Now, SessionDep, is_htmx, paths, read_checked_fields, render_fragment,
-                          request_time, browser_key, MaybeUser, templates)
+                          request_time, browser_key, MaybeUser, RowId, templates)
 
 router = APIRouter()
+
+
+class PositionConvertor(IntegerConvertor):
+    """A question position in the plain routes' paths: at most nine digits. A longer number matches no
+    plain route and reaches the FastAPI route, which refuses it as input (MAX_ROW_ID)."""
+
+    regex = "[0-9]{1,9}"
+
+
+register_url_convertor("position", PositionConvertor())
 PRACTICE_MEMORY = timedelta(days=30)
 
 
@@ -136,7 +147,7 @@ async def _own_screen(conn, browser: str | None, attempt_id: str, position: int)
 
 
 @router.get("/attempts/{attempt_id}/questions/{position}", name="show_question")
-async def show_question(request: Request, attempt_id: str, position: int, now: Now) -> Response:
+async def show_question(request: Request, attempt_id: str, position: RowId, now: Now) -> Response:
     """The question screen, on the asyncio engine like the answer save: one read, the move, the page. An
     attempt whose time ran out is finalized (rarely, so on the ORM path) and shows its report. No
     transaction: the move is one statement, and the read needs no snapshot shared with it."""
@@ -302,9 +313,9 @@ _SAVE_STATUS = templates.get_template("attempts/_save_status.html")
 
 # Placed ahead of every other route by create_app: they run for every click of every candidate, and matching
 # them after FastAPI's walk through each included router's routes cost about 25 µs, 7% of a save's CPU.
-SAVE_ROUTE = Route("/attempts/{attempt_id}/questions/{position:int}/answer", save_answer, methods=["POST"],
+SAVE_ROUTE = Route("/attempts/{attempt_id}/questions/{position:position}/answer", save_answer, methods=["POST"],
                    name="save_answer")
-VIEW_ROUTE = Route("/attempts/{attempt_id}/questions/{position:int}", show_question_directly, methods=["GET"],
+VIEW_ROUTE = Route("/attempts/{attempt_id}/questions/{position:position}", show_question_directly, methods=["GET"],
                    name="show_question")
 
 ACTION_PATTERN = r"^(save|next|previous|flag|review|end|check|strike-[A-H])$"
@@ -330,7 +341,7 @@ class ExamForm(BaseModel):
 
 
 @router.post("/attempts/{attempt_id}/questions/{position}", name="act_on_question")
-async def act_on_question(request: Request, attempt_id: str, position: int, now: Now,
+async def act_on_question(request: Request, attempt_id: str, position: RowId, now: Now,
                           form: Annotated[ExamForm, Form()]) -> Response:
     """The exam form: saves the selection it carries, then does what the pressed button asks. Works without
     JavaScript (POST, then redirect) and with htmx (the next screen as a fragment). A request that does not
@@ -444,7 +455,7 @@ async def _act_on_item(request: Request, attempt_id: str, position: int, now: da
 
 
 # Placed ahead of FastAPI's routes with the save and the view, for the same reason.
-ACT_ROUTE = Route("/attempts/{attempt_id}/questions/{position:int}", act_on_question_directly, methods=["POST"],
+ACT_ROUTE = Route("/attempts/{attempt_id}/questions/{position:position}", act_on_question_directly, methods=["POST"],
                   name="act_on_question")
 
 
@@ -598,7 +609,7 @@ def incorrect_review(request: Request, sitting: SittingDep, session: SessionDep)
 
 
 @router.post("/attempts/{attempt_id}/questions/{position}/report", name="report_problem")
-def report_problem(request: Request, position: int, sitting: SittingDep, session: SessionDep, now: Now,
+def report_problem(request: Request, position: RowId, sitting: SittingDep, session: SessionDep, now: Now,
                    kind: Annotated[str, Form(pattern="^(wrong-key|unclear|other)$")],
                    comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
     """A candidate reviewing a finished attempt reports a suspected wrong key or unclear wording."""

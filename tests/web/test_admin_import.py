@@ -88,3 +88,25 @@ def test_the_api_checks_and_commits_with_a_token(admin_client, app, settings, mo
     bad = admin_client.post("/api/imports", data={"exam": "TST-01", "commit": "true"}, headers=api,
                             files=[("files", ("broken.yaml", (FILES / "broken.yaml").read_bytes()))])
     assert bad.status_code == 422 and "is not valid YAML/JSON" in bad.json()["reports"][0]["errors"][0]
+
+
+def test_a_file_nested_too_deeply_is_refused_by_name_everywhere(admin_client, app, settings, monkeypatch, tmp_path):
+    deep = ("deep.yaml", ("questions: " + "[" * 50_000 + "]" * 50_000).encode())
+    page = admin_client.post("/admin/import", data={"exam": "TST-01"}, files=[("files", deep)])
+    assert page.status_code == 422 and "deep.yaml nests lists or mappings too deeply" in page.text
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    token = CliRunner().invoke(cli, ["admin", "token", "root@example.com"]).output.strip()
+    api = admin_client.post("/api/imports", data={"exam": "TST-01"}, files=[("files", deep)],
+                            headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 422 and "nests lists or mappings too deeply" in api.text
+    (tmp_path / "deep.yaml").write_bytes(deep[1])
+    command = CliRunner().invoke(cli, ["bank", "import", str(tmp_path / "deep.yaml"), "--exam", "TST-01"])
+    assert command.exit_code == 1 and "deep.yaml nests lists or mappings too deeply" in command.output
+
+
+def test_an_export_nested_too_deeply_is_refused_by_the_import_command(tmp_path, settings, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 50_000 + "]" * 50_000)
+    result = CliRunner().invoke(cli, ["import", str(deep)])
+    assert result.exit_code == 1 and "nests lists or objects too deeply" in result.output
