@@ -6,6 +6,7 @@ One layer instead of three: each request crosses it once (the profile showed eve
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -14,6 +15,8 @@ from app.web.asgi import HttpMiddleware, add_headers
 from app.web.limits import BODY_METHODS, MAX_BODY_BYTES, BodyTooLarge, body_refusal, counting, refuse
 from app.web.request_log import SAFE_REQUEST_ID, RequestIds, log_request
 from app.web.security import HEADERS
+
+errors = logging.getLogger("mockexam.error")
 
 
 class Admission:
@@ -51,10 +54,12 @@ class Edge(HttpMiddleware):
         started = time.perf_counter()
         status = 500
 
+        started_response = False
+
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started_response = message["status"], True
                 add_headers(message, response_headers)
             await send(message)
 
@@ -64,6 +69,15 @@ class Edge(HttpMiddleware):
                 return
             async with self.admission.slots():
                 await self._forward(scope, receive, send_with_headers)
+        except Exception:
+            # Answered here rather than by Starlette's outermost error handler, so that a failure's page
+            # carries the security headers like every other response.
+            if started_response:
+                raise
+            errors.exception("unhandled error in %s %s (request %s)", scope["method"], scope["path"], request_id)
+            await refuse(send_with_headers, 500, "Something went wrong on the server, and nothing was changed by "
+                                                 f"this request. Try again; if it keeps failing, give the "
+                                                 f"administrator the request id {request_id}.")
         finally:
             log_request(scope, request_id, status, started)
 
