@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     allow_signup: bool = Field(default=True, description="Whether visitors may create accounts themselves.")
     forwarded_allow_ips: str = Field(
         default="127.0.0.1", description="Proxies whose X-Forwarded-For/-Proto headers are trusted ('*' for all).")
+    body_seconds: float = Field(
+        default=20.0, gt=0, le=600,
+        description="Seconds a request body has to arrive in full before it is refused (408).")
     database_pool_size: int = Field(
         default=5, ge=1, le=100,
         description="Database connections each worker keeps per pool; requests beyond them wait their turn.")

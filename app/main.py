@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # As many requests inside as a pool keeps connections open. Admitting as many again, up to the pool's
     # overflow, made PostgreSQL open and close a connection (a process fork) for every request above the
     # pool size; the overflow is only the spare for a request that needs a second connection.
-    app.add_middleware(Edge, max_in_flight=pool_size)
+    app.add_middleware(Edge, max_in_flight=pool_size, body_seconds=settings.body_seconds)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(exam.router)

@@ -12,7 +12,8 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.asgi import HttpMiddleware, add_headers
-from app.web.limits import BODY_METHODS, MAX_BODY_BYTES, BodyTooLarge, body_refusal, counting, refuse
+from app.web.limits import (BODY_METHODS, MAX_BODY_BYTES, BodyRefused, body_refusal, read_body,
+                            refuse)
 from app.web.request_log import SAFE_REQUEST_ID, RequestIds, log_request
 from app.web.security import HEADERS
 
@@ -40,9 +41,11 @@ class Admission:
 
 
 class Edge(HttpMiddleware):
-    def __init__(self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES, max_in_flight: int = 20) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES, max_in_flight: int = 20,
+                 body_seconds: float = 20.0) -> None:
         super().__init__(app)
         self.max_body_bytes = max_body_bytes
+        self.body_seconds = body_seconds
         self.admission = Admission(max_in_flight)
         self.request_ids = RequestIds()
 
@@ -64,32 +67,30 @@ class Edge(HttpMiddleware):
             await send(message)
 
         try:
+            if scope["method"] in BODY_METHODS:
+                # The whole body is read before the request may take a slot: a client that sends its body
+                # slowly, or not at all, waits here and holds nothing that other candidates need.
+                refusal = body_refusal(scope, self.max_body_bytes)
+                if refusal is None:
+                    try:
+                        receive = await read_body(receive, self.max_body_bytes, self.body_seconds)
+                    except BodyRefused as error:
+                        refusal = error.status, str(error)
+                if refusal is not None:
+                    await refuse(send_with_headers, *refusal)
+                    return
             if scope["path"].startswith("/static/"):  # files only, no database
-                await self._forward(scope, receive, send_with_headers)
+                await self.app(scope, receive, send_with_headers)
                 return
             async with self.admission.slots():
-                await self._forward(scope, receive, send_with_headers)
+                await self.app(scope, receive, send_with_headers)
         except Exception:
             # Answered here rather than by Starlette's outermost error handler, so that a failure's page
             # carries the security headers like every other response.
             if started_response:
                 raise
             errors.exception("unhandled error in %s %s (request %s)", scope["method"], scope["path"], request_id)
-            await refuse(send_with_headers, 500, "Something went wrong on the server, and nothing was changed by "
-                                                 f"this request. Try again; if it keeps failing, give the "
-                                                 f"administrator the request id {request_id}.")
+            await refuse(send_with_headers, 500, "Something went wrong on the server. Try again; if it keeps "
+                                                 f"failing, give the administrator the request id {request_id}.")
         finally:
             log_request(scope, request_id, status, started)
-
-    async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["method"] not in BODY_METHODS:
-            await self.app(scope, receive, send)
-            return
-        refusal = body_refusal(scope, self.max_body_bytes)
-        if refusal:
-            await refuse(send, *refusal)
-            return
-        try:
-            await self.app(scope, counting(receive, self.max_body_bytes), send)
-        except BodyTooLarge as error:
-            await refuse(send, 413, str(error))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import Message, Receive, Scope, Send
@@ -11,8 +12,10 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyRefused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def _too_large(max_bytes: int) -> str:
@@ -39,17 +42,37 @@ def body_refusal(scope: Scope, max_bytes: int) -> tuple[int, str] | None:
     return None
 
 
-def counting(receive: Receive, max_bytes: int) -> Receive:
-    """A receive that stops a body which turns out larger than it declared (or declared nothing)."""
+async def read_body(receive: Receive, max_bytes: int, seconds: float) -> Receive:
+    """Read the whole body within `seconds` and at most `max_bytes` (whatever it declared), and return a
+    receive that hands it to the app as one message, then passes on what comes after (a disconnect)."""
+    chunks: list[bytes] = []
     received = 0
 
-    async def counted() -> Message:
+    async def read_all() -> None:
         nonlocal received
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                raise BodyRefused(400, "The request ended before its body was complete.")
+            chunk = message.get("body", b"")
+            received += len(chunk)
             if received > max_bytes:
-                raise BodyTooLarge(_too_large(max_bytes))
-        return message
+                raise BodyRefused(413, _too_large(max_bytes))
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return
 
-    return counted
+    try:
+        await asyncio.wait_for(read_all(), seconds)
+    except TimeoutError:
+        raise BodyRefused(408, f"The request body did not arrive within {seconds:g} seconds.") from None
+    body: Message | None = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+    async def replay() -> Message:
+        nonlocal body
+        if body is not None:
+            message, body = body, None
+            return message
+        return await receive()
+
+    return replay

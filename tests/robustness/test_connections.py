@@ -17,6 +17,7 @@ import pytest
 from app.main import create_app
 from app.web.deps import utc_now
 from tests.conftest import adopt_csrf_token
+from tests.live_server import server_factory  # noqa: F401  (fixture)
 from tests.web.helpers import answer, start
 
 CONCURRENT = 60
@@ -83,3 +84,29 @@ def test_saves_recover_after_the_database_drops_every_connection(app, database_u
                     for letter in "BCD"]
         assert statuses in ([200, 200, 200], [500, 200, 200]), statuses
         assert re.search(r'id="choice-D" value="D" checked', client.get(f"/attempts/{attempt}/questions/1").text)
+
+
+def test_clients_that_send_a_body_slowly_hold_no_slot_that_others_need(server_factory, tmp_path):  # noqa: F811
+    """Five connections send a POST's headers and a few bytes of its body, then nothing. On a worker with
+    two connections (two admission slots) the health check and a candidate are still answered, and each
+    slow client is told its body did not arrive."""
+    import socket
+
+    from tests.conftest import TEST_BANK
+
+    server = server_factory(mockexam_bank_dir=TEST_BANK, database_url=f"sqlite:///{tmp_path / 'live.db'}",
+                            mockexam_database_pool_size=2, mockexam_body_seconds=3)
+    slow = []
+    for _ in range(5):
+        connection = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        connection.sendall(b"POST /signin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=")
+        slow.append(connection)
+    try:
+        assert httpx.get(server.url + "/healthz", timeout=2.5).status_code == 200
+        assert httpx.get(server.url + "/", timeout=2.5).status_code == 200
+        for connection in slow:
+            assert connection.recv(200).startswith(b"HTTP/1.1 408")
+    finally:
+        for connection in slow:
+            connection.close()
