@@ -10,11 +10,15 @@ import shlex
 import subprocess
 import sys
 
+from pathlib import Path
+
+import httpx
+import pytest
 import yaml
 
 from app.config import ROOT, Settings
-from tests.conftest import create_pg_database, drop_pg_database
-from tests.live_server import LiveServer, browser_like_client
+from tests.conftest import TEST_BANK, create_pg_database, drop_pg_database
+from tests.live_server import LiveServer, browser_like_client, server_factory  # noqa: F401  (fixture)
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
@@ -128,3 +132,66 @@ def test_the_image_start_and_health_commands_work_against_postgresql(pg_server, 
     finally:
         server.stop()
         drop_pg_database(pg_server, name)
+
+
+def test_compose_publishes_only_the_buffering_proxy_in_front_of_the_app():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    app, proxy = compose["services"]["app"], compose["services"]["proxy"]
+    assert "ports" not in app and "ports" not in compose["services"]["db"]
+    assert proxy["ports"] == ["${MOCKEXAM_PORT:-8000}:8080"] and re.fullmatch(r"nginx:1\.2[4-9]-alpine", proxy["image"])
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in proxy["volumes"]
+    assert app["environment"]["MOCKEXAM_FORWARDED_ALLOW_IPS"] == "*"
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "proxy_pass http://app:8000;" in config and "listen 8080;" in config
+
+
+def test_the_proxy_config_buffers_slow_clients_in_front_of_a_live_app(server_factory, tmp_path):  # noqa: F811
+    """deploy/nginx.conf, run by Debian's nginx outside a container in front of a live app whose worker
+    admits two requests at once: five connections that send a body slowly leave the app free, and the app
+    sees the client's address and a request id from the proxy."""
+    import shutil
+    import socket
+    import time
+
+    from tests.live_server import _free_port
+
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("nginx is not installed; CI installs it (apt-get install nginx-light)")
+        pytest.skip("nginx is not installed")
+    app = server_factory(mockexam_bank_dir=TEST_BANK, database_url=f"sqlite:///{tmp_path / 'live.db'}",
+                         mockexam_database_pool_size=2)
+    port = _free_port()
+    site = (ROOT / "deploy" / "nginx.conf").read_text().replace("http://app:8000", f"http://127.0.0.1:{app.port}") \
+        .replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; worker_processes 1;\n"
+        "events { worker_connections 64; }\n"
+        f"http {{ access_log off; client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;\n"
+        f"include {tmp_path}/site.conf; }}\n")
+    proxy = subprocess.Popen([nginx, "-c", str(tmp_path / "nginx.conf"), "-e", str(tmp_path / "error.log")])
+    slow = []
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        for _ in range(5):
+            connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+            connection.sendall(b"POST /signin HTTP/1.1\r\nHost: mockexam\r\nContent-Length: 1000\r\n"
+                               b"Content-Type: application/x-www-form-urlencoded\r\n\r\nemail=")
+            slow.append(connection)
+        through = f"http://127.0.0.1:{port}"
+        assert httpx.get(through + "/healthz", timeout=5).status_code == 200
+        page = httpx.get(through + "/", timeout=5)
+        assert page.status_code == 200
+        assert len(page.headers["x-request-id"]) == 32  # nginx's $request_id, passed to the app
+    finally:
+        for connection in slow:
+            connection.close()
+        proxy.terminate()
+        proxy.wait(10)
