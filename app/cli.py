@@ -352,6 +352,25 @@ def admin_token(
         typer.echo(tokens.create(session=session, user=user, name=name, lifetime=timedelta(days=days), now=now))
 
 
+@admin_cli.command("purge-guests")
+def admin_purge_guests(
+    days: Annotated[int | None, typer.Option(help="Idle days (default: MOCKEXAM_GUEST_DAYS).")] = None,
+) -> None:
+    """Delete guests who started nothing for DAYS days, with everything they made (run it from cron; new
+    guests also clear a few at a time)."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.db import users
+
+    idle = days if days is not None else load_settings().guest_days
+    since = datetime.now(UTC) - timedelta(days=idle)
+    total = 0
+    with database_session() as session:
+        while purged := users.purge_abandoned_guests(session=session, idle_since=since):
+            total += purged
+    typer.echo(f"deleted {total} guest{'s' if total != 1 else ''} idle for {idle} days or more")
+
+
 @admin_cli.command("signout")
 def admin_signout(email: Annotated[str, typer.Argument(help="The account to sign out everywhere.")]) -> None:
     """End every session of an account: every browser it is signed in on must sign in again."""

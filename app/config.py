@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     allow_signup: bool = Field(default=True, description="Whether visitors may create accounts themselves.")
     forwarded_allow_ips: str = Field(
         default="127.0.0.1", description="Proxies whose X-Forwarded-For/-Proto headers are trusted ('*' for all).")
+    guest_attempts_per_hour: int = Field(
+        default=30, ge=0, le=100_000,
+        description="Attempts that guests from one network address may start within an hour (0: sign up first).")
+    guest_days: int = Field(
+        default=30, ge=1, le=3650,
+        description="Days after which a guest who started nothing is deleted with everything they made.")
     body_seconds: float = Field(
         default=20.0, gt=0, le=600,
         description="Seconds a request body has to arrive in full before it is refused (408).")

@@ -161,6 +161,16 @@ class BrowserSession(SQLModel, table=True):
     created_at: datetime = _utc(nullable=False)
 
 
+class GuestStart(SQLModel, table=True):
+    """An attempt a guest started, by network address, kept an hour so the limit holds across processes."""
+
+    __table_args__ = (Index("ix_gueststart_address_at", "address", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=64)
+    at: datetime = _utc(nullable=False)
+
+
 class SignInFailure(SQLModel, table=True):
     """A failed sign-in, kept a while so throttling works across processes and restarts."""
 
@@ -226,4 +236,4 @@ class ReviewCard(SQLModel, table=True):
 
 
 __all__ = ["Exam", "Question", "QuestionVersion", "ImportBatch", "ProblemReport", "Regrade", "ApiToken", "User",
-           "BrowserSession", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard", "metadata"]
+           "BrowserSession", "GuestStart", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard", "metadata"]

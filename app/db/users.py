@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.db import bank
-from app.db.tables import (ApiToken, Attempt, AttemptItem, BrowserSession, ImportBatch, ProblemReport, Regrade,
-                           ReviewCard, SignInFailure, User)
-from app.domain.accounts import THROTTLE_WINDOW, AccountError, RecentFailures, Throttled, check_throttle
+from app.db.tables import (ApiToken, Attempt, AttemptItem, BrowserSession, GuestStart, ImportBatch, ProblemReport,
+                           Regrade, ReviewCard, SignInFailure, User)
+from app.domain.accounts import (GUEST_WINDOW, THROTTLE_WINDOW, AccountError, RecentFailures, Throttled,
+                                 TooManyGuestAttempts, check_guest_starts, check_throttle)
 
 
 def token_hash(token: str) -> str:
@@ -111,13 +112,20 @@ def set_role(*, session: Session, user: User, role: str) -> None:
     session.commit()
 
 
+def _serialize(session: Session, what: str) -> None:
+    """Make the check-and-count that follows one step among concurrent requests: on PostgreSQL behind a
+    lock held to the end of the transaction; on SQLite the write lock of the insert that comes first does
+    it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(hashtext(:what))").bindparams(what=f"mockexam.{what}"))
+
+
 def claim_sign_in(*, session: Session, email: str, address: str, now: datetime) -> None:
     """Count this sign-in as a failure before the password is checked, unless the account or the address
     has failed too often already (then raise Throttled, counting nothing). Checking and counting are one
     step: on PostgreSQL behind a transaction-scoped lock, on SQLite behind the write lock the insert
     takes. A sign-in that succeeds clears its account's failures, this one included."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(hashtext('mockexam.sign-in'))"))
+    _serialize(session, "sign-in")
     claim = SignInFailure(email=email, address=address, at=now)
     session.add(claim)
     session.flush()
@@ -137,6 +145,38 @@ def claim_sign_in(*, session: Session, email: str, address: str, now: datetime) 
     # Old failures count for nothing; dropping them here keeps the table small without a scheduler.
     session.exec(delete(SignInFailure).where(col(SignInFailure.at) < since))
     session.commit()
+
+
+def claim_guest_start(*, session: Session, address: str, limit: int, now: datetime) -> None:
+    """Count an attempt a guest starts from this address, unless guests from it started `limit` within the
+    hour already (then raise TooManyGuestAttempts, counting nothing); checked and counted in one step."""
+    _serialize(session, "guest-start")
+    claim = GuestStart(address=address, at=now)
+    session.add(claim)
+    session.flush()
+    since = now - GUEST_WINDOW
+    starts = tuple(session.exec(select(GuestStart.at).where(GuestStart.address == address, GuestStart.at > since,
+                                                            GuestStart.id != claim.id)
+                                .order_by(GuestStart.at)).all())
+    try:
+        check_guest_starts(starts, limit, now)
+    except TooManyGuestAttempts:
+        session.rollback()
+        raise
+    session.exec(delete(GuestStart).where(col(GuestStart.at) <= since))
+    session.commit()
+
+
+def purge_abandoned_guests(*, session: Session, idle_since: datetime, batch: int = 100) -> int:
+    """Delete up to `batch` guests, with everything they made, who were created and last started an attempt
+    before `idle_since`; returns how many went. Guests have no way back to their data once their browser
+    forgets the cookie, so what they leave behind would otherwise grow without end."""
+    active = select(Attempt.id).where(Attempt.user_id == User.id, Attempt.started_at >= idle_since)
+    abandoned = session.exec(select(User).where(col(User.email).is_(None), User.created_at < idle_since,
+                                                ~active.exists()).order_by(User.id).limit(batch)).all()
+    for guest in abandoned:
+        delete_user_and_data(session=session, user=guest)
+    return len(abandoned)
 
 
 def clear_failures(*, session: Session, email: str) -> None:

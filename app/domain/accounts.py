@@ -59,3 +59,29 @@ def check_throttle(failures: RecentFailures, now: datetime) -> None:
                               (failures.from_address, MAX_FAILURES_PER_ADDRESS, "from your network address")):
         if len(times) >= limit:
             raise Throttled(who, times[-limit] + THROTTLE_WINDOW - now)
+
+
+GUEST_WINDOW = timedelta(hours=1)
+
+
+class TooManyGuestAttempts(ExamError):
+    """Guests from one network address started as many attempts as an hour allows (or none are allowed)."""
+
+    def __init__(self, limit: int, retry_after: timedelta | None):
+        self.retry_after = retry_after
+        if retry_after is None:
+            super().__init__("This server asks everyone to sign up or sign in before starting an attempt.")
+            return
+        minutes = max(1, -(-int(retry_after.total_seconds()) // 60))
+        super().__init__(f"Guests from your network address have started {limit} attempts within the hour, the "
+                         f"most this server allows. Sign up or sign in to go on now, or try again in {minutes} "
+                         f"minute{'s' if minutes != 1 else ''}.")
+
+
+def check_guest_starts(starts: tuple[datetime, ...], limit: int, now: datetime) -> None:
+    """Refuse a guest's attempt while `limit` guest attempts from the same address fall within the hour
+    (`starts`, oldest first); the wait ends when the oldest of them leaves it."""
+    if limit == 0:
+        raise TooManyGuestAttempts(limit, None)
+    if len(starts) >= limit:
+        raise TooManyGuestAttempts(limit, starts[-limit] + GUEST_WINDOW - now)

@@ -17,7 +17,7 @@ from app.domain.accounts import AccountError, Throttled, check_new_password, nor
 from app.passwords import hash_password, needs_rehash, verify_password
 from app.web import csrf
 from app.web.openapi import errors
-from app.web.deps import SESSION_KEY, MaybeUser, Now, SessionDep, session_token, templates
+from app.web.deps import SESSION_KEY, MaybeUser, Now, SessionDep, client_address, session_token, templates
 
 router = APIRouter()
 EMAIL_KEY = "email"
@@ -73,7 +73,7 @@ def signin_form(request: Request) -> Response:
 @router.post("/signin", name="signin")
 def signin(request: Request, session: SessionDep, now: Now, email: Annotated[str, Form()],
            password: Annotated[str, Form()]) -> Response:
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     typed = email.strip().lower()
     try:
         users.claim_sign_in(session=session, email=typed, address=address, now=now)

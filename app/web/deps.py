@@ -124,16 +124,28 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     return users.session_user(session=session, token=token) if token else None
 
 
-def guest_or_user(request: Request, session: SessionDep, now: Now,
-                  user: Annotated[User | None, Depends(optional_user)]) -> User:
-    """The signed-in candidate, or a new guest tied to this browser by a session of its own."""
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def starting_candidate(request: Request, session: SessionDep, now: Now,
+                       user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """The candidate starting an attempt: the signed-in one, or a guest tied to this browser by a session of
+    its own. Guests' attempts are limited per network address and hour, and counted before any row is made;
+    a new guest also clears out a few guests abandoned long ago."""
+    if user is not None and user.email is not None:
+        return user
+    settings = request.app.state.settings
+    users.claim_guest_start(session=session, address=client_address(request),
+                            limit=settings.guest_attempts_per_hour, now=now)
     if user is None:
+        users.purge_abandoned_guests(session=session, idle_since=now - timedelta(days=settings.guest_days), batch=10)
         user, request.session[SESSION_KEY] = users.create_guest(session=session, now=now)
     return user
 
 
 MaybeUser = Annotated[User | None, Depends(optional_user)]
-CurrentUser = Annotated[User, Depends(guest_or_user)]
+StartingCandidate = Annotated[User, Depends(starting_candidate)]
 
 
 URLENCODED = "application/x-www-form-urlencoded"

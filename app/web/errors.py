@@ -8,10 +8,12 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.domain.assembly import BankTooSmall
+from app.domain.accounts import TooManyGuestAttempts
 from app.domain.attempt import AttemptFinished, ExamError, InvalidSelection, NoSuchQuestion, TimeUp
 from app.web.deps import is_htmx, templates
 
-_STATUS = {TimeUp: 409, AttemptFinished: 409, InvalidSelection: 422, NoSuchQuestion: 404, BankTooSmall: 409}
+_STATUS = {TimeUp: 409, AttemptFinished: 409, InvalidSelection: 422, NoSuchQuestion: 404, BankTooSmall: 409,
+           TooManyGuestAttempts: 429}
 
 
 def _wants_json(request: Request) -> bool:
@@ -40,8 +42,11 @@ def register(app: FastAPI) -> None:
     async def exam_error(request: Request, error: ExamError):
         status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 409)
         attempt_id = request.path_params.get("attempt_id")
-        return _respond(request, status, "That did not work", str(error), attempt_id=attempt_id,
-                        finished=isinstance(error, (TimeUp, AttemptFinished)))
+        response = _respond(request, status, "That did not work", str(error), attempt_id=attempt_id,
+                            finished=isinstance(error, (TimeUp, AttemptFinished)))
+        if isinstance(error, TooManyGuestAttempts) and error.retry_after is not None:
+            response.headers["Retry-After"] = str(int(error.retry_after.total_seconds()) + 1)
+        return response
 
     @app.exception_handler(BankTooSmall)
     async def bank_too_small(request: Request, error: BankTooSmall):

@@ -27,7 +27,7 @@ from app.domain.exam import Blueprint, Question, stated_choose_count
 from app.domain.scoring import is_correct
 from app.web import charts
 from app.web.openapi import errors
-from app.web.deps import (CurrentUser, Now, SessionDep, is_htmx, paths, read_checked_fields, render_fragment,
+from app.web.deps import (StartingCandidate, Now, SessionDep, is_htmx, paths, read_checked_fields, render_fragment,
                           request_time, browser_key, MaybeUser, RowId, templates)
 
 router = APIRouter()
@@ -83,7 +83,7 @@ def _question_url(request: Request, attempt_id: str, position: int) -> str:
 
 
 @router.post("/exams/{exam_code}/attempts", name="start_attempt")
-def start_attempt(request: Request, exam_code: str, session: SessionDep, user: CurrentUser, now: Now,
+def start_attempt(request: Request, exam_code: str, session: SessionDep, user: StartingCandidate, now: Now,
                   esl: Annotated[bool, Form()] = False) -> Response:
     blueprint = bank.get_blueprint(session=session, code=exam_code)
     if blueprint is None:

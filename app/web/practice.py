@@ -14,7 +14,7 @@ from app.domain.assembly import PaperItem
 from app.domain.attempt import InvalidSelection
 from app.domain.exam import Blueprint
 from app.domain.practice import Offer, allocate, choose_for_drill, mastery
-from app.web.deps import CurrentUser, MaybeUser, Now, SessionDep, templates
+from app.web.deps import StartingCandidate, MaybeUser, Now, SessionDep, templates
 
 router = APIRouter()
 UNTIMED_MINUTES = 7 * 24 * 60  # an untimed session stays open a week, then is finished with what it has
@@ -71,7 +71,7 @@ def practice_home(request: Request, session: SessionDep, user: MaybeUser, now: N
 
 
 @router.post("/practice/drills", name="start_drill")
-def start_drill(request: Request, session: SessionDep, user: CurrentUser, now: Now,
+def start_drill(request: Request, session: SessionDep, user: StartingCandidate, now: Now,
                 exam: Annotated[str, Form()], count: Annotated[int, Form(ge=1, le=MAX_SESSION)] = 10,
                 domain: Annotated[list[str], Form()] = [], task: Annotated[list[str], Form()] = [],
                 question: Annotated[list[str], Form()] = [], timed: Annotated[bool, Form()] = False) -> Response:
@@ -98,7 +98,7 @@ def start_drill(request: Request, session: SessionDep, user: CurrentUser, now: N
 
 
 @router.post("/practice/review", name="start_review")
-def start_review(request: Request, session: SessionDep, user: CurrentUser, now: Now,
+def start_review(request: Request, session: SessionDep, user: StartingCandidate, now: Now,
                  exam: Annotated[str, Form()]) -> Response:
     blueprint = _blueprint(session, exam)
     due = [card.question_slug for card in practice.due(session=session, user_id=user.id,
@@ -113,7 +113,7 @@ def start_review(request: Request, session: SessionDep, user: CurrentUser, now: 
 
 
 @router.post("/practice/adaptive", name="start_adaptive")
-def start_adaptive(request: Request, session: SessionDep, user: CurrentUser, now: Now,
+def start_adaptive(request: Request, session: SessionDep, user: StartingCandidate, now: Now,
                    exam: Annotated[str, Form()], count: Annotated[int, Form(ge=4, le=MAX_SESSION)] = 20,
                    timed: Annotated[bool, Form()] = False) -> Response:
     """Domains by expected points lost (scoring.md §5.1); within each, due reviews first, then unseen."""
