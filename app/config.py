@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     exam_minutes: float | None = Field(
         default=None, description="Overrides every exam's duration (for tests and demos), in minutes.")
     https_only: bool = False
+    allowed_hosts: str = Field(
+        default="localhost,127.0.0.1,::1",
+        description="Host names the app answers to, comma-separated ('*.example.com' for subdomains); any other "
+                    "Host header is refused, so no page or link is built from a name an attacker chose.")
     allow_signup: bool = Field(default=True, description="Whether visitors may create accounts themselves.")
     forwarded_allow_ips: str = Field(
         default="127.0.0.1", description="Proxies whose X-Forwarded-For/-Proto headers are trusted ('*' for all).")
@@ -64,6 +68,9 @@ class Settings(BaseSettings):
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
+
+    def allowed_host_names(self) -> list[str]:
+        return [host.strip().lower() for host in self.allowed_hosts.split(",") if host.strip()]
 
     def resolved_database_url(self) -> str:
         if self.database_url:

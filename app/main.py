@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.config import ROOT, Settings
 from app.db.engine import make_async_engine, make_engine
@@ -33,7 +34,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # FastAPI's own OpenTelemetry bridge is off: the app sets up no provider, and asking on every request
     # whether one had been set up cost about 3 µs of each request's CPU. Requests are logged by the Edge.
+    # No automatic trailing-slash redirects: Starlette builds them as absolute URLs from the Host header.
+    # errors.register answers them with a relative redirect instead.
     app = FastAPI(title="mockexam", docs_url=None, redoc_url=None, dependencies=[Depends(verify_csrf)],
+                  redirect_slashes=False,
                   lifespan=lifespan, telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.settings = settings
     app.state.paths = Paths(app)
@@ -41,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.async_engine = make_async_engine(url, pool_size)
     app.add_middleware(SessionCookieMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",
                        max_age=60 * 60 * 24 * 365, same_site="lax", https_only=settings.https_only)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_host_names(), www_redirect=False)
     # As many requests inside as a pool keeps connections open. Admitting as many again, up to the pool's
     # overflow, made PostgreSQL open and close a connection (a process fork) for every request above the
     # pool size; the overflow is only the spare for a request that needs a second connection.

@@ -160,7 +160,7 @@ def clock() -> Clock:
 @pytest.fixture
 def settings(tmp_path, database_url) -> Settings:
     return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret",
-                    bank_dir=TEST_BANK, load_bank=False)
+                    bank_dir=TEST_BANK, load_bank=False, allowed_hosts="testserver,test")
 
 
 @pytest.fixture

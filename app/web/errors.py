@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from starlette.routing import Match
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.domain.assembly import BankTooSmall
@@ -37,6 +38,19 @@ def _respond(request: Request, status: int, title: str, message: str, **context)
                                       status_code=status)
 
 
+def _route_without_trailing_slash(request: Request) -> str | None:
+    """For a path that matches nothing only because of a trailing slash, the path without it (and the
+    query), relative, so that no redirect ever names a host the request chose."""
+    path = request.url.path
+    if path == "/" or not path.endswith("/"):
+        return None
+    trimmed = path.rstrip("/") or "/"
+    scope = {**request.scope, "path": trimmed}
+    if not any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+        return None
+    return trimmed + (f"?{request.url.query}" if request.url.query else "")
+
+
 def register(app: FastAPI) -> None:
     @app.exception_handler(ExamError)
     async def exam_error(request: Request, error: ExamError):
@@ -54,6 +68,8 @@ def register(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
+        if error.status_code == 404 and (without_slash := _route_without_trailing_slash(request)):
+            return RedirectResponse(without_slash, status_code=308)
         titles = {404: "Not found", 405: "Method not allowed"}
         message = error.detail if isinstance(error.detail, str) and error.status_code != 404 else \
             "There is nothing at this address, or it belongs to someone else."

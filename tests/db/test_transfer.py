@@ -29,7 +29,7 @@ def app_for(tmp_path):
 
     def make(url):
         made.append(create_app(Settings(data_dir=tmp_path, database_url=url, secret_key="same-secret",
-                                        bank_dir=TEST_BANK, load_bank=False)))
+                                        bank_dir=TEST_BANK, load_bank=False, allowed_hosts="testserver")))
         return made[-1]
 
     yield make

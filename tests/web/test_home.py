@@ -15,7 +15,7 @@ def test_exams_that_can_be_sat_come_before_those_still_short_of_questions(fresh_
         (TEST_BANK / "tst-01" / "exam.yaml").read_text().replace("TST-01", "AAA-01"))
     load_shipped_bank(fresh_database_url, tmp_path / "bank", now=T0)
     app = create_app(Settings(data_dir=tmp_path / "data", database_url=fresh_database_url, secret_key="test-secret",
-                              bank_dir=TEST_BANK, load_bank=False))
+                              bank_dir=TEST_BANK, load_bank=False, allowed_hosts="testserver"))
     try:
         with TestClient(app) as client:
             page = client.get("/").text

@@ -101,3 +101,15 @@ def test_question_positions_of_every_spelling_get_the_same_answers_on_the_direct
     response = client.get(f"/attempts/{attempt}/questions/{position}")
     assert response.status_code == status
     assert "text/html" in response.headers["content-type"]
+
+
+def test_a_host_header_the_server_was_not_configured_for_is_refused(client):
+    response = client.get("/signin", headers={"Host": "evil.example"})
+    assert response.status_code == 400 and "Invalid host header" in response.text
+    assert "content-security-policy" in response.headers
+
+
+def test_a_trailing_slash_redirects_to_a_relative_path_and_keeps_the_query(client):
+    response = client.get("/signin/?next=1")
+    assert response.status_code == 308 and response.headers["location"] == "/signin?next=1"
+    assert client.get("/no-such-page/").status_code == 404
