@@ -59,4 +59,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.router.routes[:0] = [exam.SAVE_ROUTE, exam.VIEW_ROUTE, exam.ACT_ROUTE]
     errors.register(app)
+    _split_the_schema(app)
     return app
+
+
+def _split_the_schema(app: FastAPI) -> None:
+    """/openapi.json describes what anyone may call; the administrators' pages and API are described only
+    to administrators, at /admin/openapi.json (docs/api.md)."""
+    whole = app.openapi  # FastAPI's generator, which caches the schema on the app
+
+    def public() -> dict:
+        schema = whole()
+        return {**schema, "paths": {path: item for path, item in schema["paths"].items()
+                                    if not path.startswith(("/admin", "/api/"))}}
+
+    app.state.whole_openapi = whole
+    app.openapi = public  # type: ignore[method-assign]

@@ -284,3 +284,9 @@ def revoke_api_token(request: Request, token_id: str, session: SessionDep, admin
     if tokens.revoke(session=session, token_id=token_id) != 1:
         raise HTTPException(404)
     return RedirectResponse(request.app.url_path_for("api_tokens"), status_code=303)
+
+
+@router.get("/admin/openapi.json", name="admin_openapi", include_in_schema=False)
+def admin_openapi(request: Request, admin: Admin) -> JSONResponse:
+    """The whole OpenAPI description, the administrators' API included; /openapi.json leaves it out."""
+    return JSONResponse(request.app.state.whole_openapi())
