@@ -271,15 +271,15 @@ def admin_create(email: Annotated[str, typer.Argument(help="The administrator's 
     from app.db import migrate as migrations
     from app.db import users
     from app.db.engine import make_engine
-    from app.domain.accounts import AccountError, check_new_password, normalize_email
-    from app.passwords import hash_password
+    from app.credentials import check_new_password, hash_password, normalize_email
+    from app.domain.accounts import AccountError
 
     password = os.environ.get("MOCKEXAM_ADMIN_PASSWORD")
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         address = normalize_email(email)
-        check_new_password(password, password)
+        check_new_password(password, password, email=address)
     except AccountError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(1)

@@ -1,19 +1,15 @@
-"""Rules for accounts: what a valid email and password are, and when sign-in attempts are throttled."""
+"""Rules for accounts: when sign-in attempts are throttled and how many attempts guests may start."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.domain.attempt import ExamError
 
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1024
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 
 
 class AccountError(ExamError):
@@ -26,22 +22,6 @@ class Throttled(AccountError):
         minutes = max(1, -(-int(retry_after.total_seconds()) // 60))
         super().__init__(f"Too many failed sign-ins {who}. Try again in {minutes} "
                          f"minute{'s' if minutes != 1 else ''}.")
-
-
-def normalize_email(raw: str) -> str:
-    email = raw.strip().lower()
-    if len(email) > 320 or not _EMAIL.match(email):
-        raise AccountError(f"{raw.strip()!r} is not an email address.")
-    return email
-
-
-def check_new_password(password: str, confirmation: str) -> None:
-    if password != confirmation:
-        raise AccountError("The two passwords differ; type the same password in both fields.")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.")
-    if len(password) > MAX_PASSWORD:
-        raise AccountError(f"Choose a password of at most {MAX_PASSWORD} characters.")
 
 
 @dataclass(frozen=True)

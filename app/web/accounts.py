@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from app.db import attempts, users
 from app.db.tables import User
 from app.domain.attempt import DisplayedOptions
-from app.domain.accounts import AccountError, Throttled, check_new_password, normalize_email
-from app.passwords import hash_password, needs_rehash, verify_password
+from app.credentials import check_new_password, hash_password, needs_rehash, normalize_email, verify_password
+from app.domain.accounts import AccountError, Throttled
 from app.web import csrf
 from app.web.openapi import errors
 from app.web.deps import SESSION_KEY, MaybeUser, Now, SessionDep, client_address, session_token, templates
@@ -56,7 +56,7 @@ def signup(request: Request, session: SessionDep, user: MaybeUser, now: Now,
         return _form(request, "accounts/signup.html", 403, open=False)
     try:
         address = normalize_email(email)
-        check_new_password(password, confirmation)
+        check_new_password(password, confirmation, email=address)
         account = users.register(session=session, guest=user, email=address, password_hash=hash_password(password),
                                  now=now)
     except AccountError as error:
@@ -123,7 +123,7 @@ def change_password(request: Request, session: SessionDep, user: MaybeUser, now:
     try:
         if not verify_password(account_user.password_hash, current):
             raise AccountError("The current password is not right; nothing was changed.")
-        check_new_password(password, confirmation)
+        check_new_password(password, confirmation, email=account_user.email or "")
     except AccountError as error:
         return _form(request, "accounts/account.html", 422, user=account_user, password_error=str(error))
     users.set_password(session=session, user=account_user, password_hash=hash_password(password))

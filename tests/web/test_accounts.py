@@ -46,6 +46,9 @@ def test_signing_up_keeps_the_attempts_made_before_in_this_browser(client, app):
     ("not-an-email", PASSWORD, PASSWORD, "is not an email address"),
     ("ada@example.com", "short", "short", "at least 10 characters"),
     ("ada@example.com", PASSWORD, PASSWORD + "!", "The two passwords differ"),
+    ("ada\x00@example.com", PASSWORD, PASSWORD, "is not an email address"),
+    ("ada@example.com", "password12", "password12", "Choose a harder password. This is a very common password."),
+    ("ada@example.com", "1234567890", "1234567890", "Choose a harder password."),
 ])
 def test_bad_sign_up_input_is_refused_by_name_and_creates_nothing(client, app, email, password, confirmation,
                                                                   message):
@@ -182,3 +185,6 @@ def test_admin_create_makes_an_administrator_from_the_environment(monkeypatch, s
     monkeypatch.setenv("MOCKEXAM_ADMIN_PASSWORD", "short")
     weak = CliRunner().invoke(cli, ["admin", "create", "x@example.com"])
     assert weak.exit_code == 1 and "at least 10 characters" in weak.output
+    monkeypatch.setenv("MOCKEXAM_ADMIN_PASSWORD", "aaaaaaaaaaaa")
+    guessable = CliRunner().invoke(cli, ["admin", "create", "x@example.com"])
+    assert guessable.exit_code == 1 and "Choose a harder password" in guessable.output

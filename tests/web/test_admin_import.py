@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.db import users
 from app.db.tables import Question
-from app.passwords import hash_password
+from app.credentials import hash_password
 from tests.conftest import adopt_csrf_token
 
 FILES = Path(__file__).parent.parent / "data" / "imports"
