@@ -34,6 +34,15 @@ class Settings(BaseSettings):
         default="localhost,127.0.0.1,::1",
         description="Host names the app answers to, comma-separated ('*.example.com' for subdomains); any other "
                     "Host header is refused, so no page or link is built from a name an attacker chose.")
+    public_url: str = Field(
+        default="", description="The address users reach mockexam at (e.g. https://exams.example.org), for links "
+                                "in emails; required when SMTP is set.")
+    smtp_host: str = Field(default="", description="SMTP server for account emails; empty means no email is sent.")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = Field(default=True, description="Upgrade the SMTP connection with STARTTLS.")
+    mail_from: str = Field(default="", description="The From address of account emails.")
     allow_signup: bool = Field(default=True, description="Whether visitors may create accounts themselves.")
     forwarded_allow_ips: str = Field(
         default="127.0.0.1", description="Proxies whose X-Forwarded-For/-Proto headers are trusted ('*' for all).")
@@ -68,6 +77,17 @@ class Settings(BaseSettings):
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
+
+    @model_validator(mode="after")
+    def _mail_needs_a_sender_and_an_address(self) -> "Settings":
+        if self.smtp_host and not (self.mail_from and self.public_url.startswith(("https://", "http://"))):
+            raise ValueError("MOCKEXAM_SMTP_HOST is set, so MOCKEXAM_MAIL_FROM and MOCKEXAM_PUBLIC_URL (the "
+                             "https:// address users reach mockexam at, for the links in emails) must be set too")
+        return self
+
+    @property
+    def sends_mail(self) -> bool:
+        return bool(self.smtp_host)
 
     def allowed_host_names(self) -> list[str]:
         return [host.strip().lower() for host in self.allowed_hosts.split(",") if host.strip()]

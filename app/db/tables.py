@@ -161,6 +161,15 @@ class BrowserSession(SQLModel, table=True):
     created_at: datetime = _utc(nullable=False)
 
 
+class PendingSignUp(SQLModel, table=True):
+    """A sign-up waiting for its owner to follow the link emailed to the address (when mail is set up)."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    email: str = Field(max_length=320, index=True)
+    password_hash: str = Field(max_length=255)
+    created_at: datetime = _utc(nullable=False)
+
+
 class GuestStart(SQLModel, table=True):
     """An attempt a guest started, by network address, kept an hour so the limit holds across processes."""
 
@@ -236,4 +245,4 @@ class ReviewCard(SQLModel, table=True):
 
 
 __all__ = ["Exam", "Question", "QuestionVersion", "ImportBatch", "ProblemReport", "Regrade", "ApiToken", "User",
-           "BrowserSession", "GuestStart", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard", "metadata"]
+           "BrowserSession", "PendingSignUp", "GuestStart", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard", "metadata"]

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.db import bank
-from app.db.tables import (ApiToken, Attempt, AttemptItem, BrowserSession, GuestStart, ImportBatch, ProblemReport,
-                           Regrade, ReviewCard, SignInFailure, User)
+from app.db.tables import (ApiToken, Attempt, AttemptItem, BrowserSession, GuestStart, ImportBatch, PendingSignUp,
+                           ProblemReport, Regrade, ReviewCard, SignInFailure, User)
 from app.domain.accounts import (GUEST_WINDOW, THROTTLE_WINDOW, AccountError, RecentFailures, Throttled,
                                  TooManyGuestAttempts, check_guest_starts, check_throttle)
 
@@ -89,6 +89,31 @@ def register(*, session: Session, guest: User | None, email: str, password_hash:
         raise AccountError(f"An account with the email {email} exists already; sign in instead.") from None
     session.refresh(user)
     return user
+
+
+SIGN_UP_LINK_LASTS = timedelta(hours=24)
+
+
+def pend_sign_up(*, session: Session, email: str, password_hash: str, now: datetime) -> str:
+    """Keep a sign-up until its owner follows the emailed link; returns the link's token. Links older than
+    a day are dropped here."""
+    session.exec(delete(PendingSignUp).where(col(PendingSignUp.created_at) < now - SIGN_UP_LINK_LASTS))
+    token = secrets.token_urlsafe(32)
+    session.add(PendingSignUp(token_hash=token_hash(token), email=email, password_hash=password_hash, created_at=now))
+    session.commit()
+    return token
+
+
+def pending_sign_up(*, session: Session, token: str, now: datetime) -> PendingSignUp | None:
+    pending = session.get(PendingSignUp, token_hash(token))
+    return pending if pending is not None and pending.created_at > now - SIGN_UP_LINK_LASTS else None
+
+
+def confirm_sign_up(*, session: Session, pending: PendingSignUp, guest: User | None, now: datetime) -> User:
+    """The account a followed link asked for (from this browser's guest, as at a direct sign-up); every
+    pending sign-up of the address goes with it. AccountError when the address has an account by now."""
+    session.exec(delete(PendingSignUp).where(PendingSignUp.email == pending.email))
+    return register(session=session, guest=guest, email=pending.email, password_hash=pending.password_hash, now=now)
 
 
 def set_password(*, session: Session, user: User, password_hash: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from datetime import datetime
 from typing import Annotated
 
@@ -15,7 +16,7 @@ from app.db.tables import User
 from app.domain.attempt import DisplayedOptions
 from app.credentials import check_new_password, hash_password, needs_rehash, normalize_email, verify_password
 from app.domain.accounts import AccountError, Throttled
-from app.web import csrf
+from app.web import csrf, mail
 from app.web.openapi import errors
 from app.web.deps import SESSION_KEY, MaybeUser, Now, SessionDep, client_address, session_token, templates
 
@@ -57,10 +58,59 @@ def signup(request: Request, session: SessionDep, user: MaybeUser, now: Now,
     try:
         address = normalize_email(email)
         check_new_password(password, confirmation, email=address)
+        if request.app.state.settings.sends_mail:
+            return _sign_up_by_mail(request, session, address, hash_password(password), now)
         account = users.register(session=session, guest=user, email=address, password_hash=hash_password(password),
                                  now=now)
     except AccountError as error:
         return _form(request, "accounts/signup.html", 422, open=True, error=str(error), email=email)
+    _signed_in(request, session, account, now)
+    return RedirectResponse(request.app.url_path_for("home"), status_code=303)
+
+
+def _sign_up_by_mail(request: Request, session, address: str, password_hash: str, now) -> Response:
+    """With mail set up, a sign-up answers alike whether the address has an account or not: the owner of
+    the address learns the rest by email (a link that finishes the sign-up, or a note that someone tried)."""
+    settings = request.app.state.settings
+    existing = users.find_by_email(session=session, email=address)
+    try:
+        if existing is None:
+            token = users.pend_sign_up(session=session, email=address, password_hash=password_hash, now=now)
+            link = settings.public_url.rstrip("/") + request.app.url_path_for("confirm_signup_form", token=token)
+            mail.send(settings, to=address, subject="Finish creating your mockexam account", body=(
+                f"Someone, probably you, asked to create a mockexam account for {address}.\n\n"
+                f"To finish, open this link within a day:\n{link}\n\n"
+                "If it was not you, do nothing: no account is made without this link."))
+        else:
+            signin = settings.public_url.rstrip("/") + request.app.url_path_for("signin_form")
+            mail.send(settings, to=address, subject="Someone tried to create a mockexam account with your address",
+                      body=(f"Someone asked to create a mockexam account for {address}, which has one already. "
+                            "Nothing was changed.\n\n"
+                            f"If it was you, sign in instead: {signin}\n"
+                            "If it was not you, you need do nothing."))
+    except mail.MailNotSent as error:
+        logging.getLogger("mockexam.mail").error("sign-up email not sent: %s", error)
+        return _form(request, "accounts/signup.html", 503, open=True, email=address,
+                     error="The email that finishes sign-up could not be sent just now; try again in a few minutes.")
+    return _form(request, "accounts/signup_sent.html", address=address)
+
+
+@router.get("/signup/confirm/{token}", name="confirm_signup_form")
+def confirm_signup_form(request: Request, token: str, session: SessionDep, now: Now) -> Response:
+    """The emailed link shows a button, so that a mail scanner that opens links makes no account."""
+    pending = users.pending_sign_up(session=session, token=token, now=now)
+    return _form(request, "accounts/signup_confirm.html", 200 if pending else 404, pending=pending, token=token)
+
+
+@router.post("/signup/confirm/{token}", name="confirm_signup")
+def confirm_signup(request: Request, token: str, session: SessionDep, user: MaybeUser, now: Now) -> Response:
+    pending = users.pending_sign_up(session=session, token=token, now=now)
+    if pending is None:
+        return _form(request, "accounts/signup_confirm.html", 404, pending=None, token=token)
+    try:
+        account = users.confirm_sign_up(session=session, pending=pending, guest=user, now=now)
+    except AccountError as error:
+        return _form(request, "accounts/signup_confirm.html", 409, pending=None, token=token, error=str(error))
     _signed_in(request, session, account, now)
     return RedirectResponse(request.app.url_path_for("home"), status_code=303)
 

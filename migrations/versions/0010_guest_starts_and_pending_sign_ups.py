@@ -1,4 +1,4 @@
-"""guest starts
+"""guest starts and pending sign-ups
 
 Revision ID: 0010
 Revises: 0009
@@ -29,9 +29,23 @@ def upgrade() -> None:
     with op.batch_alter_table('gueststart', schema=None) as batch_op:
         batch_op.create_index('ix_gueststart_address_at', ['address', 'at'], unique=False)
 
+    # Sign-ups waiting for the emailed link to be followed (only when mail is set up).
+    op.create_table('pendingsignup',
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+    sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('created_at', app.db.tables.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_pendingsignup'))
+    )
+    with op.batch_alter_table('pendingsignup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pendingsignup_email'), ['email'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('pendingsignup', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pendingsignup_email'))
+
+    op.drop_table('pendingsignup')
     with op.batch_alter_table('gueststart', schema=None) as batch_op:
         batch_op.drop_index('ix_gueststart_address_at')
 
