@@ -1,5 +1,6 @@
 """Curating the bank: list, preview, edit as a new version, retire, coverage, export, reports, regrade."""
 
+import pytest
 import yaml
 from sqlmodel import Session, select
 
@@ -141,3 +142,15 @@ def test_item_statistics_use_first_exam_exposures_and_show_every_question(admin_
     assert "Show flagged questions only" in page
     assert "Scored questions correct on first exams" in page and "The distribution as a table" in page
     assert admin_client.get("/admin/statistics?exam=TST-01&flagged=true").text.count("/admin/questions/TST-01/") == 0
+
+
+@pytest.mark.parametrize("path", ["/admin/imports/99999999999999999999/commit",
+                                  "/admin/reports/99999999999999999999/close"])
+def test_admin_ids_no_column_holds_are_refused_as_input(admin_client, path):
+    assert admin_client.post(path).status_code == 422
+
+
+@pytest.mark.parametrize("difficulty", ["²", "999999", "-1", "x"])
+def test_a_difficulty_filter_that_is_no_difficulty_filters_nothing(admin_client, difficulty):
+    response = admin_client.get(f"/admin/questions?exam=TST-01&difficulty={difficulty}")
+    assert response.status_code == 200

@@ -113,3 +113,20 @@ def test_a_trailing_slash_redirects_to_a_relative_path_and_keeps_the_query(clien
     response = client.get("/signin/?next=1")
     assert response.status_code == 308 and response.headers["location"] == "/signin?next=1"
     assert client.get("/no-such-page/").status_code == 404
+
+
+BEYOND_64_BITS = "99999999999999999999"
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/attempts/{attempt}/questions/" + BEYOND_64_BITS),
+    ("post", "/attempts/{attempt}/questions/" + BEYOND_64_BITS),
+    ("post", "/attempts/{attempt}/questions/" + BEYOND_64_BITS + "/answer"),
+    ("post", "/attempts/{attempt}/questions/" + BEYOND_64_BITS + "/report"),
+    ("get", "/attempts/{attempt}/questions/2147483648"),
+    ("get", "/attempts/{attempt}/questions/999999999"),
+])
+def test_numbers_no_column_holds_are_refused_as_input_or_not_found(client, attempt, method, path):
+    url = path.format(attempt=attempt)
+    response = client.get(url) if method == "get" else client.post(url, data={"action": "flag", "choice": "A"})
+    assert response.status_code in (404, 422), response.text
