@@ -1,0 +1,28 @@
+"""Every sentence of the README that a test can check stays true: its settings table names every setting,
+and its bank table says how many questions each exam has."""
+
+import re
+
+from app.bank.loader import load_bank
+from app.config import ROOT, Settings
+
+README = (ROOT / "README.md").read_text()
+
+
+def _table_after(heading: str) -> list[list[str]]:
+    section = README[README.index(heading):]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
+
+
+def test_the_settings_table_names_every_setting_and_nothing_else():
+    named = {name for row in _table_after("## Configuration") for name in re.findall(r"`([A-Z_]+)`", row[0])}
+    expected = {"DATABASE_URL", "PORT"} | {f"MOCKEXAM_{field.upper()}" for field in Settings.model_fields
+                                          if field != "database_url"}
+    assert named == expected
+
+
+def test_the_bank_table_gives_each_exams_question_count():
+    counts = {exam.blueprint.code: len(exam.questions) for exam in load_bank(ROOT / "question_bank")}
+    stated = {row[0]: int(row[2]) for row in _table_after("## The question bank")}
+    assert stated == counts
