@@ -132,7 +132,7 @@ def _screen_context(attempt, blueprint: Blueprint, item, question: Question, cou
 
 def _finalize_if_due(request: Request, attempt_id: str, user_id: int, now: datetime) -> None:
     with Session(request.app.state.engine, expire_on_commit=False) as session:
-        found = attempts.get_sitting(session=session, attempt_id=attempt_id, browser=browser)
+        found = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user_id)
         if found:
             _finalize_if_over(session, *found, now)
 

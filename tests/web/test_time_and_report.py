@@ -1,6 +1,7 @@
 """The server's deadline, finalization and the score report."""
 
 
+import pytest
 from sqlmodel import Session
 
 from app.db.tables import Attempt
@@ -49,6 +50,18 @@ def test_an_attempt_left_alone_is_finalized_when_next_touched_with_answers_saved
         assert row.result["scaled"] == 1000
     report = client.get(f"/attempts/{attempt}/report").text
     assert "(time ran out)" in report and "0:30:00 of 30 minutes" in report
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_question_viewed_after_time_ran_out_finalizes_the_attempt_and_leads_to_the_report(
+        client, app, clock, htmx):
+    attempt = start(client)
+    clock.advance(hours=5)
+    response = client.get(f"/attempts/{attempt}/questions/3", headers={"HX-Request": "true"} if htmx else {})
+    location = response.headers["hx-redirect" if htmx else "location"]
+    assert location == f"/attempts/{attempt}/report"
+    with Session(app.state.engine) as session:
+        assert session.get(Attempt, attempt).finalize_reason == "time"
 
 
 def test_home_no_longer_offers_resume_once_time_has_run_out(client, clock):
