@@ -1,4 +1,5 @@
-# The two commands of the README: `make run` and `make test`. Both create .venv/ on first use.
+# The two commands of the README: `make run` and `make test` (ruff's lint and format check, then the
+# whole suite). Both create .venv/ on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,6 +19,8 @@ run: install
 	$(BIN)/mockexam serve --port $(PORT)
 
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:

@@ -28,7 +28,7 @@ def load_settings() -> Settings:
     except ValidationError as error:
         for detail in error.errors():
             typer.echo(str(detail["msg"]).removeprefix("Value error, "), err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
 
 
 @cli.command()
@@ -36,8 +36,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(envvar="WEB_CONCURRENCY", help="Worker processes.")] = 1,
-    prepare_database: Annotated[bool, typer.Option("--prepare/--no-prepare",
-                                                   help="Migrate and load the shipped bank first.")] = True,
+    prepare_database: Annotated[
+        bool, typer.Option("--prepare/--no-prepare", help="Migrate and load the shipped bank first.")
+    ] = True,
 ) -> None:
     """Migrate, load the shipped bank, and serve the app."""
     import uvicorn
@@ -49,18 +50,28 @@ def serve(
     if prepare_database:
         try:
             for report in prepare(settings):
-                typer.echo(f"bank {report.exam}: {report.new} new, {report.changed} changed, "
-                           f"{report.unchanged} unchanged")
+                typer.echo(
+                    f"bank {report.exam}: {report.new} new, {report.changed} changed, {report.unchanged} unchanged"
+                )
         except BankInvalid as error:
             typer.echo(str(error), err=True)
-            raise typer.Exit(1)
+            raise typer.Exit(1) from None
     typer.echo(f"mockexam on http://{host}:{port}")
     # The app logs each request as JSON with its request id; uvicorn's own access log would repeat it.
     # No `Server: uvicorn` header: it tells a scanner what to try, and costs every response a header.
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips, server_header=False,
-                log_level=os.environ.get("LOG_LEVEL", "info").lower(), access_log=False,
-                log_config=logging_config(os.environ.get("LOG_LEVEL", "info")))
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        server_header=False,
+        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+        access_log=False,
+        log_config=logging_config(os.environ.get("LOG_LEVEL", "info")),
+    )
 
 
 @cli.command()
@@ -100,17 +111,17 @@ def import_command(path: Annotated[Path, typer.Argument(help="A file written by 
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         typer.echo(f"cannot read {path}: {error}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     except RecursionError:
         typer.echo(f"cannot read {path}: it nests lists or objects too deeply to be an export", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     migrations.upgrade(url)
     engine = make_engine(url)
     try:
         counts = import_data(engine, document)
     except TransferError as error:
         typer.echo(f"nothing imported: {error}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     finally:
         engine.dispose()
     typer.echo("imported " + ", ".join(f"{n} {table}" for table, n in counts.items()))
@@ -127,25 +138,33 @@ def bank_load() -> None:
             typer.echo(f"bank {report.exam}: {report.new} new, {report.changed} changed, {report.unchanged} unchanged")
     except BankInvalid as error:
         typer.echo(str(error), err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
 
 
 @bank_cli.command("check")
-def bank_check(path: Annotated[Path | None, typer.Argument(help="Bank folder.")] = None,
-               as_json: Annotated[bool, typer.Option("--json", help="Print counts as JSON.")] = False) -> None:
+def bank_check(
+    path: Annotated[Path | None, typer.Argument(help="Bank folder.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print counts as JSON.")] = False,
+) -> None:
     """Validate the bank files and print counts per exam and domain; exit 1 on any problem."""
     from app.bank.loader import load_bank
 
     exams = load_bank(path or Settings().bank_dir)
     problems = [p for exam in exams for p in exam.problems]
-    counts = {exam.blueprint.code: {"questions": len(exam.questions),
-                                     "domains": {d.code: sum(q.domain == d.code for q in exam.questions)
-                                                 for d in exam.blueprint.domains}} for exam in exams}
+    counts = {
+        exam.blueprint.code: {
+            "questions": len(exam.questions),
+            "domains": {d.code: sum(q.domain == d.code for q in exam.questions) for d in exam.blueprint.domains},
+        }
+        for exam in exams
+    }
     if as_json:
         typer.echo(json.dumps({"exams": counts, "problems": [str(p) for p in problems]}, indent=2))
     else:
         for code, data in counts.items():
-            typer.echo(f"{code}: {data['questions']} questions " + ", ".join(f"{d} {n}" for d, n in data["domains"].items()))
+            typer.echo(
+                f"{code}: {data['questions']} questions " + ", ".join(f"{d} {n}" for d, n in data["domains"].items())
+            )
         for problem in problems:
             typer.echo(str(problem), err=True)
     if problems:
@@ -187,10 +206,16 @@ def bank_import(
                     files.append((path.name, path.read_bytes()))
                 except OSError as error:
                     typer.echo(f"cannot read {path}: {error.strerror}", err=True)
-                    raise typer.Exit(1)
-            outcome = run_import(session=session, blueprint=blueprint, files=files, user_id=None,
-                                 options={"format": format, "domain": domain, "task": task},
-                                 now=datetime.now(UTC), commit=commit)
+                    raise typer.Exit(1) from None
+            outcome = run_import(
+                session=session,
+                blueprint=blueprint,
+                files=files,
+                user_id=None,
+                options={"format": format, "domain": domain, "task": task},
+                now=datetime.now(UTC),
+                commit=commit,
+            )
     finally:
         engine.dispose()
     if as_json:
@@ -198,10 +223,12 @@ def bank_import(
     else:
         for report in outcome.reports:
             counts = report.counts()
-            typer.echo(f"{report.filename} ({report.format}): {counts['new']} new, {counts['changed']} changed, "
-                       f"{counts['unchanged']} unchanged, {counts['errors']} errors, {counts['warnings']} warnings, "
-                       f"{counts['skipped']} skipped; per domain: "
-                       + (", ".join(f"{d} {n}" for d, n in sorted(report.domains.items())) or "none"))
+            typer.echo(
+                f"{report.filename} ({report.format}): {counts['new']} new, {counts['changed']} changed, "
+                f"{counts['unchanged']} unchanged, {counts['errors']} errors, {counts['warnings']} warnings, "
+                f"{counts['skipped']} skipped; per domain: "
+                + (", ".join(f"{d} {n}" for d, n in sorted(report.domains.items())) or "none")
+            )
             for note in report.errors:
                 typer.echo(f"  error: {note}", err=True)
             for note in report.warnings + report.skipped:
@@ -209,12 +236,17 @@ def bank_import(
     if not outcome.ok:
         typer.echo("nothing was stored" if commit else "fix the errors before storing", err=True)
         raise typer.Exit(1)
-    typer.echo(f"stored: {outcome.stored.new} new, {outcome.stored.changed} changed" if outcome.stored
-               else "dry run: nothing stored (add --commit to store)")
+    typer.echo(
+        f"stored: {outcome.stored.new} new, {outcome.stored.changed} changed"
+        if outcome.stored
+        else "dry run: nothing stored (add --commit to store)"
+    )
 
 
 @bank_cli.command("schema")
-def bank_schema(write: Annotated[bool, typer.Option("--write", help="Write question_bank/schema.json.")] = False) -> None:
+def bank_schema(
+    write: Annotated[bool, typer.Option("--write", help="Write question_bank/schema.json.")] = False,
+) -> None:
     """Print (or write) the JSON Schema of question files, generated from the validating models."""
     from app.bank.format import json_schema
     from app.config import ROOT
@@ -244,8 +276,10 @@ def bank_lint(path: Annotated[Path | None, typer.Argument(help="Bank folder.")] 
 
 
 @bank_cli.command("stats")
-def bank_stats(path: Annotated[Path | None, typer.Argument(help="Bank folder.")] = None,
-               as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
+def bank_stats(
+    path: Annotated[Path | None, typer.Argument(help="Bank folder.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
     """Totals per exam, domain, task statement, type and difficulty."""
     from app.bank.lint import stats
     from app.bank.loader import load_bank
@@ -268,10 +302,10 @@ def admin_create(email: Annotated[str, typer.Argument(help="The administrator's 
 
     from sqlmodel import Session
 
+    from app.credentials import check_new_password, hash_password, normalize_email
     from app.db import migrate as migrations
     from app.db import users
     from app.db.engine import make_engine
-    from app.credentials import check_new_password, hash_password, normalize_email
     from app.domain.accounts import AccountError
 
     password = os.environ.get("MOCKEXAM_ADMIN_PASSWORD")
@@ -282,15 +316,21 @@ def admin_create(email: Annotated[str, typer.Argument(help="The administrator's 
         check_new_password(password, password, email=address)
     except AccountError as error:
         typer.echo(str(error), err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     url = load_settings().resolved_database_url()
     migrations.upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:
         existing = users.find_by_email(session=session, email=address)
         if existing is None:
-            users.register(session=session, guest=None, email=address, password_hash=hash_password(password),
-                           now=datetime.now(UTC), role="admin")
+            users.register(
+                session=session,
+                guest=None,
+                email=address,
+                password_hash=hash_password(password),
+                now=datetime.now(UTC),
+                role="admin",
+            )
             typer.echo(f"created administrator {address}")
         else:
             users.set_password(session=session, user=existing, password_hash=hash_password(password))

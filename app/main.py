@@ -36,15 +36,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # whether one had been set up cost about 3 µs of each request's CPU. Requests are logged by the Edge.
     # No automatic trailing-slash redirects: Starlette builds them as absolute URLs from the Host header.
     # errors.register answers them with a relative redirect instead.
-    app = FastAPI(title="mockexam", docs_url=None, redoc_url=None, dependencies=[Depends(verify_csrf)],
-                  redirect_slashes=False,
-                  lifespan=lifespan, telemetry={"tracing": False, "metrics": False, "logs": False})
+    app = FastAPI(
+        title="mockexam",
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(verify_csrf)],
+        redirect_slashes=False,
+        lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
     app.state.settings = settings
     app.state.paths = Paths(app)
     app.state.engine = make_engine(url, pool_size)
     app.state.async_engine = make_async_engine(url, pool_size)
-    app.add_middleware(SessionCookieMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="mockexam",
-                       max_age=60 * 60 * 24 * 365, same_site="lax", https_only=settings.https_only)
+    app.add_middleware(
+        SessionCookieMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="mockexam",
+        max_age=60 * 60 * 24 * 365,
+        same_site="lax",
+        https_only=settings.https_only,
+    )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_host_names(), www_redirect=False)
     # As many requests inside as a pool keeps connections open. Admitting as many again, up to the pool's
     # overflow, made PostgreSQL open and close a connection (a process fork) for every request above the
@@ -70,8 +82,10 @@ def _split_the_schema(app: FastAPI) -> None:
 
     def public() -> dict:
         schema = whole()
-        return {**schema, "paths": {path: item for path, item in schema["paths"].items()
-                                    if not path.startswith(("/admin", "/api/"))}}
+        return {
+            **schema,
+            "paths": {path: item for path, item in schema["paths"].items() if not path.startswith(("/admin", "/api/"))},
+        }
 
     app.state.whole_openapi = whole
     app.openapi = public  # type: ignore[method-assign]

@@ -78,10 +78,14 @@ class SaveScript:
     def write(self) -> None:
         """Write the script with the answers the database holds now, as the pages would show them."""
         shown = shown_answers(self.database_url, sorted({attempt for attempt, _, _ in self.entries}))
-        self.path.write_text(LUA % "\n".join(
-            f'requests[#requests + 1] = {{path = "{self.prefix}/attempts/{attempt}/questions/{position}/answer", '
-            f'before = "{shown.get((attempt, position), "")}", headers = {headers}}}'
-            for attempt, position, headers in self.entries))
+        self.path.write_text(
+            LUA
+            % "\n".join(
+                f'requests[#requests + 1] = {{path = "{self.prefix}/attempts/{attempt}/questions/{position}/answer", '
+                f'before = "{shown.get((attempt, position), "")}", headers = {headers}}}'
+                for attempt, position, headers in self.entries
+            )
+        )
 
 
 def shown_answers(database_url: str, attempt_ids: list[str]) -> dict[tuple[str, int], str]:
@@ -89,13 +93,17 @@ def shown_answers(database_url: str, attempt_ids: list[str]) -> dict[tuple[str, 
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(select(AttemptItem.attempt_id, AttemptItem.position, AttemptItem.option_order,
-                                             AttemptItem.selection)
-                                      .where(AttemptItem.attempt_id.in_(attempt_ids))).all()
+            rows = connection.execute(
+                select(
+                    AttemptItem.attempt_id, AttemptItem.position, AttemptItem.option_order, AttemptItem.selection
+                ).where(AttemptItem.attempt_id.in_(attempt_ids))
+            ).all()
     finally:
         engine.dispose()
-    return {(attempt, position): "".join(DisplayedOptions(tuple(order.split(","))).to_display(split(selection)))
-            for attempt, position, order, selection in rows}
+    return {
+        (attempt, position): "".join(DisplayedOptions(tuple(order.split(","))).to_display(split(selection)))
+        for attempt, position, order, selection in rows
+    }
 
 
 @dataclass
@@ -113,13 +121,19 @@ class Target:
 
 
 def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()}"
 
 
 def serve(stack: ExitStack, args: list[str], env: dict[str, str], port: int, cwd: Path = ROOT) -> tuple[str, int]:
-    log = stack.enter_context(tempfile.TemporaryFile())
+    log = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115  (the stack closes it)
     process = subprocess.Popen(args, env={**os.environ, **env}, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
     stack.callback(lambda: (process.terminate(), process.wait(timeout=30)))
     url = f"http://127.0.0.1:{port}"
@@ -158,8 +172,9 @@ def worktree(stack: ExitStack, ref: str, directory: Path) -> Path:
     return path
 
 
-def save_script(url: str, database_url: str, exam: str, candidates: int, questions: int, directory: Path,
-                name: str) -> SaveScript:
+def save_script(
+    url: str, database_url: str, exam: str, candidates: int, questions: int, directory: Path, name: str
+) -> SaveScript:
     entries = []
     for _ in range(candidates):
         with httpx.Client(base_url=url, timeout=30) as client:
@@ -167,8 +182,10 @@ def save_script(url: str, database_url: str, exam: str, candidates: int, questio
             client.headers["X-CSRF-Token"] = token
             attempt = ATTEMPT.search(client.post(f"/exams/{exam}/attempts").headers["location"]).group(1)
             cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-        headers = (f'{{["Cookie"] = "{cookie}", ["X-CSRF-Token"] = "{token}", ["HX-Request"] = "true", '
-                   f'["Content-Type"] = "application/x-www-form-urlencoded"}}')
+        headers = (
+            f'{{["Cookie"] = "{cookie}", ["X-CSRF-Token"] = "{token}", ["HX-Request"] = "true", '
+            f'["Content-Type"] = "application/x-www-form-urlencoded"}}'
+        )
         entries += [(attempt, position, headers) for position in range(1, questions + 1)]
     script = SaveScript(directory / f"{name}.lua", database_url, entries)
     script.write()
@@ -181,9 +198,12 @@ def wrk(target: Target, connections: int, seconds: int) -> tuple[float, float, f
         target.save_script.write()
     server, database = tree(target.pid), named("postgres")
     server_before, database_before = total_cpu_seconds(server), total_cpu_seconds(database)
-    result = subprocess.run(["wrk", "-t1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
-                             "-s", str(target.script), target.url], capture_output=True, text=True,
-                            timeout=seconds + 60)
+    result = subprocess.run(
+        ["wrk", "-t1", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", str(target.script), target.url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    )
     server_spent = total_cpu_seconds(server) - server_before
     database_spent = total_cpu_seconds(database) - database_before
     if result.returncode != 0:
@@ -209,8 +229,11 @@ def _milliseconds(text: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres",
-                        help="an admin connection; a fresh database is made and dropped")
+    parser.add_argument(
+        "--postgres",
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        help="an admin connection; a fresh database is made and dropped",
+    )
     parser.add_argument("--exam", default="MLS-C01")
     parser.add_argument("--candidates", type=int, default=50)
     parser.add_argument("--questions", type=int, default=65)
@@ -218,17 +241,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="rounds; each visits every target once")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-sqlite", action="store_true", help="leave out mockexam on SQLite")
-    parser.add_argument("--fixed-floor", action="store_true",
-                        help="also load the upsert baseline with one fixed request (bench/baselines.lua), as until "
-                             "session 6; the share is still of the baseline given mockexam's own requests")
-    parser.add_argument("--compare", metavar="REF", action="append", default=[],
-                        help="also serve mockexam on PostgreSQL from this git ref (a before/after in one run)")
+    parser.add_argument(
+        "--fixed-floor",
+        action="store_true",
+        help="also load the upsert baseline with one fixed request (bench/baselines.lua), as until "
+        "session 6; the share is still of the baseline given mockexam's own requests",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        action="append",
+        default=[],
+        help="also serve mockexam on PostgreSQL from this git ref (a before/after in one run)",
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     print(f"machine: {machine()}")
-    print(f"method: uvicorn with {args.workers} workers per server; wrk -t1 -c{args.candidates} "
-          f"-d{args.seconds}s; a 10 s warm-up per target, then {args.repeat} interleaved rounds; medians")
+    print(
+        f"method: uvicorn with {args.workers} workers per server; wrk -t1 -c{args.candidates} "
+        f"-d{args.seconds}s; a 10 s warm-up per target, then {args.repeat} interleaved rounds; medians"
+    )
     bin_dir = Path(sys.executable).parent
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -238,30 +271,62 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_sqlite:
             apps["mockexam on SQLite"] = (f"sqlite:///{scratch / 'bench.db'}", ROOT)
         for number, ref in enumerate(args.compare):
-            apps[f"mockexam on PostgreSQL at {ref}"] = (fresh_postgres(stack, args.postgres, f"_ref{number}"),
-                                                       worktree(stack, ref, scratch))
+            apps[f"mockexam on PostgreSQL at {ref}"] = (
+                fresh_postgres(stack, args.postgres, f"_ref{number}"),
+                worktree(stack, ref, scratch),
+            )
         targets = []
         for port, (name, (url, source)) in enumerate(apps.items(), start=8811):
             # Run from the checkout's directory, this interpreter imports that checkout's code.
-            base, pid = serve(stack, [sys.executable, "-c", "from app.cli import main; main()", "serve",
-                                      "--port", str(port)],
-                              {**common, "DATABASE_URL": url, "MOCKEXAM_DATA_DIR": str(scratch / f"data{port}"),
-                               "PYTHONPATH": str(source)}, port, cwd=source)
+            base, pid = serve(
+                stack,
+                [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port)],
+                {
+                    **common,
+                    "DATABASE_URL": url,
+                    "MOCKEXAM_DATA_DIR": str(scratch / f"data{port}"),
+                    "PYTHONPATH": str(source),
+                },
+                port,
+                cwd=source,
+            )
             script = save_script(base, url, args.exam, args.candidates, args.questions, scratch, f"app{port}")
             targets.append(Target(name, base, script.path, pid, script))
-        baseline, pid = serve(stack, [str(bin_dir / "uvicorn"), "bench.baselines:app", "--workers", str(args.workers),
-                                      "--port", "8810", "--log-level", "warning"],
-                              {"DATABASE_URL": database}, 8810)
+        baseline, pid = serve(
+            stack,
+            [
+                str(bin_dir / "uvicorn"),
+                "bench.baselines:app",
+                "--workers",
+                str(args.workers),
+                "--port",
+                "8810",
+                "--log-level",
+                "warning",
+            ],
+            {"DATABASE_URL": database},
+            8810,
+        )
         # The baselines get the very requests the first mockexam gets (the load generator shares the machine,
         # so a cheaper request to make would leave them more of it), at their own addresses.
         same = targets[0].save_script
-        floors = [SaveScript(scratch / f"{name}.lua", same.database_url, same.entries, prefix=f"/{name}")
-                  for name in ("noop", "upsert")]
-        targets[:0] = [Target("bare Starlette endpoint (/noop)", baseline, floors[0].path, pid, floors[0]),
-                       Target("raw psycopg upsert (/upsert)", baseline, floors[1].path, pid, floors[1])]
+        floors = [
+            SaveScript(scratch / f"{name}.lua", same.database_url, same.entries, prefix=f"/{name}")
+            for name in ("noop", "upsert")
+        ]
+        targets[:0] = [
+            Target("bare Starlette endpoint (/noop)", baseline, floors[0].path, pid, floors[0]),
+            Target("raw psycopg upsert (/upsert)", baseline, floors[1].path, pid, floors[1]),
+        ]
         if args.fixed_floor:
-            targets.append(Target("raw psycopg upsert, one fixed request (the floor until session 6)",
-                                  baseline + "/upsert", ROOT / "bench" / "baselines.lua", pid))
+            targets.append(
+                Target(
+                    "raw psycopg upsert, one fixed request (the floor until session 6)",
+                    baseline + "/upsert",
+                    ROOT / "bench" / "baselines.lua",
+                    pid,
+                )
+            )
         for target in targets:
             wrk(target, args.candidates, 10)
         for round_number in range(1, args.repeat + 1):
@@ -275,22 +340,31 @@ def main(argv: list[str] | None = None) -> int:
                 target.p99s.append(p99)
                 target.server_cpu.append(server_cpu)
                 target.database_cpu.append(database_cpu)
-            print(f"round {round_number}: " + ", ".join(f"{t.name.split(' (')[0]} {t.rates[-1]:.0f}/s"
-                                                       for t in targets))
-    print("\n| endpoint | requests/s (median, range) | p50 | p99 | share of the upsert baseline (median, range) "
-          "| server CPU per request | PostgreSQL CPU per request |")
+            print(
+                f"round {round_number}: " + ", ".join(f"{t.name.split(' (')[0]} {t.rates[-1]:.0f}/s" for t in targets)
+            )
+    print(
+        "\n| endpoint | requests/s (median, range) | p50 | p99 | share of the upsert baseline (median, range) "
+        "| server CPU per request | PostgreSQL CPU per request |"
+    )
     print("|---|---|---|---|---|---|---|")
     for target in targets:
         rate = statistics.median(target.rates)
-        shares = [100 * mine / upsert for mine, upsert in zip(target.rates, targets[1].rates)]
-        print(f"| {target.name} | {rate:,.0f} ({min(target.rates):,.0f}–{max(target.rates):,.0f}) | "
-              f"{statistics.median(target.p50s):.0f} ms | {statistics.median(target.p99s):.0f} ms | "
-              f"{statistics.median(shares):.0f}% ({min(shares):.0f}–{max(shares):.0f}) | "
-              f"{_range(target.server_cpu)} | {_range(target.database_cpu)} |")
-    print("\nShare: each round's rate over the upsert baseline's in the same round, so that the machine's moods "
-          "between rounds cancel out; the median of the rounds.")
-    print("CPU per request: the server's processes (uvicorn and its workers) and every process named postgres, "
-          "read from /proc before and after each measured run, divided by the requests wrk counted.")
+        shares = [100 * mine / upsert for mine, upsert in zip(target.rates, targets[1].rates, strict=True)]
+        print(
+            f"| {target.name} | {rate:,.0f} ({min(target.rates):,.0f}–{max(target.rates):,.0f}) | "
+            f"{statistics.median(target.p50s):.0f} ms | {statistics.median(target.p99s):.0f} ms | "
+            f"{statistics.median(shares):.0f}% ({min(shares):.0f}–{max(shares):.0f}) | "
+            f"{_range(target.server_cpu)} | {_range(target.database_cpu)} |"
+        )
+    print(
+        "\nShare: each round's rate over the upsert baseline's in the same round, so that the machine's moods "
+        "between rounds cancel out; the median of the rounds."
+    )
+    print(
+        "CPU per request: the server's processes (uvicorn and its workers) and every process named postgres, "
+        "read from /proc before and after each measured run, divided by the requests wrk counted."
+    )
     return 0
 
 

@@ -36,8 +36,10 @@ async def lifespan(_app):
         # Every worker runs this at once; without the lock two of them could both find no table and one
         # would fail to start on the catalog's unique index.
         await connection.execute("SELECT pg_advisory_xact_lock(8810)")
-        await connection.execute("CREATE TABLE IF NOT EXISTS bench_answer (attempt text, position int, "
-                                 "selection text, saved_at timestamptz, PRIMARY KEY (attempt, position))")
+        await connection.execute(
+            "CREATE TABLE IF NOT EXISTS bench_answer (attempt text, position int, "
+            "selection text, saved_at timestamptz, PRIMARY KEY (attempt, position))"
+        )
     yield
     await pool.close()
 
@@ -47,8 +49,10 @@ async def noop(request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
-UPSERT = ("INSERT INTO bench_answer (attempt, position, selection, saved_at) VALUES (%s, %s, %s, now()) "
-          "ON CONFLICT (attempt, position) DO UPDATE SET selection = excluded.selection, saved_at = now()")
+UPSERT = (
+    "INSERT INTO bench_answer (attempt, position, selection, saved_at) VALUES (%s, %s, %s, now()) "
+    "ON CONFLICT (attempt, position) DO UPDATE SET selection = excluded.selection, saved_at = now()"
+)
 
 
 async def upsert_answer(request: Request) -> PlainTextResponse:
@@ -56,21 +60,28 @@ async def upsert_answer(request: Request) -> PlainTextResponse:
     takes them, for the very requests mockexam receives (their cookie and CSRF header unread)."""
     form = await request.form()
     async with pool.connection() as connection:
-        await connection.execute(UPSERT, (request.path_params["attempt"], request.path_params["position"],
-                                          str(form.get("choice", ""))))
+        await connection.execute(
+            UPSERT, (request.path_params["attempt"], request.path_params["position"], str(form.get("choice", "")))
+        )
     return PlainTextResponse("Saved")
 
 
 async def upsert(request: Request) -> PlainTextResponse:
     form = await request.form()
     async with pool.connection() as connection:
-        await connection.execute(UPSERT, (f"a{random.randrange(50)}", random.randrange(1, 66),
-                                          str(form.get("choice", ""))))
+        await connection.execute(
+            UPSERT, (f"a{random.randrange(50)}", random.randrange(1, 66), str(form.get("choice", "")))
+        )
     return PlainTextResponse("Saved")
 
 
 ANSWER = "/attempts/{attempt}/questions/{position:int}/answer"
-app = Starlette(routes=[Route("/noop", noop, methods=["POST"]), Route("/upsert", upsert, methods=["POST"]),
-                        Route("/noop" + ANSWER, noop, methods=["POST"]),
-                        Route("/upsert" + ANSWER, upsert_answer, methods=["POST"])],
-                lifespan=lifespan)
+app = Starlette(
+    routes=[
+        Route("/noop", noop, methods=["POST"]),
+        Route("/upsert", upsert, methods=["POST"]),
+        Route("/noop" + ANSWER, noop, methods=["POST"]),
+        Route("/upsert" + ANSWER, upsert_answer, methods=["POST"]),
+    ],
+    lifespan=lifespan,
+)

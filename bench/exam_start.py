@@ -34,19 +34,38 @@ def synthetic(blueprint, count: int, start: int) -> list[QuestionIn]:
     for i in range(start, start + count):
         domain = random.Random(i).choices(blueprint.domains, weights)[0]
         task = domain.tasks[i % len(domain.tasks)][0]
-        questions.append(QuestionIn.model_validate({
-            "id": f"syn-{i:06d}", "domain": domain.code, "task": task, "type": "single",
-            "stem": f"Synthetic question {i} about {domain.name}, long enough to be realistic. " * 3,
-            "options": [{"id": o, "text": f"Option {o} of {i}", "explanation": f"Why {o} is right or wrong."}
-                        for o in "ABCD"],
-            "key": ["B"], "explanation": "Synthetic.",
-            "references": [{"title": "ref", "url": "https://docs.aws.amazon.com/"}]}))
+        questions.append(
+            QuestionIn.model_validate(
+                {
+                    "id": f"syn-{i:06d}",
+                    "domain": domain.code,
+                    "task": task,
+                    "type": "single",
+                    "stem": f"Synthetic question {i} about {domain.name}, long enough to be realistic. " * 3,
+                    "options": [
+                        {"id": o, "text": f"Option {o} of {i}", "explanation": f"Why {o} is right or wrong."}
+                        for o in "ABCD"
+                    ],
+                    "key": ["B"],
+                    "explanation": "Synthetic.",
+                    "references": [{"title": "ref", "url": "https://docs.aws.amazon.com/"}],
+                }
+            )
+        )
     return questions
 
 
 def start_exam(session: Session, blueprint, user_id: int, now: datetime) -> None:
-    attempts.start_exam(session=session, blueprint=blueprint, user_id=user_id, attempt_id=secrets.token_hex(12),
-                        seed=secrets.randbits(62), minutes=180, now=now, practice_since=now - timedelta(days=30))
+    attempts.start_exam(
+        session=session,
+        blueprint=blueprint,
+        user_id=user_id,
+        attempt_id=secrets.token_hex(12),
+        seed=secrets.randbits(62),
+        minutes=180,
+        now=now,
+        practice_since=now - timedelta(days=30),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,8 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         have = 0
         print(f"exam start, {args.runs} runs per bank size, {engine.dialect.name}")
         for size in args.sizes:
-            bank.store_questions(session=session, exam_code=blueprint.code,
-                                 questions=synthetic(blueprint, size - have, have), now=now)
+            bank.store_questions(
+                session=session, exam_code=blueprint.code, questions=synthetic(blueprint, size - have, have), now=now
+            )
             session.commit()
             have = size
             timings = []

@@ -70,8 +70,12 @@ async def sit(client: httpx.AsyncClient, exam: str, questions: int, tally: Tally
         # question is changed once more, naming the answer the first save stored.
         acknowledged = False
         for letter in "AB" if position % 2 else "A":
-            saved = await call("POST", f"/attempts/{attempt}/questions/{position}/answer",
-                               data={"choice": [letter], "before": before.group(1)}, headers=hx)
+            saved = await call(
+                "POST",
+                f"/attempts/{attempt}/questions/{position}/answer",
+                data={"choice": [letter], "before": before.group(1)},
+                headers=hx,
+            )
             acknowledged = saved.status_code == 200 and "Saved at" in saved.text
             if not acknowledged:
                 if saved.status_code < 500:
@@ -81,8 +85,12 @@ async def sit(client: httpx.AsyncClient, exam: str, questions: int, tally: Tally
         tally.acknowledged[attempt] += acknowledged
         if moves == "next" and position < questions and acknowledged:
             # The button carries the answer the autosave stored, and names it as the one the page shows.
-            shown = await call("POST", f"/attempts/{attempt}/questions/{position}", headers=hx, data={
-                "choice": [letter], "before": before.group(1), "carries_selection": "true", "action": "next"})
+            shown = await call(
+                "POST",
+                f"/attempts/{attempt}/questions/{position}",
+                headers=hx,
+                data={"choice": [letter], "before": before.group(1), "carries_selection": "true", "action": "next"},
+            )
         else:
             shown = None
     await call("GET", f"/attempts/{attempt}/review")
@@ -100,8 +108,11 @@ def stored_answers(database_url: str, attempt_ids: list[str]) -> int:
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
-            return session.exec(select(func.count()).select_from(AttemptItem).where(
-                col(AttemptItem.attempt_id).in_(attempt_ids), AttemptItem.selection != "")).one()
+            return session.exec(
+                select(func.count())
+                .select_from(AttemptItem)
+                .where(col(AttemptItem.attempt_id).in_(attempt_ids), AttemptItem.selection != "")
+            ).one()
     finally:
         engine.dispose()
 
@@ -117,8 +128,9 @@ async def run(url: str, exam: str, candidates: int, questions: int, timeout: flo
     limits = httpx.Limits(max_connections=candidates)
     clients = [httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) for _ in range(candidates)]
     try:
-        await asyncio.wait_for(asyncio.gather(*(sit(c, exam, questions, tally, moves) for c in clients)),
-                               timeout=timeout * (questions + 5))
+        await asyncio.wait_for(
+            asyncio.gather(*(sit(c, exam, questions, tally, moves) for c in clients)), timeout=timeout * (questions + 5)
+        )
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
     return tally
@@ -132,8 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=65)
     parser.add_argument("--database-url", required=True, help="the server's database, to count stored answers")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
-    parser.add_argument("--moves", choices=["views", "next"], default="views",
-                        help="move by viewing each question (the default) or by the exam form's Next")
+    parser.add_argument(
+        "--moves",
+        choices=["views", "next"],
+        default="views",
+        help="move by viewing each question (the default) or by the exam form's Next",
+    )
     args = parser.parse_args(argv)
     require_loopback(args.url)
     started = time.perf_counter()
@@ -144,12 +160,19 @@ def main(argv: list[str] | None = None) -> int:
     latencies = sorted(tally.latencies)
     p50 = statistics.median(latencies) * 1000 if latencies else 0
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0
-    print(f"candidates {args.candidates}, questions {args.questions}, requests {len(latencies)} in {elapsed:.1f} s "
-          f"({len(latencies) / elapsed:.0f}/s), p50 {p50:.1f} ms, p99 {p99:.1f} ms")
-    print(f"acknowledged answers {acknowledged}, stored answers {stored}, server errors {tally.server_errors}, "
-          f"other refusals {len(tally.other_errors)}")
-    ok = acknowledged == stored == args.candidates * args.questions and tally.server_errors == 0 \
+    print(
+        f"candidates {args.candidates}, questions {args.questions}, requests {len(latencies)} in {elapsed:.1f} s "
+        f"({len(latencies) / elapsed:.0f}/s), p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+    )
+    print(
+        f"acknowledged answers {acknowledged}, stored answers {stored}, server errors {tally.server_errors}, "
+        f"other refusals {len(tally.other_errors)}"
+    )
+    ok = (
+        acknowledged == stored == args.candidates * args.questions
+        and tally.server_errors == 0
         and not tally.other_errors
+    )
     print("OK" if ok else "FAILED: " + "; ".join(tally.other_errors[:5]))
     return 0 if ok else 1
 

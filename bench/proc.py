@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 
@@ -14,8 +15,10 @@ def cpu_seconds(pid: int) -> float:
     """The process's CPU time so far: the scheduler's nanosecond count summed over its threads where the
     kernel keeps one (/proc/PID/task/*/schedstat), else user + system time in clock ticks (10 ms)."""
     try:
-        return sum(int(_read(f"/proc/{pid}/task/{task}/schedstat").split()[0])
-                   for task in os.listdir(f"/proc/{pid}/task")) / 1e9
+        return (
+            sum(int(_read(f"/proc/{pid}/task/{task}/schedstat").split()[0]) for task in os.listdir(f"/proc/{pid}/task"))
+            / 1e9
+        )
     except (FileNotFoundError, ProcessLookupError):  # no schedstat here, or a thread ended while read
         fields = _read(f"/proc/{pid}/stat").rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -30,7 +33,7 @@ def _processes() -> dict[int, tuple[str, int]]:
                 stat = _read(f"/proc/{entry}/stat")
             except OSError:  # it ended while listed
                 continue
-            name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:]
+            name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :]
             found[int(entry)] = (name, int(rest.split()[1]))
     return found
 
@@ -57,8 +60,6 @@ def total_cpu_seconds(pids: list[int]) -> float:
     """CPU time of these processes so far; one that has ended since the list was made counts nothing."""
     total = 0.0
     for pid in pids:
-        try:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
             total += cpu_seconds(pid)
-        except (FileNotFoundError, ProcessLookupError):
-            pass
     return total

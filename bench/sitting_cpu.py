@@ -36,13 +36,20 @@ class Meter:
         if self.pid:
             self.by_kind.setdefault(kind, []).append(cpu_seconds(self.pid) - before)
         if response.status_code >= 400:  # a refused request costs less: the figure would flatter the server
-            raise SystemExit(f"{kind}: {response.request.method} {response.request.url.path} answered "
-                             f"{response.status_code}")
+            raise SystemExit(
+                f"{kind}: {response.request.method} {response.request.url.path} answered {response.status_code}"
+            )
         return response
 
 
-def sit(url: str, exam: str, meter: Meter | None = None, moves: str = "views", questions: int = 65,
-        domains: tuple[str, ...] = ("D1", "D2", "D3", "D4")) -> None:
+def sit(
+    url: str,
+    exam: str,
+    meter: Meter | None = None,
+    moves: str = "views",
+    questions: int = 65,
+    domains: tuple[str, ...] = ("D1", "D2", "D3", "D4"),
+) -> None:
     meter = meter or Meter(None)
     with httpx.Client(base_url=url, timeout=30) as client:
         client.headers["X-CSRF-Token"] = TOKEN.search(client.get("/").text).group(1)
@@ -53,13 +60,28 @@ def sit(url: str, exam: str, meter: Meter | None = None, moves: str = "views", q
             if moves == "views" or position == 1:
                 meter("question view", client.get, f"/attempts/{attempt}/questions/{position}", headers=hx)
             else:
-                meter("next", client.post, f"/attempts/{attempt}/questions/{position - 1}", headers=hx,
-                      data={"action": "next", "carries_selection": "true", "choice": ["A"], "before": "A"})
-            meter("answer save", client.post, f"/attempts/{attempt}/questions/{position}/answer",
-                  data={"choice": ["A"], "before": ""}, headers=hx)
+                meter(
+                    "next",
+                    client.post,
+                    f"/attempts/{attempt}/questions/{position - 1}",
+                    headers=hx,
+                    data={"action": "next", "carries_selection": "true", "choice": ["A"], "before": "A"},
+                )
+            meter(
+                "answer save",
+                client.post,
+                f"/attempts/{attempt}/questions/{position}/answer",
+                data={"choice": ["A"], "before": ""},
+                headers=hx,
+            )
             if position % 6 == 0:  # ten flags in 65 questions
-                meter("flag", client.post, f"/attempts/{attempt}/questions/{position}", headers=hx,
-                      data={"action": "flag", "carries_selection": "true", "choice": ["A"]})
+                meter(
+                    "flag",
+                    client.post,
+                    f"/attempts/{attempt}/questions/{position}",
+                    headers=hx,
+                    data={"action": "flag", "carries_selection": "true", "choice": ["A"]},
+                )
         meter("review screen", client.get, f"/attempts/{attempt}/review")
         meter("end", client.post, f"/attempts/{attempt}/end")
         meter("report", client.get, f"/attempts/{attempt}/report")
@@ -74,8 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exam", default="MLS-C01")
     parser.add_argument("--sittings", type=int, default=5)
     parser.add_argument("--breakdown", action="store_true", help="also print the CPU by kind of request")
-    parser.add_argument("--moves", choices=["views", "next"], default="views",
-                        help="move by viewing each question (the default) or by the exam form's Next")
+    parser.add_argument(
+        "--moves",
+        choices=["views", "next"],
+        default="views",
+        help="move by viewing each question (the default) or by the exam form's Next",
+    )
     args = parser.parse_args(argv)
     require_loopback(args.url)
     sit(args.url, args.exam, moves=args.moves)  # warm-up: imports, caches, connection pool
@@ -86,10 +112,14 @@ def main(argv: list[str] | None = None) -> int:
         sit(args.url, args.exam, meter, args.moves)
         costs.append(cpu_seconds(args.pid) - before)
     for kind, seconds in meter.by_kind.items():
-        print(f"  {kind:<14} {len(seconds) // args.sittings:>3} per sitting, "
-              f"{1000 * sum(seconds) / len(seconds):6.2f} ms each, {sum(seconds) / args.sittings:.3f} s per sitting")
-    print(f"server CPU per sitting over {args.sittings} sittings: median {statistics.median(costs):.2f} s, "
-          f"min {min(costs):.2f} s, max {max(costs):.2f} s")
+        print(
+            f"  {kind:<14} {len(seconds) // args.sittings:>3} per sitting, "
+            f"{1000 * sum(seconds) / len(seconds):6.2f} ms each, {sum(seconds) / args.sittings:.3f} s per sitting"
+        )
+    print(
+        f"server CPU per sitting over {args.sittings} sittings: median {statistics.median(costs):.2f} s, "
+        f"min {min(costs):.2f} s, max {max(costs):.2f} s"
+    )
     return 0
 
 

@@ -1,6 +1,7 @@
 """Alembic environment: the URL comes from the app's settings (or from the caller's config)."""
 
 from alembic import context
+
 from app.config import Settings
 from app.db.engine import make_engine
 from app.db.tables import metadata
@@ -10,8 +11,7 @@ url = config.get_main_option("sqlalchemy.url") or Settings().resolved_database_u
 
 
 def run_offline() -> None:
-    context.configure(url=url, target_metadata=metadata, literal_binds=True, render_as_batch=True,
-                      compare_type=True)
+    context.configure(url=url, target_metadata=metadata, literal_binds=True, render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
 

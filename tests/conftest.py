@@ -19,6 +19,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlmodel import Session
 
 from app.bootstrap import load_shipped_bank
 from app.config import Settings
@@ -26,6 +27,7 @@ from app.db import migrate
 from app.db.engine import make_engine
 from app.main import create_app
 from app.web.deps import utc_now
+from tests.live_server import server_factory, shipped_server  # noqa: F401  (fixtures for every module)
 
 TESTS = Path(__file__).parent
 TEST_BANK = TESTS / "data" / "bank"
@@ -84,7 +86,8 @@ def pg_template(pg_server):
 def _truncate_sittings(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.execute(text('TRUNCATE attemptitem, attempt, "user" RESTART IDENTITY CASCADE'))
+        tables = 'attemptitem, attempt, "user", gueststart, signinfailure, pendingsignup'
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         connection.execute(text("UPDATE question SET exam_responses = 0"))
     engine.dispose()
 
@@ -159,8 +162,14 @@ def clock() -> Clock:
 
 @pytest.fixture
 def settings(tmp_path, database_url) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret",
-                    bank_dir=TEST_BANK, load_bank=False, allowed_hosts="testserver,test")
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret",
+        bank_dir=TEST_BANK,
+        load_bank=False,
+        allowed_hosts="testserver,test",
+    )
 
 
 @pytest.fixture
@@ -183,6 +192,26 @@ def client(app):
     with TestClient(app, follow_redirects=False) as test_client:
         adopt_csrf_token(test_client)
         yield test_client
+
+
+@pytest.fixture
+def admin_client(client, app):
+    """The first browser, signed in as an administrator."""
+    from app.credentials import hash_password
+    from app.db import users
+
+    with Session(app.state.engine) as session:
+        users.register(
+            session=session,
+            guest=None,
+            email="root@example.com",
+            now=T0,
+            role="admin",
+            password_hash=hash_password("admin passphrase"),
+        )
+    client.post("/signin", data={"email": "root@example.com", "password": "admin passphrase"})
+    adopt_csrf_token(client)
+    return client
 
 
 @pytest.fixture

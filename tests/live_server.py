@@ -34,14 +34,23 @@ class LiveServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-        env.update({"MOCKEXAM_DATA_DIR": str(self.data_dir), "MOCKEXAM_SECRET_KEY": "browser-tests",
-                    "LOG_LEVEL": "info", **self.env})
+        env.update(
+            {
+                "MOCKEXAM_DATA_DIR": str(self.data_dir),
+                "MOCKEXAM_SECRET_KEY": "browser-tests",
+                "LOG_LEVEL": "info",
+                **self.env,
+            }
+        )
         with open(self.data_dir / "server.log", "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(self.port)],
-                env=env, stdout=subprocess.DEVNULL, stderr=log)
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -104,5 +113,3 @@ def server_factory(tmp_path):
     for server in started:
         server.stop()
     shutil.rmtree(tmp_path, ignore_errors=True)
-
-

@@ -10,14 +10,26 @@ from app.bank.loader import load_exam
 from tests.conftest import TEST_BANK
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                      max_leaves=12)
-question_like = st.fixed_dictionaries({}, optional={
-    "id": st.one_of(st.text(max_size=12), st.integers()), "domain": st.sampled_from(["D1", "D2", "D9", 3]),
-    "task": st.one_of(st.sampled_from(["1.1", "2.1"]), st.floats(allow_nan=False)),
-    "type": st.sampled_from(["single", "multiple", "essay"]), "stem": values, "options": values,
-    "key": values, "explanation": values, "references": values, "extra": values})
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12,
+)
+question_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.one_of(st.text(max_size=12), st.integers()),
+        "domain": st.sampled_from(["D1", "D2", "D9", 3]),
+        "task": st.one_of(st.sampled_from(["1.1", "2.1"]), st.floats(allow_nan=False)),
+        "type": st.sampled_from(["single", "multiple", "essay"]),
+        "stem": values,
+        "options": values,
+        "key": values,
+        "explanation": values,
+        "references": values,
+        "extra": values,
+    },
+)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from app.bank.lint import lint_exam, similarity, stem_tokens, stats
+from app.bank.lint import lint_exam, similarity, stats, stem_tokens
 from app.bank.loader import load_exam
 from app.cli import cli
 from app.config import ROOT
@@ -27,10 +27,17 @@ STEMS = [
 
 def question(n, key=None, texts=("alpha one", "beta two", "gamma three", "delta four"), **overrides):
     data = {
-        "id": f"q{n}", "domain": "D1", "task": "1.1", "type": "single", "stem": STEMS[n % len(STEMS)],
-        "options": [{"id": letter, "text": text, "explanation": f"why {letter}"}
-                    for letter, text in zip("ABCD", texts)],
-        "key": key if isinstance(key, list) else [key or "ABCD"[n % 4]], "explanation": "because",
+        "id": f"q{n}",
+        "domain": "D1",
+        "task": "1.1",
+        "type": "single",
+        "stem": STEMS[n % len(STEMS)],
+        "options": [
+            {"id": letter, "text": text, "explanation": f"why {letter}"}
+            for letter, text in zip("ABCD", texts, strict=True)
+        ],
+        "key": key if isinstance(key, list) else [key or "ABCD"[n % 4]],
+        "explanation": "because",
         "references": [{"title": "ref", "url": "https://docs.aws.amazon.com/x.html"}],
         "review": {"status": "reviewed"},
     }
@@ -86,8 +93,13 @@ def test_a_question_without_a_reference_is_an_error(tmp_path):
 
 
 def test_schema_problems_such_as_a_choose_n_mismatch_are_errors(tmp_path):
-    wrong = question(0, type="multiple", stem="Pick the right ones. (Choose three.)", key=["A", "B"],
-                     options=[{"id": x, "text": x, "explanation": x} for x in "ABCDE"])
+    wrong = question(
+        0,
+        type="multiple",
+        stem="Pick the right ones. (Choose three.)",
+        key=["A", "B"],
+        options=[{"id": x, "text": x, "explanation": x} for x in "ABCDE"],
+    )
     [finding] = [f for f in lint_exam(bank(tmp_path, [wrong] + BALANCED[1:])) if f.rule == "schema"]
     assert "says choose 3 but the key has 2" in finding.message and finding.question == "q0"
 
@@ -98,8 +110,16 @@ def test_an_unreviewed_question_is_a_warning(tmp_path):
 
 
 def test_keys_that_are_usually_the_longest_option_are_an_error(tmp_path):
-    long_key = [question(i, key="ABCD"[i % 4], texts=tuple("a much longer and more careful option" if l == "ABCD"[i % 4]
-                                                            else "short" for l in "ABCD")) for i in range(8)]
+    long_key = [
+        question(
+            i,
+            key="ABCD"[i % 4],
+            texts=tuple(
+                "a much longer and more careful option" if letter == "ABCD"[i % 4] else "short" for letter in "ABCD"
+            ),
+        )
+        for i in range(8)
+    ]
     findings = lint_exam(bank(tmp_path, long_key))
     [finding] = [f for f in findings if f.rule == "longest-key"]
     assert "8 of 8 single-answer questions (100%)" in finding.message

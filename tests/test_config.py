@@ -29,8 +29,11 @@ def test_production_refuses_a_default_or_weak_secret_key(secret):
 
 def test_production_refuses_a_database_without_a_password():
     with pytest.raises(ValidationError, match="DATABASE_URL has no password"):
-        Settings(environment="production", secret_key=GOOD_SECRET,
-                 database_url="postgresql+psycopg://mockexam@db:5432/mockexam")
+        Settings(
+            environment="production",
+            secret_key=GOOD_SECRET,
+            database_url="postgresql+psycopg://mockexam@db:5432/mockexam",
+        )
 
 
 def test_production_refuses_to_run_without_a_database_url():

@@ -11,21 +11,36 @@ def test_emails_are_trimmed_and_lowercased():
     assert normalize_email("  Ada@Example.COM ") == "ada@example.com"
 
 
-@pytest.mark.parametrize("raw", ["ada", "ada@", "@example.com", "ada@example", "a b@example.com", "", "ada\x00@example.com",
-                                 "ada@exa mple.com", "ada..lovelace@example.com"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "ada",
+        "ada@",
+        "@example.com",
+        "ada@example",
+        "a b@example.com",
+        "",
+        "ada\x00@example.com",
+        "ada@exa mple.com",
+        "ada..lovelace@example.com",
+    ],
+)
 def test_malformed_emails_are_refused_by_name(raw):
     with pytest.raises(AccountError, match="is not an email address"):
         normalize_email(raw)
 
 
-@pytest.mark.parametrize("password, confirmation, words", [
-    ("long enough pw", "long enough pX", "differ"), ("short", "short", "at least 10"),
-    ("x" * 1025, "x" * 1025, "at most 1024")])
+@pytest.mark.parametrize(
+    "password, confirmation, words",
+    [
+        ("long enough pw", "long enough pX", "differ"),
+        ("short", "short", "at least 10"),
+        ("x" * 1025, "x" * 1025, "at most 1024"),
+    ],
+)
 def test_new_passwords_must_match_and_have_a_sane_length(password, confirmation, words):
     with pytest.raises(AccountError, match=words):
         check_new_password(password, confirmation)
-
-
 
 
 def test_a_nul_byte_in_an_address_is_refused_without_echoing_it():

@@ -85,40 +85,72 @@ def test_reimporting_the_same_file_reports_everything_unchanged(blueprint):
     assert set(again.statuses.values()) == {"unchanged"}
 
 
-@pytest.mark.parametrize("name, words", [
-    ("broken.yaml", "is not valid YAML/JSON"),
-    ("latin1.yaml", "is not UTF-8 text"),
-    ("image.png", "is a binary file"),
-])
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("broken.yaml", "is not valid YAML/JSON"),
+        ("latin1.yaml", "is not UTF-8 text"),
+        ("image.png", "is a binary file"),
+    ],
+)
 def test_unreadable_files_are_refused_by_name(name, words):
     with pytest.raises(UnreadableUpload, match=words):
         read_upload((FILES / name).read_bytes(), name, "native" if name.endswith(".png") else "auto")
 
 
-@pytest.mark.parametrize("question, field, words", [
-    ({"colour": "blue"}, "colour", "Extra inputs are not permitted"),
-    ({"key": []}, "key", "at least 1 item"),
-    ({"key": ["Z"]}, "key", "key names no option: Z"),
-    ({"domain": "D7"}, "domain", "unknown domain"),
-    ({"type": "multiple", "stem": "Pick (Choose three.)", "key": ["A", "B"]}, "stem", "says choose 3"),
-    ({"options": [{"id": "A", "text": "All of the above"}, {"id": "B", "text": "b"}, {"id": "C", "text": "c"}]},
-     "options.A.text", "refers to other options"),
-])
+@pytest.mark.parametrize(
+    "question, field, words",
+    [
+        ({"colour": "blue"}, "colour", "Extra inputs are not permitted"),
+        ({"key": []}, "key", "at least 1 item"),
+        ({"key": ["Z"]}, "key", "key names no option: Z"),
+        ({"domain": "D7"}, "domain", "unknown domain"),
+        ({"type": "multiple", "stem": "Pick (Choose three.)", "key": ["A", "B"]}, "stem", "says choose 3"),
+        (
+            {"options": [{"id": "A", "text": "All of the above"}, {"id": "B", "text": "b"}, {"id": "C", "text": "c"}]},
+            "options.A.text",
+            "refers to other options",
+        ),
+    ],
+)
 def test_each_defect_is_an_error_naming_the_question_and_field(blueprint, question, field, words):
-    base = {"id": "q1", "domain": "D1", "task": "1.1", "type": "single", "stem": "Which one is right?",
-            "options": [{"id": x, "text": f"option {x}"} for x in "ABCDE"], "key": ["A"]}
-    report = check_upload(read_upload(json.dumps({"questions": [{**base, **question}]}).encode(), "q.json"),
-                          blueprint, filename="q.json", current={})
-    assert any(e.field == field and words in e.message and e.question == "q1" for e in report.errors), \
-        [str(e) for e in report.errors]
+    base = {
+        "id": "q1",
+        "domain": "D1",
+        "task": "1.1",
+        "type": "single",
+        "stem": "Which one is right?",
+        "options": [{"id": x, "text": f"option {x}"} for x in "ABCDE"],
+        "key": ["A"],
+    }
+    report = check_upload(
+        read_upload(json.dumps({"questions": [{**base, **question}]}).encode(), "q.json"),
+        blueprint,
+        filename="q.json",
+        current={},
+    )
+    assert any(e.field == field and words in e.message and e.question == "q1" for e in report.errors), [
+        str(e) for e in report.errors
+    ]
     assert report.valid == [] and not report.ok
 
 
 def test_duplicate_ids_in_one_upload_are_errors(blueprint):
-    one = {"id": "same", "domain": "D1", "task": "1.1", "type": "single", "stem": "A question?",
-           "options": [{"id": x, "text": x} for x in "ABC"], "key": ["A"]}
-    report = check_upload(read_upload(json.dumps([one, {**one, "stem": "Another?"}]).encode(), "q.json"),
-                          blueprint, filename="q.json", current={})
+    one = {
+        "id": "same",
+        "domain": "D1",
+        "task": "1.1",
+        "type": "single",
+        "stem": "A question?",
+        "options": [{"id": x, "text": x} for x in "ABC"],
+        "key": ["A"],
+    }
+    report = check_upload(
+        read_upload(json.dumps([one, {**one, "stem": "Another?"}]).encode(), "q.json"),
+        blueprint,
+        filename="q.json",
+        current={},
+    )
     assert any("duplicate id" in e.message for e in report.errors)
 
 
@@ -141,30 +173,53 @@ def test_the_command_dry_runs_then_commits_everything_in_one_transaction(databas
     dry = runner.invoke(cli, ["bank", "import", str(FILES / "sheet.csv"), str(FILES / "quiz.xml"), "--exam", "TST-01"])
     assert dry.exit_code == 0 and "dry run: nothing stored" in dry.output
     assert "sheet.csv (csv): 2 new, 0 changed, 0 unchanged, 0 errors" in dry.output
-    refused = runner.invoke(cli, ["bank", "import", str(FILES / "sheet.csv"), str(FILES / "questions.aiken.txt"),
-                                  "--exam", "TST-01", "--commit"])
+    refused = runner.invoke(
+        cli,
+        [
+            "bank",
+            "import",
+            str(FILES / "sheet.csv"),
+            str(FILES / "questions.aiken.txt"),
+            "--exam",
+            "TST-01",
+            "--commit",
+        ],
+    )
     assert refused.exit_code == 1 and "nothing was stored" in refused.output  # Aiken has no domain
     with Session(app.state.engine) as session:
         assert session.exec(select(Question).where(Question.slug == "csv-scaling")).first() is None
-    stored = runner.invoke(cli, ["bank", "import", str(FILES / "sheet.csv"), str(FILES / "quiz.xml"),
-                                 "--exam", "TST-01", "--commit"])
+    stored = runner.invoke(
+        cli, ["bank", "import", str(FILES / "sheet.csv"), str(FILES / "quiz.xml"), "--exam", "TST-01", "--commit"]
+    )
     assert stored.exit_code == 0 and "stored: 4 new, 0 changed" in stored.output
     again = runner.invoke(cli, ["bank", "import", str(FILES / "sheet.csv"), "--exam", "TST-01", "--commit"])
     assert "0 new, 0 changed, 2 unchanged" in again.output
     with Session(app.state.engine) as session:
         assert len(session.exec(select(QuestionVersion)).all()) == 14
-        assert [b.status for b in session.exec(select(ImportBatch).order_by(ImportBatch.id))] == \
-            ["checked", "checked", "refused", "refused", "committed", "committed", "committed"]
+        assert [b.status for b in session.exec(select(ImportBatch).order_by(ImportBatch.id))] == [
+            "checked",
+            "checked",
+            "refused",
+            "refused",
+            "committed",
+            "committed",
+            "committed",
+        ]
 
 
 def test_script_in_question_text_is_stored_as_text_and_never_rendered_as_markup(blueprint):
     from app.web.markdown import render
 
-    hostile = {"id": "xss", "domain": "D1", "task": "1.1", "type": "single",
-               "stem": 'Which? <script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3))',
-               "options": [{"id": x, "text": f"<b onmouseover=alert(4)>{x}</b>"} for x in "ABC"], "key": ["A"]}
-    report = check_upload(read_upload(json.dumps(hostile).encode(), "q.json"), blueprint, filename="q.json",
-                          current={})
+    hostile = {
+        "id": "xss",
+        "domain": "D1",
+        "task": "1.1",
+        "type": "single",
+        "stem": 'Which? <script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3))',
+        "options": [{"id": x, "text": f"<b onmouseover=alert(4)>{x}</b>"} for x in "ABC"],
+        "key": ["A"],
+    }
+    report = check_upload(read_upload(json.dumps(hostile).encode(), "q.json"), blueprint, filename="q.json", current={})
     [question] = report.valid
     html = render(question.stem) + render(question.options[0].text)
     # The words survive as visible text; no element, attribute or link is made of them.
@@ -172,33 +227,42 @@ def test_script_in_question_text_is_stored_as_text_and_never_rendered_as_markup(
     assert "&lt;script&gt;" in html
 
 
-@pytest.mark.parametrize("difficulty, words", [
-    ("²", "valid integer"), ("9" * 5000, "exceeded maximum size"), ("999999", "less than or equal to 3"),
-])
+@pytest.mark.parametrize(
+    "difficulty, words",
+    [
+        ("²", "valid integer"),
+        ("9" * 5000, "exceeded maximum size"),
+        ("999999", "less than or equal to 3"),
+    ],
+)
 def test_a_csv_difficulty_that_is_no_small_number_is_an_error_naming_the_row_and_field(blueprint, difficulty, words):
     sheet = (FILES / "sheet.csv").read_text().splitlines()
     header, row = sheet[0], sheet[1].split(",")
     row[4] = difficulty
-    report = check_upload(read_upload(f"{header}\n{','.join(row)}\n".encode(), "bad.csv"), blueprint,
-                          filename="bad.csv", current={})
+    report = check_upload(
+        read_upload(f"{header}\n{','.join(row)}\n".encode(), "bad.csv"), blueprint, filename="bad.csv", current={}
+    )
     [error] = report.errors
     assert error.field == "difficulty" and words in error.message and error.question == "csv-scaling"
     assert str(error).startswith("bad.csv row 2") and report.valid == []
 
 
-@pytest.mark.parametrize("name, text", [
-    ("deep.yaml", "questions: " + "[" * 50_000 + "]" * 50_000),
-    ("deep.json", '{"questions": ' + "[" * 50_000 + "]" * 50_000 + "}"),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("deep.yaml", "questions: " + "[" * 50_000 + "]" * 50_000),
+        ("deep.json", '{"questions": ' + "[" * 50_000 + "]" * 50_000 + "}"),
+    ],
+)
 def test_a_file_nested_too_deeply_is_refused_by_name(name, text):
     with pytest.raises(UnreadableUpload, match=f"{name} nests lists or mappings too deeply"):
         read_upload(text.encode(), name)
 
 
 def test_the_loader_reports_a_bank_file_nested_too_deeply(tmp_path):
-    from app.bank.loader import load_exam
-
     import shutil
+
+    from app.bank.loader import load_exam
 
     shutil.copytree(TEST_BANK / "tst-01", tmp_path / "tst-01")
     (tmp_path / "tst-01" / "questions" / "deep.yaml").write_text("questions: " + "[" * 50_000 + "]" * 50_000)

@@ -10,15 +10,16 @@ README = (ROOT / "README.md").read_text()
 
 
 def _table_after(heading: str) -> list[list[str]]:
-    section = README[README.index(heading):]
+    section = README[README.index(heading) :]
     rows = [line for line in section.splitlines() if line.startswith("|")]
     return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
 
 
 def test_the_settings_table_names_every_setting_and_nothing_else():
     named = {name for row in _table_after("## Configuration") for name in re.findall(r"`([A-Z_]+)`", row[0])}
-    expected = {"DATABASE_URL", "PORT"} | {f"MOCKEXAM_{field.upper()}" for field in Settings.model_fields
-                                          if field != "database_url"}
+    expected = {"DATABASE_URL", "PORT"} | {
+        f"MOCKEXAM_{field.upper()}" for field in Settings.model_fields if field != "database_url"
+    }
     assert named == expected
 
 

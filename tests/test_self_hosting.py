@@ -9,7 +9,6 @@ import re
 import shlex
 import subprocess
 import sys
-
 from pathlib import Path
 
 import httpx
@@ -18,13 +17,16 @@ import yaml
 
 from app.config import ROOT, Settings
 from tests.conftest import TEST_BANK, create_pg_database, drop_pg_database
-from tests.live_server import LiveServer, browser_like_client, server_factory  # noqa: F401  (fixture)
+from tests.live_server import LiveServer, browser_like_client
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
     text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
-    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1].strip())
-            for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1].strip())
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def runtime_stage() -> list[tuple[str, str]]:
@@ -59,10 +61,17 @@ def test_the_lock_pins_every_runtime_dependency():
         return re.sub(r"[-_.]+", "-", text).lower()
 
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    pinned = {name(line.split("==")[0]) for line in (ROOT / "requirements.lock").read_text().splitlines()
-              if "==" in line and not line.startswith("#")}
-    wanted = {name(Requirement(d).name) for d in declared if Requirement(d).marker is None
-              or Requirement(d).marker.evaluate({"sys_platform": "linux", "platform_python_implementation": "CPython"})}
+    pinned = {
+        name(line.split("==")[0])
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    wanted = {
+        name(Requirement(d).name)
+        for d in declared
+        if Requirement(d).marker is None
+        or Requirement(d).marker.evaluate({"sys_platform": "linux", "platform_python_implementation": "CPython"})
+    }
     assert wanted - pinned == set()
 
 
@@ -97,14 +106,20 @@ def test_compose_has_no_default_secrets():
     text = (ROOT / "docker-compose.yml").read_text()
     assert "${POSTGRES_PASSWORD:?" in text
     assert not re.search(r"PASSWORD:\s*['\"]?\w+['\"]?\s*$", text, re.MULTILINE)
-    example = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
-                   if line and not line.startswith("#"))
+    example = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
     assert example["POSTGRES_PASSWORD"] == "" and example["MOCKEXAM_SECRET_KEY"] == ""
 
 
 def test_env_example_documents_every_setting():
-    documented = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines()
-                  if line and not line.startswith("#")}
+    documented = {
+        line.split("=", 1)[0]
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
     internal = {"data_dir", "bank_dir", "database_url"}  # set by the image and compose themselves
     for name in Settings.model_fields:
         if name not in internal:
@@ -113,17 +128,22 @@ def test_env_example_documents_every_setting():
 
 def test_the_image_start_and_health_commands_work_against_postgresql(pg_server, tmp_path):
     name, url = create_pg_database(pg_server)
-    env = {**runtime_env(), "MOCKEXAM_DATA_DIR": str(tmp_path), "MOCKEXAM_SECRET_KEY": "s" * 48,
-           # Local PostgreSQL trusts loopback; production mode insists that the URL carries a password.
-           "DATABASE_URL": url.replace("postgres@", "postgres:unused@")}
+    env = {
+        **runtime_env(),
+        "MOCKEXAM_DATA_DIR": str(tmp_path),
+        "MOCKEXAM_SECRET_KEY": "s" * 48,
+        # Local PostgreSQL trusts loopback; production mode insists that the URL carries a password.
+        "DATABASE_URL": url.replace("postgres@", "postgres:unused@"),
+    }
     server = LiveServer(tmp_path, env=env)
     try:
         server.start()
         [check] = [args for op, args in runtime_stage() if op == "HEALTHCHECK"]
-        command = json.loads(check[check.index("CMD") + 3:].strip())
+        command = json.loads(check[check.index("CMD") + 3 :].strip())
         assert command[0] == "python"
-        result = subprocess.run([sys.executable, *command[1:]], env={**os.environ, "PORT": str(server.port)},
-                                timeout=30)
+        result = subprocess.run(
+            [sys.executable, *command[1:]], env={**os.environ, "PORT": str(server.port)}, timeout=30
+        )
         assert result.returncode == 0
         client = browser_like_client(server)
         assert "MLS-C01" in client.get("/").text
@@ -145,7 +165,7 @@ def test_compose_publishes_only_the_buffering_proxy_in_front_of_the_app():
     assert "proxy_pass http://app:8000;" in config and "listen 8080;" in config
 
 
-def test_the_proxy_config_buffers_slow_clients_in_front_of_a_live_app(server_factory, tmp_path):  # noqa: F811
+def test_the_proxy_config_buffers_slow_clients_in_front_of_a_live_app(server_factory, tmp_path):
     """deploy/nginx.conf, run by Debian's nginx outside a container in front of a live app whose worker
     admits two requests at once: five connections that send a body slowly leave the app free, and the app
     sees the client's address and a request id from the proxy."""
@@ -160,17 +180,23 @@ def test_the_proxy_config_buffers_slow_clients_in_front_of_a_live_app(server_fac
         if os.environ.get("CI") == "true":
             pytest.fail("nginx is not installed; CI installs it (apt-get install nginx-light)")
         pytest.skip("nginx is not installed")
-    app = server_factory(mockexam_bank_dir=TEST_BANK, database_url=f"sqlite:///{tmp_path / 'live.db'}",
-                         mockexam_database_pool_size=2)
+    app = server_factory(
+        mockexam_bank_dir=TEST_BANK, database_url=f"sqlite:///{tmp_path / 'live.db'}", mockexam_database_pool_size=2
+    )
     port = _free_port()
-    site = (ROOT / "deploy" / "nginx.conf").read_text().replace("http://app:8000", f"http://127.0.0.1:{app.port}") \
+    site = (
+        (ROOT / "deploy" / "nginx.conf")
+        .read_text()
+        .replace("http://app:8000", f"http://127.0.0.1:{app.port}")
         .replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    )
     (tmp_path / "site.conf").write_text(site)
     (tmp_path / "nginx.conf").write_text(
         f"daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; worker_processes 1;\n"
         "events { worker_connections 64; }\n"
         f"http {{ access_log off; client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;\n"
-        f"include {tmp_path}/site.conf; }}\n")
+        f"include {tmp_path}/site.conf; }}\n"
+    )
     proxy = subprocess.Popen([nginx, "-c", str(tmp_path / "nginx.conf"), "-e", str(tmp_path / "error.log")])
     slow = []
     try:
@@ -182,8 +208,10 @@ def test_the_proxy_config_buffers_slow_clients_in_front_of_a_live_app(server_fac
                 time.sleep(0.05)
         for _ in range(5):
             connection = socket.create_connection(("127.0.0.1", port), timeout=30)
-            connection.sendall(b"POST /signin HTTP/1.1\r\nHost: mockexam\r\nContent-Length: 1000\r\n"
-                               b"Content-Type: application/x-www-form-urlencoded\r\n\r\nemail=")
+            connection.sendall(
+                b"POST /signin HTTP/1.1\r\nHost: mockexam\r\nContent-Length: 1000\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n\r\nemail="
+            )
             slow.append(connection)
         through = f"http://127.0.0.1:{port}"
         assert httpx.get(through + "/healthz", timeout=5).status_code == 200

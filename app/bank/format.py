@@ -116,23 +116,31 @@ class ExamIn(_Strict):
 
 def blueprint_from_dict(data: dict) -> Blueprint:
     return Blueprint(
-        code=data["code"], title=data["title"], minutes=data["minutes"],
-        esl_extra_minutes=data["esl_extra_minutes"], scored=data["scored"], unscored=data["unscored"],
+        code=data["code"],
+        title=data["title"],
+        minutes=data["minutes"],
+        esl_extra_minutes=data["esl_extra_minutes"],
+        scored=data["scored"],
+        unscored=data["unscored"],
         scale=Scale(**data["scale"]),
         default_cut_fraction=Fraction(str(data["default_cut_fraction"])),
-        domains=tuple(Domain(d["code"], d["name"], d["weight"], tuple(d["tasks"].items()))
-                      for d in data["domains"]),
+        domains=tuple(Domain(d["code"], d["name"], d["weight"], tuple(d["tasks"].items())) for d in data["domains"]),
     )
 
 
 def question_from_content(content: dict) -> Question:
     return Question(
-        id=content["id"], domain=content["domain"], task=content["task"], type=content["type"],
+        id=content["id"],
+        domain=content["domain"],
+        task=content["task"],
+        type=content["type"],
         stem=content["stem"],
         options=tuple(Option(o["id"], o["text"], o["explanation"]) for o in content["options"]),
-        key=frozenset(content["key"]), explanation=content["explanation"],
+        key=frozenset(content["key"]),
+        explanation=content["explanation"],
         references=tuple(Reference(r["title"], r["url"]) for r in content.get("references", [])),
-        difficulty=content.get("difficulty", 2), tags=tuple(content.get("tags", [])),
+        difficulty=content.get("difficulty", 2),
+        tags=tuple(content.get("tags", [])),
     )
 
 

@@ -12,8 +12,8 @@ import html
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import yaml
 from defusedxml import ElementTree
@@ -54,8 +54,10 @@ def decode(data: bytes, filename: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UnreadableUpload(f"{filename} is not UTF-8 text (byte {error.start} is {data[error.start]:#04x}); "
-                               "save it as UTF-8 and upload it again") from None
+        raise UnreadableUpload(
+            f"{filename} is not UTF-8 text (byte {error.start} is {data[error.start]:#04x}); "
+            "save it as UTF-8 and upload it again"
+        ) from None
 
 
 def detect(filename: str, text: str) -> str:
@@ -72,8 +74,9 @@ def detect(filename: str, text: str) -> str:
         return "aiken"
     if re.search(r"\{[^}]*[=~]", text, re.DOTALL):
         return "gift"
-    raise UnreadableUpload(f"cannot tell the format of {filename}: name it .yaml, .json, .csv, .gift or .xml, "
-                           "or choose the format")
+    raise UnreadableUpload(
+        f"cannot tell the format of {filename}: name it .yaml, .json, .csv, .gift or .xml, or choose the format"
+    )
 
 
 def stable_id(stem: str) -> str:
@@ -82,15 +85,23 @@ def stable_id(stem: str) -> str:
     return "imp-" + hashlib.sha256(" ".join(stem.split()).encode()).hexdigest()[:12]
 
 
-def _question(stem: str, options: list[tuple[str, str, bool]], *, explanation: str = "",
-              qid: str | None = None) -> dict:
+def _question(
+    stem: str, options: list[tuple[str, str, bool]], *, explanation: str = "", qid: str | None = None
+) -> dict:
     lettered = [{"id": LETTERS[i], "text": text, "explanation": why} for i, (text, why, _) in enumerate(options)]
     key = [LETTERS[i] for i, (_, _, right) in enumerate(options) if right]
-    return {"id": qid or stable_id(stem), "type": "multiple" if len(key) > 1 else "single", "stem": stem,
-            "options": lettered, "key": key, "explanation": explanation}
+    return {
+        "id": qid or stable_id(stem),
+        "type": "multiple" if len(key) > 1 else "single",
+        "stem": stem,
+        "options": lettered,
+        "key": key,
+        "explanation": explanation,
+    }
 
 
 # ---- native YAML / JSON ------------------------------------------------------------------------------
+
 
 def read_native(text: str, filename: str) -> Upload:
     try:
@@ -98,9 +109,18 @@ def read_native(text: str, filename: str) -> Upload:
         lines = []
         if not filename.lower().endswith(".json"):
             node = yaml.compose(text, Loader=yaml.SafeLoader)
-            sequence = node.value if isinstance(node, yaml.SequenceNode) else next(
-                (v.value for k, v in getattr(node, "value", []) if getattr(k, "value", None) == "questions"
-                 and isinstance(v, yaml.SequenceNode)), [])
+            sequence = (
+                node.value
+                if isinstance(node, yaml.SequenceNode)
+                else next(
+                    (
+                        v.value
+                        for k, v in getattr(node, "value", [])
+                        if getattr(k, "value", None) == "questions" and isinstance(v, yaml.SequenceNode)
+                    ),
+                    [],
+                )
+            )
             lines = [item.start_mark.line + 1 for item in sequence]
     except (yaml.YAMLError, json.JSONDecodeError) as error:
         raise UnreadableUpload(f"{filename} is not valid YAML/JSON: {str(error).splitlines()[0]}") from None
@@ -126,10 +146,31 @@ def read_native(text: str, filename: str) -> Upload:
 
 # ---- CSV -------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("id", "domain", "task", "type", "difficulty", "tags", "stem", "option_a", "explanation_a",
-               "option_b", "explanation_b", "option_c", "explanation_c", "option_d", "explanation_d",
-               "option_e", "explanation_e", "option_f", "explanation_f", "key", "explanation",
-               "reference_title", "reference_url")
+CSV_COLUMNS = (
+    "id",
+    "domain",
+    "task",
+    "type",
+    "difficulty",
+    "tags",
+    "stem",
+    "option_a",
+    "explanation_a",
+    "option_b",
+    "explanation_b",
+    "option_c",
+    "explanation_c",
+    "option_d",
+    "explanation_d",
+    "option_e",
+    "explanation_e",
+    "option_f",
+    "explanation_f",
+    "key",
+    "explanation",
+    "reference_title",
+    "reference_url",
+)
 
 
 def read_csv(text: str, filename: str) -> Upload:
@@ -138,21 +179,32 @@ def read_csv(text: str, filename: str) -> Upload:
     unknown = sorted(set(header) - set(CSV_COLUMNS))
     missing = [c for c in ("stem", "option_a", "option_b", "key") if c not in header]
     if unknown or missing:
-        raise UnreadableUpload(f"{filename}: " + "; ".join(
-            ([f"unknown columns {', '.join(unknown)}"] if unknown else [])
-            + ([f"missing columns {', '.join(missing)}"] if missing else []))
-            + f" (the columns are {', '.join(CSV_COLUMNS)})")
+        raise UnreadableUpload(
+            f"{filename}: "
+            + "; ".join(
+                ([f"unknown columns {', '.join(unknown)}"] if unknown else [])
+                + ([f"missing columns {', '.join(missing)}"] if missing else [])
+            )
+            + f" (the columns are {', '.join(CSV_COLUMNS)})"
+        )
     reader.fieldnames = header
     upload = Upload("csv")
     for number, row in enumerate(reader, start=2):
         row = {k: (v or "").strip() for k, v in row.items() if k}
-        options = [{"id": letter.upper(), "text": row[f"option_{letter}"],
-                    "explanation": row.get(f"explanation_{letter}", "")}
-                   for letter in "abcdef" if row.get(f"option_{letter}")]
+        options = [
+            {"id": letter.upper(), "text": row[f"option_{letter}"], "explanation": row.get(f"explanation_{letter}", "")}
+            for letter in "abcdef"
+            if row.get(f"option_{letter}")
+        ]
         key = [k.strip().upper() for k in re.split(r"[;,\s]+", row.get("key", "")) if k.strip()]
-        content = {"id": row.get("id") or stable_id(row.get("stem", "")), "stem": row.get("stem", ""),
-                   "type": row.get("type") or ("multiple" if len(key) > 1 else "single"),
-                   "options": options, "key": key, "explanation": row.get("explanation", "")}
+        content = {
+            "id": row.get("id") or stable_id(row.get("stem", "")),
+            "stem": row.get("stem", ""),
+            "type": row.get("type") or ("multiple" if len(key) > 1 else "single"),
+            "options": options,
+            "key": key,
+            "explanation": row.get("explanation", ""),
+        }
         for name in ("domain", "task"):
             if row.get(name):
                 content[name] = row[name]
@@ -161,8 +213,9 @@ def read_csv(text: str, filename: str) -> Upload:
         if row.get("tags"):
             content["tags"] = [t.strip() for t in row["tags"].split(";") if t.strip()]
         if row.get("reference_url"):
-            content["references"] = [{"title": row.get("reference_title") or row["reference_url"],
-                                      "url": row["reference_url"]}]
+            content["references"] = [
+                {"title": row.get("reference_title") or row["reference_url"], "url": row["reference_url"]}
+            ]
         upload.questions.append(Parsed(content, f"row {number}"))
     return upload
 
@@ -203,8 +256,9 @@ def read_aiken(text: str, filename: str) -> Upload:
                 upload.skipped.append(Skipped(where, f"ANSWER names {', '.join(unknown)}, which is not an option"))
             else:
                 stem = " ".join(stem_lines).strip()
-                upload.questions.append(Parsed(_question(stem, [(t, "", letter in answer) for letter, t in options]),
-                                               where))
+                upload.questions.append(
+                    Parsed(_question(stem, [(t, "", letter in answer) for letter, t in options]), where)
+                )
         block.clear()
 
     for number, line in enumerate(text.splitlines(), start=1):
@@ -212,13 +266,14 @@ def read_aiken(text: str, filename: str) -> Upload:
             block.append((number, line))
             if _AIKEN_ANSWER.match(line.strip()):
                 flush()
-        elif block and any(_AIKEN_ANSWER.match(l.strip()) for _, l in block):
+        elif block and any(_AIKEN_ANSWER.match(text.strip()) for _, text in block):
             flush()
     flush()
     return upload
 
 
 # ---- GIFT ------------------------------------------------------------------------------------------
+
 
 def _gift_unescape(text: str) -> str:
     return re.sub(r"\\([~=#{}:\\])", r"\1", text).strip()
@@ -230,7 +285,7 @@ def _gift_split(text: str, separators: str) -> list[tuple[str, str]]:
     while i < len(text):
         char = text[i]
         if char == "\\" and i + 1 < len(text):
-            current += text[i:i + 2]
+            current += text[i : i + 2]
             i += 2
             continue
         if char in separators:
@@ -250,7 +305,7 @@ def _gift_markup(text: str) -> str:
     match = re.match(r"^\s*\[(html|moodle|plain|markdown)\]", text)
     if not match:
         return text
-    body = text[match.end():]
+    body = text[match.end() :]
     return _html_to_text(body) if match.group(1) == "html" else body
 
 
@@ -273,24 +328,25 @@ def read_gift(text: str, filename: str) -> Upload:
     for line_number, block in blocks:
         where = f"line {line_number}"
         if block.strip().startswith("$CATEGORY:"):
-            category = block.strip()[len("$CATEGORY:"):].strip()
+            category = block.strip()[len("$CATEGORY:") :].strip()
             continue
         title = None
         if match := re.match(r"^\s*::(.*?)::", block, re.DOTALL):
-            title, block = match.group(1).strip(), block[match.end():]
+            title, block = match.group(1).strip(), block[match.end() :]
         opening = _unescaped_index(block, "{")
         closing = _unescaped_index(block, "}", opening + 1) if opening >= 0 else -1
         if opening < 0 or closing < 0:
             upload.skipped.append(Skipped(where, "not a GIFT question (no {answers})"))
             continue
-        stem = _gift_unescape(_gift_markup(block[:opening] + block[closing + 1:]))
-        answers = block[opening + 1:closing].strip()
+        stem = _gift_unescape(_gift_markup(block[:opening] + block[closing + 1 :]))
+        answers = block[opening + 1 : closing].strip()
         general = ""
         if "####" in answers:
             answers, general = answers.split("####", 1)
         if not answers or answers.upper() in ("T", "F", "TRUE", "FALSE") or answers.startswith("#"):
-            upload.skipped.append(Skipped(where, "true/false, numerical and essay questions are not multiple "
-                                                 "choice; skipped"))
+            upload.skipped.append(
+                Skipped(where, "true/false, numerical and essay questions are not multiple choice; skipped")
+            )
             continue
         parts = _gift_split(answers, "=~")
         if any(marker == "=" and "->" in body for marker, body in parts):
@@ -307,15 +363,21 @@ def read_gift(text: str, filename: str) -> Upload:
                 feedback = _gift_unescape(pieces[-1][1])
             weight = None
             if match := re.match(r"^\s*%(-?\d+(?:\.\d+)?)%", body):
-                weight, body = float(match.group(1)), body[match.end():]
+                weight, body = float(match.group(1)), body[match.end() :]
             right = weight > 0 if weight is not None else marker == "="
             options.append((_gift_unescape(_gift_markup(body)), feedback, right))
         if len(options) < 2:
-            upload.skipped.append(Skipped(where, "short-answer questions (only right answers) are not multiple "
-                                                 "choice; skipped"))
+            upload.skipped.append(
+                Skipped(where, "short-answer questions (only right answers) are not multiple choice; skipped")
+            )
             continue
-        upload.questions.append(Parsed(_question(stem, options, explanation=_gift_unescape(general),
-                                                 qid=_slug(title) if title else None), where, category))
+        upload.questions.append(
+            Parsed(
+                _question(stem, options, explanation=_gift_unescape(general), qid=_slug(title) if title else None),
+                where,
+                category,
+            )
+        )
     return upload
 
 
@@ -338,6 +400,7 @@ def _slug(title: str) -> str | None:
 
 # ---- Moodle XML ------------------------------------------------------------------------------------
 
+
 def _html_to_text(value: str) -> str:
     """Moodle stores HTML; we keep its words and paragraphs, never its markup (which is then escaped)."""
     value = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</div>", "\n\n", value)
@@ -351,8 +414,10 @@ def read_moodle_xml(text: str, filename: str) -> Upload:
     try:
         root = ElementTree.fromstring(text.encode("utf-8"))
     except DefusedXmlException as error:
-        raise UnreadableUpload(f"{filename} uses XML features that are not allowed ({type(error).__name__}: "
-                               "entities or external references)") from None
+        raise UnreadableUpload(
+            f"{filename} uses XML features that are not allowed ({type(error).__name__}: "
+            "entities or external references)"
+        ) from None
     except ElementTree.ParseError as error:
         raise UnreadableUpload(f"{filename} is not well-formed XML: {error}") from None
     if root.tag != "quiz":
@@ -382,14 +447,19 @@ def read_moodle_xml(text: str, filename: str) -> Upload:
             options.append((text_of(answer, "text"), text_of(answer, "feedback/text"), fraction > 0))
         stem = text_of(question, "questiontext/text")
         name = (question.findtext("name/text") or "").strip()
-        content = _question(stem, options, explanation=text_of(question, "generalfeedback/text"),
-                            qid=_slug(name) if name else None)
+        content = _question(
+            stem, options, explanation=text_of(question, "generalfeedback/text"), qid=_slug(name) if name else None
+        )
         upload.questions.append(Parsed(content, where, category))
     return upload
 
 
 READERS: dict[str, Callable[[str, str], Upload]] = {
-    "native": read_native, "csv": read_csv, "gift": read_gift, "aiken": read_aiken, "moodle-xml": read_moodle_xml,
+    "native": read_native,
+    "csv": read_csv,
+    "gift": read_gift,
+    "aiken": read_aiken,
+    "moodle-xml": read_moodle_xml,
 }
 
 
@@ -400,6 +470,7 @@ def read_upload(data: bytes, filename: str, chosen: str = "auto") -> Upload:
     kind = detect(filename, text) if chosen == "auto" else chosen
     upload = READERS[kind](text, filename)
     if len(upload.questions) > MAX_QUESTIONS:
-        raise UnreadableUpload(f"{filename} holds {len(upload.questions)} questions; one upload takes at most "
-                               f"{MAX_QUESTIONS}")
+        raise UnreadableUpload(
+            f"{filename} holds {len(upload.questions)} questions; one upload takes at most {MAX_QUESTIONS}"
+        )
     return upload

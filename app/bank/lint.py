@@ -18,8 +18,9 @@ NEAR_DUPLICATE = 0.8
 LONGEST_KEY_ERROR = 0.35
 POSITION_WARN = (0.15, 0.35)
 _WORD = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
-GIVEAWAY = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|those)\b|\bboth [a-f] and [a-f]\b",
-                        re.IGNORECASE)
+GIVEAWAY = re.compile(
+    r"\b(all|none|both|neither) of (the )?(above|these|those)\b|\bboth [a-f] and [a-f]\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,9 @@ def _single_key_facts(questions: list[QuestionIn]) -> tuple[int, int, Counter]:
 
 
 def lint_exam(exam: LoadedExam) -> list[Finding]:
-    findings = [Finding("error", "schema", f"{p.field}: {p.message}", p.path, p.line, p.question)
-                for p in exam.problems]
+    findings = [
+        Finding("error", "schema", f"{p.field}: {p.message}", p.path, p.line, p.question) for p in exam.problems
+    ]
     questions = exam.questions
 
     def at(question: QuestionIn, severity: str, rule: str, message: str) -> Finding:
@@ -76,9 +78,15 @@ def lint_exam(exam: LoadedExam) -> list[Finding]:
             findings.append(at(q, "error", "reference", "the question cites no reference"))
         for option in q.options:
             if GIVEAWAY.search(option.text):
-                findings.append(at(q, "error", "giveaway-option",
-                                   f"option {option.id} ({option.text!r}) refers to other options, "
-                                   "which are shuffled for every attempt"))
+                findings.append(
+                    at(
+                        q,
+                        "error",
+                        "giveaway-option",
+                        f"option {option.id} ({option.text!r}) refers to other options, "
+                        "which are shuffled for every attempt",
+                    )
+                )
         if q.review is None or q.review.status != "reviewed":
             findings.append(at(q, "warning", "unreviewed", "no independent review of key and explanations yet"))
 
@@ -87,23 +95,39 @@ def lint_exam(exam: LoadedExam) -> list[Finding]:
     for a, b in combinations(sorted(tokens), 2):
         score = similarity(tokens[a], tokens[b])
         if score > NEAR_DUPLICATE:
-            findings.append(at(by_id[a], "error", "near-duplicate",
-                               f"stem is {score:.0%} the same as question {b} ({exam.locations[b][0]})"))
+            findings.append(
+                at(
+                    by_id[a],
+                    "error",
+                    "near-duplicate",
+                    f"stem is {score:.0%} the same as question {b} ({exam.locations[b][0]})",
+                )
+            )
 
     singles, longest, positions = _single_key_facts(questions)
     code = exam.blueprint.code
     if singles:
         share = longest / singles
         if share > LONGEST_KEY_ERROR:
-            findings.append(Finding("error", "longest-key",
-                                    f"{code}: the key is the longest option in {longest} of {singles} single-answer "
-                                    f"questions ({share:.0%}); chance is 25%, the limit {LONGEST_KEY_ERROR:.0%}"))
+            findings.append(
+                Finding(
+                    "error",
+                    "longest-key",
+                    f"{code}: the key is the longest option in {longest} of {singles} single-answer "
+                    f"questions ({share:.0%}); chance is 25%, the limit {LONGEST_KEY_ERROR:.0%}",
+                )
+            )
         for index in range(4):
             share = positions[index] / singles
             if not POSITION_WARN[0] <= share <= POSITION_WARN[1]:
-                findings.append(Finding("warning", "key-position",
-                                        f"{code}: the key is stored in position {chr(65 + index)} in {share:.0%} of "
-                                        f"single-answer questions (expected 15–35%)"))
+                findings.append(
+                    Finding(
+                        "warning",
+                        "key-position",
+                        f"{code}: the key is stored in position {chr(65 + index)} in {share:.0%} of "
+                        f"single-answer questions (expected 15–35%)",
+                    )
+                )
 
     findings.extend(_coverage(exam))
     return findings
@@ -120,12 +144,23 @@ def _coverage(exam: LoadedExam) -> list[Finding]:
     for domain in exam.blueprint.domains:
         need = math.ceil(goals["questions"] * domain.weight / 100)
         if by_domain[domain.code] < need:
-            findings.append(Finding("error", "coverage", f"{code} domain {domain.code} ({domain.name}) has "
-                                    f"{by_domain[domain.code]} questions; the goal is {need}"))
+            findings.append(
+                Finding(
+                    "error",
+                    "coverage",
+                    f"{code} domain {domain.code} ({domain.name}) has "
+                    f"{by_domain[domain.code]} questions; the goal is {need}",
+                )
+            )
         for task, _ in domain.tasks:
             if by_task[task] < goals["per_task"]:
-                findings.append(Finding("error", "coverage", f"{code} task {task} has {by_task[task]} questions; "
-                                        f"the goal is {goals['per_task']}"))
+                findings.append(
+                    Finding(
+                        "error",
+                        "coverage",
+                        f"{code} task {task} has {by_task[task]} questions; the goal is {goals['per_task']}",
+                    )
+                )
     return findings
 
 
@@ -135,8 +170,7 @@ def stats(exam: LoadedExam) -> dict:
     return {
         "questions": len(questions),
         "domains": {d.code: sum(q.domain == d.code for q in questions) for d in exam.blueprint.domains},
-        "tasks": {task: sum(q.task == task for q in questions)
-                  for d in exam.blueprint.domains for task, _ in d.tasks},
+        "tasks": {task: sum(q.task == task for q in questions) for d in exam.blueprint.domains for task, _ in d.tasks},
         "types": dict(sorted(Counter(q.type for q in questions).items())),
         "difficulty": {str(k): v for k, v in sorted(Counter(q.difficulty for q in questions).items())},
         "reviewed": sum(1 for q in questions if q.review and q.review.status == "reviewed"),

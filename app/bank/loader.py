@@ -88,11 +88,20 @@ def load_exam(folder: Path, *, relative_to: Path | None = None) -> LoadedExam:
         try:
             document, lines = _read_document(path)
         except (ValueError, yaml.YAMLError) as error:
-            loaded.problems.append(BankProblem(shown, getattr(getattr(error, "problem_mark", None), "line", -1) + 1
-                                               or None, None, "(file)", str(error).replace("\n", " ")))
+            loaded.problems.append(
+                BankProblem(
+                    shown,
+                    getattr(getattr(error, "problem_mark", None), "line", -1) + 1 or None,
+                    None,
+                    "(file)",
+                    str(error).replace("\n", " "),
+                )
+            )
             continue
         if not isinstance(document, dict) or not isinstance(document.get("questions"), list):
-            loaded.problems.append(BankProblem(shown, 1, None, "questions", "the file needs a top-level `questions` list"))
+            loaded.problems.append(
+                BankProblem(shown, 1, None, "questions", "the file needs a top-level `questions` list")
+            )
             continue
         for index, raw in enumerate(document["questions"]):
             line = lines[index] if index < len(lines) else None
@@ -101,12 +110,14 @@ def load_exam(folder: Path, *, relative_to: Path | None = None) -> LoadedExam:
                 question = QuestionIn.model_validate(raw)
             except ValidationError as error:
                 for detail in error.errors():
-                    loaded.problems.append(BankProblem(shown, line, slug or f"#{index + 1}",
-                                                       _field_name(detail["loc"]), detail["msg"]))
+                    loaded.problems.append(
+                        BankProblem(shown, line, slug or f"#{index + 1}", _field_name(detail["loc"]), detail["msg"])
+                    )
                 continue
             if question.id in seen:
-                loaded.problems.append(BankProblem(shown, line, question.id, "id",
-                                                   f"duplicate id; first used in {seen[question.id]}"))
+                loaded.problems.append(
+                    BankProblem(shown, line, question.id, "id", f"duplicate id; first used in {seen[question.id]}")
+                )
                 continue
             seen[question.id] = shown
             loaded.locations[question.id] = (shown, line)
@@ -121,8 +132,10 @@ def load_exam(folder: Path, *, relative_to: Path | None = None) -> LoadedExam:
 
 def load_bank(bank_dir: Path) -> list[LoadedExam]:
     """Every exam folder of the bank, each with the questions that other folders map to it (`also`)."""
-    exams = [load_exam(folder, relative_to=bank_dir.parent)
-             for folder in sorted(p for p in bank_dir.iterdir() if (p / "exam.yaml").is_file())]
+    exams = [
+        load_exam(folder, relative_to=bank_dir.parent)
+        for folder in sorted(p for p in bank_dir.iterdir() if (p / "exam.yaml").is_file())
+    ]
     _share_mapped_questions(exams)
     return exams
 
@@ -138,21 +151,33 @@ def _share_mapped_questions(exams: list[LoadedExam]) -> None:
                 target = by_code.get(code)
                 if target is None or target is exam:
                     known = ", ".join(c for c in sorted(by_code) if c != exam.blueprint.code)
-                    exam.problems.append(BankProblem(path, line, question.id, f"also.{code}",
-                                                     f"no other exam {code!r} in the bank ({known})"))
+                    exam.problems.append(
+                        BankProblem(
+                            path, line, question.id, f"also.{code}", f"no other exam {code!r} in the bank ({known})"
+                        )
+                    )
                     continue
                 try:
                     domain = target.blueprint.domain_of_task(task)
                 except KeyError:
                     tasks = ", ".join(t for d in target.blueprint.domains for t, _ in d.tasks)
-                    exam.problems.append(BankProblem(path, line, question.id, f"also.{code}",
-                                                     f"task {task!r} is not in {code} ({tasks})"))
+                    exam.problems.append(
+                        BankProblem(
+                            path, line, question.id, f"also.{code}", f"task {task!r} is not in {code} ({tasks})"
+                        )
+                    )
                     continue
                 if question.id in target.locations:
                     first = target.locations[question.id][0]
-                    exam.problems.append(BankProblem(path, line, question.id, f"also.{code}",
-                                                     f"{code} has a question with this id already, in {first}"))
+                    exam.problems.append(
+                        BankProblem(
+                            path,
+                            line,
+                            question.id,
+                            f"also.{code}",
+                            f"{code} has a question with this id already, in {first}",
+                        )
+                    )
                     continue
-                target.questions.append(question.model_copy(update={"domain": domain.code, "task": task,
-                                                                    "also": {}}))
+                target.questions.append(question.model_copy(update={"domain": domain.code, "task": task, "also": {}}))
                 target.locations[question.id] = (path, line)

@@ -45,14 +45,27 @@ class Report:
 
     def counts(self) -> dict[str, int]:
         counted = Counter(self.statuses.values())
-        return {"new": counted["new"], "changed": counted["changed"], "unchanged": counted["unchanged"],
-                "errors": len(self.errors), "warnings": len(self.warnings), "skipped": len(self.skipped)}
+        return {
+            "new": counted["new"],
+            "changed": counted["changed"],
+            "unchanged": counted["unchanged"],
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "skipped": len(self.skipped),
+        }
 
     def as_dict(self) -> dict:
-        return {"exam": self.exam, "file": self.filename, "format": self.format, "counts": self.counts(),
-                "domains": dict(sorted(self.domains.items())), "questions": self.statuses,
-                "errors": [str(n) for n in self.errors], "warnings": [str(n) for n in self.warnings],
-                "skipped": [str(n) for n in self.skipped]}
+        return {
+            "exam": self.exam,
+            "file": self.filename,
+            "format": self.format,
+            "counts": self.counts(),
+            "domains": dict(sorted(self.domains.items())),
+            "questions": self.statuses,
+            "errors": [str(n) for n in self.errors],
+            "warnings": [str(n) for n in self.warnings],
+            "skipped": [str(n) for n in self.skipped],
+        }
 
 
 def _placement(category: str | None, blueprint: Blueprint) -> tuple[str | None, str | None]:
@@ -67,8 +80,15 @@ def _placement(category: str | None, blueprint: Blueprint) -> tuple[str | None, 
     return (domain.code if domain else None), task
 
 
-def check_upload(upload: Upload, blueprint: Blueprint, *, filename: str, current: dict[str, str],
-                 default_domain: str | None = None, default_task: str | None = None) -> Report:
+def check_upload(
+    upload: Upload,
+    blueprint: Blueprint,
+    *,
+    filename: str,
+    current: dict[str, str],
+    default_domain: str | None = None,
+    default_task: str | None = None,
+) -> Report:
     """`current` maps each question id already in the bank to the hash of its current version."""
     report = Report(blueprint.code, filename, upload.format)
     report.skipped = [Note(f"{filename} {s.where}", None, "(skipped)", s.reason) for s in upload.skipped]
@@ -81,19 +101,28 @@ def check_upload(upload: Upload, blueprint: Blueprint, *, filename: str, current
         content.setdefault("domain", category_domain or default_domain)
         content.setdefault("task", category_task or default_task)
         if content["domain"] is None:
-            report.errors.append(Note(where, qid, "domain", "no domain: choose one for the whole file, or give "
-                                      "each question one (a column, a field, or a category such as D2/2.1)"))
+            report.errors.append(
+                Note(
+                    where,
+                    qid,
+                    "domain",
+                    "no domain: choose one for the whole file, or give "
+                    "each question one (a column, a field, or a category such as D2/2.1)",
+                )
+            )
             continue
         if content["task"] is None:
-            report.errors.append(Note(where, qid, "task", "no task statement: choose one for the whole file, or "
-                                      "give each question one"))
+            report.errors.append(
+                Note(where, qid, "task", "no task statement: choose one for the whole file, or give each question one")
+            )
             continue
         try:
             question = QuestionIn.model_validate(content)
         except ValidationError as error:
             for detail in error.errors():
-                report.errors.append(Note(where, qid, ".".join(str(p) for p in detail["loc"]) or "(question)",
-                                          detail["msg"]))
+                report.errors.append(
+                    Note(where, qid, ".".join(str(p) for p in detail["loc"]) or "(question)", detail["msg"])
+                )
             continue
         if question.id in seen:
             report.errors.append(Note(where, question.id, "id", f"duplicate id; first used at {seen[question.id]}"))
@@ -101,8 +130,14 @@ def check_upload(upload: Upload, blueprint: Blueprint, *, filename: str, current
         seen[question.id] = where
         domain_question = question_from_content(question.content())
         problems = question_problems(domain_question, blueprint)
-        problems += [(f"options.{o.id}.text", f"option {o.id} ({o.text!r}) refers to other options, which are "
-                      "shuffled for every attempt") for o in question.options if GIVEAWAY.search(o.text)]
+        problems += [
+            (
+                f"options.{o.id}.text",
+                f"option {o.id} ({o.text!r}) refers to other options, which are shuffled for every attempt",
+            )
+            for o in question.options
+            if GIVEAWAY.search(o.text)
+        ]
         for field_name, message in problems:
             report.errors.append(Note(where, question.id, field_name, message))
         if problems:
@@ -112,14 +147,16 @@ def check_upload(upload: Upload, blueprint: Blueprint, *, filename: str, current
         if not question.references:
             report.warnings.append(Note(where, question.id, "references", "the question cites no reference"))
         digest = content_hash(question.content())
-        report.statuses[question.id] = ("new" if question.id not in current else
-                                        "unchanged" if current[question.id] == digest else "changed")
+        report.statuses[question.id] = (
+            "new" if question.id not in current else "unchanged" if current[question.id] == digest else "changed"
+        )
         report.domains[question.domain] += 1
         report.valid.append(question)
     tokens = [(q.id, stem_tokens(q.stem)) for q in report.valid]
     for i, (first, a) in enumerate(tokens):
-        for second, b in tokens[i + 1:]:
+        for second, b in tokens[i + 1 :]:
             if similarity(a, b) > NEAR_DUPLICATE:
-                report.warnings.append(Note(seen[first], first, "stem",
-                                            f"nearly the same stem as question {second} ({seen[second]})"))
+                report.warnings.append(
+                    Note(seen[first], first, "stem", f"nearly the same stem as question {second} ({seen[second]})")
+                )
     return report

@@ -15,8 +15,15 @@ from app.bounded import Bounded
 from app.db.attempts import cached_blueprint, join, open_and_in_time, progress_query, remember_blueprint, split
 from app.db.bank import parsed_versions
 from app.db.tables import Attempt, AttemptItem, BrowserSession, Exam, QuestionVersion, UTCDateTime
-from app.domain.attempt import (AnswerChange, AnswerChangedWhileChecked, AnswerChecked, AttemptFinished, ExamError,
-                                TimeUp, time_on_question)
+from app.domain.attempt import (
+    AnswerChange,
+    AnswerChangedWhileChecked,
+    AnswerChecked,
+    AttemptFinished,
+    ExamError,
+    TimeUp,
+    time_on_question,
+)
 from app.domain.exam import Blueprint, Question
 
 
@@ -59,54 +66,89 @@ class ItemFacts:
 item_facts: Bounded[tuple[str, int], ItemFacts] = Bounded(32_768)
 
 
-def _remember(attempt_id: str, position: int, deadline: datetime, option_order: str, version_id: int | None,
-              digest: str | None) -> None:
+def _remember(
+    attempt_id: str, position: int, deadline: datetime, option_order: str, version_id: int | None, digest: str | None
+) -> None:
     if version_id is not None and (attempt_id, position) not in item_facts:
         # Interned, the strings that items share (an attempt's id, a question's option ids and digest) are
         # kept once: a full cache then takes about 10 MB instead of 24.
-        item_facts.put((sys.intern(attempt_id), position), ItemFacts(
-            deadline, tuple(sys.intern(option) for option in option_order.split(",")), version_id,
-            sys.intern(digest)))
+        item_facts.put(
+            (sys.intern(attempt_id), position),
+            ItemFacts(
+                deadline,
+                tuple(sys.intern(option) for option in option_order.split(",")),
+                version_id,
+                sys.intern(digest),
+            ),
+        )
 
 
 # Built once with bound parameters: building a statement and its cache key costs more than running it.
 # Every read and write names its candidate by the browser's session (the hash of its token), resolved in
 # the same statement: an ended session owns nothing, at no extra round trip.
-_BROWSER_USER = (select(BrowserSession.user_id).where(BrowserSession.token_hash == bindparam("browser"))
-                 .scalar_subquery())
+_BROWSER_USER = (
+    select(BrowserSession.user_id).where(BrowserSession.token_hash == bindparam("browser")).scalar_subquery()
+)
 _COUNTS = progress_query(bindparam("attempt_id")).subquery()
-_STATE = (select(Attempt.deadline, Attempt.finalized_at, AttemptItem.option_order, AttemptItem.selection,
-                 AttemptItem.checked_at, AttemptItem.version_id, QuestionVersion.content_hash, *_COUNTS.c)
-          .select_from(Attempt).join(_COUNTS, true())
-          .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id,
-                                       AttemptItem.position == bindparam("position")))
-          .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-          .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == _BROWSER_USER))
+_STATE = (
+    select(
+        Attempt.deadline,
+        Attempt.finalized_at,
+        AttemptItem.option_order,
+        AttemptItem.selection,
+        AttemptItem.checked_at,
+        AttemptItem.version_id,
+        QuestionVersion.content_hash,
+        *_COUNTS.c,
+    )
+    .select_from(Attempt)
+    .join(_COUNTS, true())
+    .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == bindparam("position")))
+    .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == _BROWSER_USER)
+)
 _CONTENT = select(QuestionVersion.content).where(QuestionVersion.id == bindparam("version_id"))
-_STORED_VALUES = {"selection": bindparam("new_selection"), "answered_at": bindparam("now", type_=UTCDateTime()),
-                  "first_selection": func.coalesce(AttemptItem.first_selection, bindparam("first_answer", type_=String)),
-                  "changes": AttemptItem.changes + bindparam("change_count", type_=Integer)}
+_STORED_VALUES = {
+    "selection": bindparam("new_selection"),
+    "answered_at": bindparam("now", type_=UTCDateTime()),
+    "first_selection": func.coalesce(AttemptItem.first_selection, bindparam("first_answer", type_=String)),
+    "changes": AttemptItem.changes + bindparam("change_count", type_=Integer),
+}
 
 
 def _attempt_writable(*also):
     """The guard of a stored answer: its attempt not finalized and before its deadline."""
-    return exists().where(Attempt.id == bindparam("item_attempt"), Attempt.finalized_at.is_(None),
-                          Attempt.deadline > bindparam("now", type_=UTCDateTime()), *also)
+    return exists().where(
+        Attempt.id == bindparam("item_attempt"),
+        Attempt.finalized_at.is_(None),
+        Attempt.deadline > bindparam("now", type_=UTCDateTime()),
+        *also,
+    )
 
 
 def _stored_parameters(attempt_id: str, position: int, now: datetime, change: AnswerChange) -> dict:
-    return {"item_attempt": attempt_id, "item_position": position, "now": now,
-            "new_selection": join(change.selection),
-            "first_answer": join(change.first_answer) if change.first_answer is not None else None,
-            "change_count": 1 if change.changes_complete_answer else 0}
+    return {
+        "item_attempt": attempt_id,
+        "item_position": position,
+        "now": now,
+        "new_selection": join(change.selection),
+        "first_answer": join(change.first_answer) if change.first_answer is not None else None,
+        "change_count": 1 if change.changes_complete_answer else 0,
+    }
 
 
 # A checked practice answer is locked: the guard keeps a save that read the item before a racing check
 # from overwriting it.
-_STORE = (update(AttemptItem)
-          .where(AttemptItem.attempt_id == bindparam("item_attempt"), AttemptItem.position == bindparam("item_position"),
-                 AttemptItem.checked_at.is_(None), _attempt_writable())
-          .values(_STORED_VALUES))
+_STORE = (
+    update(AttemptItem)
+    .where(
+        AttemptItem.attempt_id == bindparam("item_attempt"),
+        AttemptItem.position == bindparam("item_position"),
+        AttemptItem.checked_at.is_(None),
+        _attempt_writable(),
+    )
+    .values(_STORED_VALUES)
+)
 
 
 async def answer_state(conn: AsyncConnection, *, attempt_id: str, browser: str, position: int) -> AnswerState | None:
@@ -120,10 +162,16 @@ async def answer_state(conn: AsyncConnection, *, attempt_id: str, browser: str, 
     question = None
     if version_id is not None:
         question = await _question(conn, version_id, digest)
-    return AnswerState(deadline=deadline, finalized=finalized_at is not None,
-                       option_order=tuple(option_order.split(",")) if option_order else (),
-                       selection=split(selection or ""), checked=checked_at is not None, question=question,
-                       answered=answered, total=total)
+    return AnswerState(
+        deadline=deadline,
+        finalized=finalized_at is not None,
+        option_order=tuple(option_order.split(",")) if option_order else (),
+        selection=split(selection or ""),
+        checked=checked_at is not None,
+        question=question,
+        answered=answered,
+        total=total,
+    )
 
 
 async def question_of(conn: AsyncConnection, facts: ItemFacts) -> Question:
@@ -138,8 +186,9 @@ async def _question(conn: AsyncConnection, version_id: int, digest: str) -> Ques
     return question
 
 
-async def store_answer(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime,
-                       change: AnswerChange) -> None:
+async def store_answer(
+    conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime, change: AnswerChange
+) -> None:
     """Store the change while the attempt is open and in time; otherwise raise the domain's refusal."""
     result = await conn.execute(_STORE, _stored_parameters(attempt_id, position, now, change))
     if result.rowcount != 1:
@@ -153,41 +202,74 @@ async def store_answer(conn: AsyncConnection, *, attempt_id: str, position: int,
 # change the flagged count or the paper's size, and each count is a scan of the attempt's items, about a
 # sixth of the database's work for a save.
 _OTHER = aliased(AttemptItem)
-_ANSWERED_ELSEWHERE = (select(func.count().filter(_OTHER.selection != ""))
-                       .where(_OTHER.attempt_id == bindparam("item_attempt"),
-                              _OTHER.position != bindparam("item_position")).scalar_subquery())
-_STORE_OVER = (update(AttemptItem)
-               .where(AttemptItem.attempt_id == bindparam("item_attempt"),
-                      AttemptItem.position == bindparam("item_position"),
-                      AttemptItem.version_id == bindparam("item_version"),
-                      AttemptItem.option_order == bindparam("item_order"),
-                      AttemptItem.selection == bindparam("before"), AttemptItem.checked_at.is_(None),
-                      _attempt_writable(Attempt.user_id == _BROWSER_USER))
-               .values(_STORED_VALUES)
-               .returning(_ANSWERED_ELSEWHERE + case((AttemptItem.selection != "", 1), else_=0)))
+_ANSWERED_ELSEWHERE = (
+    select(func.count().filter(_OTHER.selection != ""))
+    .where(_OTHER.attempt_id == bindparam("item_attempt"), _OTHER.position != bindparam("item_position"))
+    .scalar_subquery()
+)
+_STORE_OVER = (
+    update(AttemptItem)
+    .where(
+        AttemptItem.attempt_id == bindparam("item_attempt"),
+        AttemptItem.position == bindparam("item_position"),
+        AttemptItem.version_id == bindparam("item_version"),
+        AttemptItem.option_order == bindparam("item_order"),
+        AttemptItem.selection == bindparam("before"),
+        AttemptItem.checked_at.is_(None),
+        _attempt_writable(Attempt.user_id == _BROWSER_USER),
+    )
+    .values(_STORED_VALUES)
+    .returning(_ANSWERED_ELSEWHERE + case((AttemptItem.selection != "", 1), else_=0))
+)
 
 
-async def store_answer_over(conn: AsyncConnection, *, attempt_id: str, browser: str, position: int, facts: ItemFacts,
-                            now: datetime, before: frozenset[str], change: AnswerChange) -> int | None:
+async def store_answer_over(
+    conn: AsyncConnection,
+    *,
+    attempt_id: str,
+    browser: str,
+    position: int,
+    facts: ItemFacts,
+    now: datetime,
+    before: frozenset[str],
+    change: AnswerChange,
+) -> int | None:
     """Store `change` over `before` in one statement, and return how many questions are answered once it
     is stored; or None, having changed nothing, when anything is not as the caller believed (the stored
     answer, the item's facts, the owner, the end or the deadline, a check): then the caller reads the
     state and decides afresh."""
-    row = (await conn.execute(_STORE_OVER, _stored_parameters(attempt_id, position, now, change) | {
-        "browser": browser, "item_version": facts.version_id, "item_order": ",".join(facts.option_order),
-        "before": join(before)})).first()
+    row = (
+        await conn.execute(
+            _STORE_OVER,
+            _stored_parameters(attempt_id, position, now, change)
+            | {
+                "browser": browser,
+                "item_version": facts.version_id,
+                "item_order": ",".join(facts.option_order),
+                "before": join(before),
+            },
+        )
+    ).first()
     return None if row is None else row[0]
 
 
-async def check_answer(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime,
-                       selection: frozenset[str], correct: bool) -> None:
+async def check_answer(
+    conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime, selection: frozenset[str], correct: bool
+) -> None:
     """Lock the answer as checked, with `correct` judged on `selection`, only while that is still the stored
     answer: a save landing between the read and this write would otherwise be marked with the verdict of
     the answer before it. A racing check that got there first is as good as this one."""
-    result = await conn.execute(update(AttemptItem).where(
-        AttemptItem.attempt_id == attempt_id, AttemptItem.position == position, AttemptItem.checked_at.is_(None),
-        AttemptItem.selection == join(selection), open_and_in_time(attempt_id, now))
-        .values(checked_at=now, correct=correct))
+    result = await conn.execute(
+        update(AttemptItem)
+        .where(
+            AttemptItem.attempt_id == attempt_id,
+            AttemptItem.position == position,
+            AttemptItem.checked_at.is_(None),
+            AttemptItem.selection == join(selection),
+            open_and_in_time(attempt_id, now),
+        )
+        .values(checked_at=now, correct=correct)
+    )
     if result.rowcount != 1:
         refusal = await _refusal(conn, attempt_id, position, now)
         if not isinstance(refusal, AnswerChecked):
@@ -196,10 +278,13 @@ async def check_answer(conn: AsyncConnection, *, attempt_id: str, position: int,
 
 async def _refusal(conn: AsyncConnection, attempt_id: str, position: int, now: datetime) -> ExamError:
     """Why a guarded write to an item changed nothing, read after the fact."""
-    deadline, finalized_at, checked_at = (await conn.execute(
-        select(Attempt.deadline, Attempt.finalized_at, AttemptItem.checked_at)
-        .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == position))
-        .where(Attempt.id == attempt_id))).one()
+    deadline, finalized_at, checked_at = (
+        await conn.execute(
+            select(Attempt.deadline, Attempt.finalized_at, AttemptItem.checked_at)
+            .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == position))
+            .where(Attempt.id == attempt_id)
+        )
+    ).one()
     if finalized_at is not None:
         return AttemptFinished()
     if now >= deadline:
@@ -207,7 +292,6 @@ async def _refusal(conn: AsyncConnection, attempt_id: str, position: int, now: d
     if checked_at is not None:
         return AnswerChecked()
     return AnswerChangedWhileChecked()
-
 
 
 @dataclass(frozen=True)
@@ -243,26 +327,50 @@ class QuestionScreen:
     progress: dict[str, int]
 
 
-_SCREEN = (select(Attempt.id, Attempt.user_id, Attempt.mode, Attempt.config, Attempt.deadline, Attempt.finalized_at, Attempt.position,
-                  Attempt.position_entered_at, Exam.content_hash.label("exam_hash"),
-                  AttemptItem.option_order, AttemptItem.selection, AttemptItem.struck, AttemptItem.flagged,
-                  AttemptItem.checked_at, AttemptItem.correct, AttemptItem.version_id,
-                  QuestionVersion.content_hash.label("version_hash"), *_COUNTS.c)
-           .select_from(Attempt).join(Exam, Exam.code == Attempt.exam_code).join(_COUNTS, true())
-           .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id,
-                                        AttemptItem.position == bindparam("position")))
-           .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-           .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == _BROWSER_USER))
-_ENTER = (update(Attempt).where(Attempt.id == bindparam("moving"), Attempt.finalized_at.is_(None))
-          .values(position=bindparam("entered"), position_entered_at=bindparam("now", type_=UTCDateTime())))
+_SCREEN = (
+    select(
+        Attempt.id,
+        Attempt.user_id,
+        Attempt.mode,
+        Attempt.config,
+        Attempt.deadline,
+        Attempt.finalized_at,
+        Attempt.position,
+        Attempt.position_entered_at,
+        Exam.content_hash.label("exam_hash"),
+        AttemptItem.option_order,
+        AttemptItem.selection,
+        AttemptItem.struck,
+        AttemptItem.flagged,
+        AttemptItem.checked_at,
+        AttemptItem.correct,
+        AttemptItem.version_id,
+        QuestionVersion.content_hash.label("version_hash"),
+        *_COUNTS.c,
+    )
+    .select_from(Attempt)
+    .join(Exam, Exam.code == Attempt.exam_code)
+    .join(_COUNTS, true())
+    .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == bindparam("position")))
+    .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == _BROWSER_USER)
+)
+_ENTER = (
+    update(Attempt)
+    .where(Attempt.id == bindparam("moving"), Attempt.finalized_at.is_(None))
+    .values(position=bindparam("entered"), position_entered_at=bindparam("now", type_=UTCDateTime()))
+)
 # The move counts the time on the question left only while the attempt is still where the move read it:
 # of two views that read the same position at once (a double click, two tabs), one counts that time.
 _ENTER_FROM_READ = _ENTER.where(
     Attempt.position == bindparam("left"),
-    Attempt.position_entered_at.is_not_distinct_from(bindparam("entered_at", type_=UTCDateTime())))
-_LEAVE = (update(AttemptItem)
-          .where(AttemptItem.attempt_id == bindparam("moving"), AttemptItem.position == bindparam("left"))
-          .values(seconds_spent=AttemptItem.seconds_spent + bindparam("spent", type_=Float)))
+    Attempt.position_entered_at.is_not_distinct_from(bindparam("entered_at", type_=UTCDateTime())),
+)
+_LEAVE = (
+    update(AttemptItem)
+    .where(AttemptItem.attempt_id == bindparam("moving"), AttemptItem.position == bindparam("left"))
+    .values(seconds_spent=AttemptItem.seconds_spent + bindparam("spent", type_=Float))
+)
 # On PostgreSQL both as one statement (a data-modifying WITH): one round trip, and atomic without a
 # transaction around it. The entering UPDATE takes the attempt's row lock and, behind a racing move, sees
 # the position that move wrote; the time is added only if it entered.
@@ -270,15 +378,25 @@ _ENTERED = _ENTER_FROM_READ.returning(Attempt.id).cte("entered")
 _MOVE = _LEAVE.where(AttemptItem.attempt_id.in_(select(_ENTERED.c.id)))
 
 
-async def question_screen(conn: AsyncConnection, *, attempt_id: str, browser: str,
-                          position: int) -> QuestionScreen | None:
+async def question_screen(
+    conn: AsyncConnection, *, attempt_id: str, browser: str, position: int
+) -> QuestionScreen | None:
     """Everything the question screen shows, for an attempt that belongs to this browser's candidate, in
     one read."""
     row = (await conn.execute(_SCREEN, {"attempt_id": attempt_id, "browser": browser, "position": position})).first()
     if row is None:
         return None
-    attempt = AttemptView(row.id, row.user_id, row.mode, row.config, row.deadline, row.finalized_at, row.position,
-                          row.position_entered_at, row.exam_hash)
+    attempt = AttemptView(
+        row.id,
+        row.user_id,
+        row.mode,
+        row.config,
+        row.deadline,
+        row.finalized_at,
+        row.position,
+        row.position_entered_at,
+        row.exam_hash,
+    )
     item = question = None
     answered, flagged, total = row[-3:]
     if row.version_id is not None:
@@ -292,8 +410,11 @@ async def blueprint(conn: AsyncConnection, *, exam_hash: str, attempt_id: str) -
     cached = cached_blueprint(exam_hash)
     if cached is not None:
         return cached
-    data = (await conn.execute(select(Exam.blueprint).join(Attempt, Attempt.exam_code == Exam.code)
-                               .where(Attempt.id == attempt_id))).scalar_one()
+    data = (
+        await conn.execute(
+            select(Exam.blueprint).join(Attempt, Attempt.exam_code == Exam.code).where(Attempt.id == attempt_id)
+        )
+    ).scalar_one()
     return remember_blueprint(exam_hash, data)
 
 
@@ -302,8 +423,14 @@ async def move_to(conn: AsyncConnection, *, attempt: AttemptView, position: int,
     if attempt.finalized_at is not None or now >= attempt.deadline or position == attempt.position:
         return
     spent = time_on_question(attempt.position_entered_at, now, attempt.deadline).total_seconds()
-    move = {"moving": attempt.id, "entered": position, "now": now, "left": attempt.position,
-            "entered_at": attempt.position_entered_at, "spent": spent}
+    move = {
+        "moving": attempt.id,
+        "entered": position,
+        "now": now,
+        "left": attempt.position,
+        "entered_at": attempt.position_entered_at,
+        "spent": spent,
+    }
     if conn.dialect_name == "postgresql":
         moved = (await conn.execute(_MOVE, move)).rowcount == 1
     else:  # SQLite has no data-modifying WITH; its hot paths always run in one transaction
@@ -317,8 +444,12 @@ async def move_to(conn: AsyncConnection, *, attempt: AttemptView, position: int,
 async def update_item(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime, **values) -> None:
     """Change an item (a flag, cross-outs, a checked answer) while its attempt is open and in time; otherwise
     raise the domain's refusal. Built per call: these actions are far rarer than saves and views."""
-    result = await conn.execute(update(AttemptItem).where(
-        AttemptItem.attempt_id == attempt_id, AttemptItem.position == position,
-        open_and_in_time(attempt_id, now)).values(**values))
+    result = await conn.execute(
+        update(AttemptItem)
+        .where(
+            AttemptItem.attempt_id == attempt_id, AttemptItem.position == position, open_and_in_time(attempt_id, now)
+        )
+        .values(**values)
+    )
     if result.rowcount != 1:
         raise await _refusal(conn, attempt_id, position, now)

@@ -5,24 +5,23 @@ from __future__ import annotations
 
 import gc
 import random
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
-from typing import Iterator
 
 from sqlalchemy import and_, exists, func, insert, update
 from sqlmodel import Session, col, select
 
+from app.bank.format import blueprint_from_dict
 from app.bounded import Bounded
 from app.db import practice
 from app.db.bank import active_pool, count_exam_responses, option_ids, versions
-from app.bank.format import blueprint_from_dict
 from app.db.tables import Attempt, AttemptItem, Exam
 from app.domain.assembly import PaperItem, draw, shuffle_options
 from app.domain.attempt import deadline_for, time_on_question
 from app.domain.exam import Blueprint
 from app.domain.scoring import ItemOutcome, is_correct, score
-
 
 # These UPDATEs are guarded in SQL and followed by explicit refreshes where needed, so the ORM need not
 # evaluate them against objects in the session.
@@ -37,20 +36,55 @@ def join(values) -> str:
     return ",".join(sorted(values))
 
 
-def create_attempt(*, session: Session, attempt_id: str, user_id: int, blueprint: Blueprint,
-                   paper: tuple[PaperItem, ...], seed: int, minutes: float, now: datetime, mode: str = "exam",
-                   config: dict | None = None) -> Attempt:
-    attempt = Attempt(id=attempt_id, user_id=user_id, exam_code=blueprint.code, seed=seed, minutes=minutes,
-                      started_at=now, deadline=deadline_for(now, minutes), position=1,
-                      position_entered_at=now, mode=mode, config=config)
+def create_attempt(
+    *,
+    session: Session,
+    attempt_id: str,
+    user_id: int,
+    blueprint: Blueprint,
+    paper: tuple[PaperItem, ...],
+    seed: int,
+    minutes: float,
+    now: datetime,
+    mode: str = "exam",
+    config: dict | None = None,
+) -> Attempt:
+    attempt = Attempt(
+        id=attempt_id,
+        user_id=user_id,
+        exam_code=blueprint.code,
+        seed=seed,
+        minutes=minutes,
+        started_at=now,
+        deadline=deadline_for(now, minutes),
+        position=1,
+        position_entered_at=now,
+        mode=mode,
+        config=config,
+    )
     session.add(attempt)
     session.flush()
     # One multi-row INSERT for the paper's items rather than an ORM object each.
-    session.execute(insert(AttemptItem), [
-        {"attempt_id": attempt_id, "position": item.position, "version_id": item.version_id,
-         "question_slug": item.question_id, "domain": item.domain, "scored": item.scored,
-         "option_order": ",".join(item.option_order), "selection": "", "struck": "", "flagged": False,
-         "seconds_spent": 0.0, "changes": 0} for item in paper])
+    session.execute(
+        insert(AttemptItem),
+        [
+            {
+                "attempt_id": attempt_id,
+                "position": item.position,
+                "version_id": item.version_id,
+                "question_slug": item.question_id,
+                "domain": item.domain,
+                "scored": item.scored,
+                "option_order": ",".join(item.option_order),
+                "selection": "",
+                "struck": "",
+                "flagged": False,
+                "seconds_spent": 0.0,
+                "changes": 0,
+            }
+            for item in paper
+        ],
+    )
     session.commit()
     session.refresh(attempt)
     return attempt
@@ -72,20 +106,39 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def start_exam(*, session: Session, blueprint: Blueprint, user_id: int, attempt_id: str, seed: int,
-               minutes: float, now: datetime, practice_since: datetime) -> Attempt:
+def start_exam(
+    *,
+    session: Session,
+    blueprint: Blueprint,
+    user_id: int,
+    attempt_id: str,
+    seed: int,
+    minutes: float,
+    now: datetime,
+    practice_since: datetime,
+) -> Attempt:
     """Draw a paper for the user and store it as a new attempt. Questions met in earlier exams, or in
     practice since `practice_since`, come last, so practice cannot inflate exam scores. The draw reads
     only the question table; the options are read for the 65 drawn questions alone."""
-    seen = practice.seen_in_exams(session=session, user_id=user_id, exam_code=blueprint.code) | \
-        practice.seen_in_practice_since(session=session, user_id=user_id, exam_code=blueprint.code,
-                                        since=practice_since)
+    seen = practice.seen_in_exams(
+        session=session, user_id=user_id, exam_code=blueprint.code
+    ) | practice.seen_in_practice_since(
+        session=session, user_id=user_id, exam_code=blueprint.code, since=practice_since
+    )
     rng = random.Random(seed)
     with _collector_paused():
         drawn = draw(blueprint, active_pool(session=session, exam_code=blueprint.code), seen=seen, rng=rng)
     paper = shuffle_options(drawn, option_ids(session=session, version_ids=[d.version_id for d in drawn]), rng=rng)
-    return create_attempt(session=session, attempt_id=attempt_id, user_id=user_id, blueprint=blueprint,
-                          paper=paper, seed=seed, minutes=minutes, now=now)
+    return create_attempt(
+        session=session,
+        attempt_id=attempt_id,
+        user_id=user_id,
+        blueprint=blueprint,
+        paper=paper,
+        seed=seed,
+        minutes=minutes,
+        now=now,
+    )
 
 
 _blueprints: Bounded[str, Blueprint] = Bounded(64)  # a few exams, each with a few edits over a worker's life
@@ -103,24 +156,28 @@ def remember_blueprint(content_hash: str, data: dict) -> Blueprint:
 
 def get_sitting(*, session: Session, attempt_id: str, user_id: int) -> tuple[Attempt, Blueprint] | None:
     """The attempt, if it belongs to this user, with its exam's blueprint, in one query."""
-    row = session.exec(select(Attempt, Exam.content_hash).join(Exam)
-                       .where(Attempt.id == attempt_id, Attempt.user_id == user_id)).first()
+    row = session.exec(
+        select(Attempt, Exam.content_hash).join(Exam).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
+    ).first()
     if row is None:
         return None
     attempt, content_hash = row
     blueprint = cached_blueprint(content_hash) or remember_blueprint(
-        content_hash, session.exec(select(Exam.blueprint).where(Exam.code == attempt.exam_code)).one())
+        content_hash, session.exec(select(Exam.blueprint).where(Exam.code == attempt.exam_code)).one()
+    )
     return attempt, blueprint
 
 
 def user_attempts(*, session: Session, user_id: int) -> list[Attempt]:
-    return list(session.exec(select(Attempt).where(Attempt.user_id == user_id)
-                             .order_by(col(Attempt.started_at).desc())))
+    return list(
+        session.exec(select(Attempt).where(Attempt.user_id == user_id).order_by(col(Attempt.started_at).desc()))
+    )
 
 
 def items(*, session: Session, attempt_id: str) -> list[AttemptItem]:
-    return list(session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)
-                             .order_by(AttemptItem.position)))
+    return list(
+        session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position))
+    )
 
 
 def get_item(*, session: Session, attempt_id: str, position: int) -> AttemptItem | None:
@@ -128,18 +185,23 @@ def get_item(*, session: Session, attempt_id: str, position: int) -> AttemptItem
 
 
 def seen_questions(*, session: Session, user_id: int, exam_code: str) -> set[str]:
-    return set(session.exec(select(AttemptItem.question_slug).join(Attempt).where(
-        Attempt.user_id == user_id, Attempt.exam_code == exam_code)).all())
+    return set(
+        session.exec(
+            select(AttemptItem.question_slug)
+            .join(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.exam_code == exam_code)
+        ).all()
+    )
 
 
 def open_and_in_time(attempt_id: str, now: datetime):
-    return exists().where(and_(Attempt.id == attempt_id, col(Attempt.finalized_at).is_(None),
-                               Attempt.deadline > now))
+    return exists().where(and_(Attempt.id == attempt_id, col(Attempt.finalized_at).is_(None), Attempt.deadline > now))
 
 
 def progress_query(attempt_id: str):
-    return (select(func.count().filter(AttemptItem.selection != ""), func.count().filter(AttemptItem.flagged),
-                   func.count()).where(AttemptItem.attempt_id == attempt_id))
+    return select(
+        func.count().filter(AttemptItem.selection != ""), func.count().filter(AttemptItem.flagged), func.count()
+    ).where(AttemptItem.attempt_id == attempt_id)
 
 
 def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: datetime, reason: str) -> bool:
@@ -156,23 +218,36 @@ def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: d
         outcomes.append((row, row_correct))
     result = score(blueprint, [ItemOutcome(r.domain, r.scored, ok) for r, ok in outcomes])
     spent = time_on_question(attempt.position_entered_at, ended, attempt.deadline).total_seconds()
-    claimed = session.execute(update(Attempt).where(Attempt.id == attempt.id, col(Attempt.finalized_at).is_(None))
-                              .values(finalized_at=ended, finalize_reason=reason, result=result_to_dict(result))
-                              .execution_options(**NO_SYNC))
+    claimed = session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, col(Attempt.finalized_at).is_(None))
+        .values(finalized_at=ended, finalize_reason=reason, result=result_to_dict(result))
+        .execution_options(**NO_SYNC)
+    )
     if claimed.rowcount != 1:
         session.rollback()
         session.refresh(attempt)
         return False
     # One executemany by primary key for the outcomes, then the time on the question open at the end.
-    session.execute(update(AttemptItem), [{"attempt_id": attempt.id, "position": row.position, "correct": ok}
-                                          for row, ok in outcomes])
-    session.execute(update(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
-                                              AttemptItem.position == attempt.position)
-                    .values(seconds_spent=AttemptItem.seconds_spent + spent).execution_options(**NO_SYNC))
+    session.execute(
+        update(AttemptItem),
+        [{"attempt_id": attempt.id, "position": row.position, "correct": ok} for row, ok in outcomes],
+    )
+    session.execute(
+        update(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == attempt.position)
+        .values(seconds_spent=AttemptItem.seconds_spent + spent)
+        .execution_options(**NO_SYNC)
+    )
     if attempt.mode == "exam":
         count_exam_responses(session=session, exam_code=attempt.exam_code, slugs=[r.question_slug for r in rows])
-    practice.update_cards(session=session, attempt=attempt, rows=rows,
-                          outcomes_by_position={r.position: ok for r, ok in outcomes}, now=ended)
+    practice.update_cards(
+        session=session,
+        attempt=attempt,
+        rows=rows,
+        outcomes_by_position={r.position: ok for r, ok in outcomes},
+        now=ended,
+    )
     session.commit()
     session.refresh(attempt)
     return True

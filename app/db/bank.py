@@ -31,8 +31,14 @@ def sync_exam(*, session: Session, loaded: LoadedExam, now: datetime) -> SyncRep
     blueprint_hash = content_hash(loaded.blueprint_data)
     exam = session.get(Exam, loaded.blueprint.code)
     if exam is None:
-        session.add(Exam(code=loaded.blueprint.code, title=loaded.blueprint.title,
-                         blueprint=loaded.blueprint_data, content_hash=blueprint_hash))
+        session.add(
+            Exam(
+                code=loaded.blueprint.code,
+                title=loaded.blueprint.title,
+                blueprint=loaded.blueprint_data,
+                content_hash=blueprint_hash,
+            )
+        )
     elif exam.content_hash != blueprint_hash:
         exam.title, exam.blueprint, exam.content_hash = loaded.blueprint.title, loaded.blueprint_data, blueprint_hash
     session.flush()
@@ -42,10 +48,13 @@ def sync_exam(*, session: Session, loaded: LoadedExam, now: datetime) -> SyncRep
 
 def current_hashes(*, session: Session, exam_code: str) -> dict[str, str]:
     """Each question id of the exam and the content hash of its current version."""
-    return dict(session.exec(
-        select(Question.slug, QuestionVersion.content_hash)
-        .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
-        .where(Question.exam_code == exam_code)).all())
+    return dict(
+        session.exec(
+            select(Question.slug, QuestionVersion.content_hash)
+            .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+            .where(Question.exam_code == exam_code)
+        ).all()
+    )
 
 
 def store_questions(*, session: Session, exam_code: str, questions, now: datetime) -> SyncReport:
@@ -70,11 +79,19 @@ def store_questions(*, session: Session, exam_code: str, questions, now: datetim
         else:
             question.domain, question.task = item.domain, item.task
             report.changed += 1
-        version = session.exec(select(QuestionVersion).where(QuestionVersion.question_id == question.id,
-                                                              QuestionVersion.content_hash == digest)).first()
+        version = session.exec(
+            select(QuestionVersion).where(
+                QuestionVersion.question_id == question.id, QuestionVersion.content_hash == digest
+            )
+        ).first()
         if version is None:
-            version = QuestionVersion(question_id=question.id, content_hash=digest, content=content, created_at=now,
-                                      option_ids=",".join(o["id"] for o in content["options"]))
+            version = QuestionVersion(
+                question_id=question.id,
+                content_hash=digest,
+                content=content,
+                created_at=now,
+                option_ids=",".join(o["id"] for o in content["options"]),
+            )
             session.add(version)
             session.flush()
         question.current_version_id = version.id
@@ -94,16 +111,25 @@ def get_blueprint(*, session: Session, code: str) -> Blueprint | None:
 def active_pool(*, session: Session, exam_code: str, calibrated_after: int = 50) -> list[Candidate]:
     """Every active question of the exam, from the question table alone: its cost follows the bank, not
     the history of attempts, and reads no version (the drawn questions' options come from `option_ids`)."""
-    rows = session.connection().execute(
-        select(Question.current_version_id, Question.slug, Question.domain, Question.exam_responses)
-        .where(Question.exam_code == exam_code, Question.status == "active")).all()
-    return [Candidate(version_id, slug, domain, responses >= calibrated_after)
-            for version_id, slug, domain, responses in rows]
+    rows = (
+        session.connection()
+        .execute(
+            select(Question.current_version_id, Question.slug, Question.domain, Question.exam_responses).where(
+                Question.exam_code == exam_code, Question.status == "active"
+            )
+        )
+        .all()
+    )
+    return [
+        Candidate(version_id, slug, domain, responses >= calibrated_after)
+        for version_id, slug, domain, responses in rows
+    ]
 
 
 def option_ids(*, session: Session, version_ids: list[int]) -> dict[int, tuple[str, ...]]:
     rows = session.connection().execute(
-        select(QuestionVersion.id, QuestionVersion.option_ids).where(col(QuestionVersion.id).in_(version_ids)))
+        select(QuestionVersion.id, QuestionVersion.option_ids).where(col(QuestionVersion.id).in_(version_ids))
+    )
     return {version_id: tuple(ids.split(",")) for version_id, ids in rows}
 
 
@@ -112,32 +138,51 @@ def count_exam_responses(*, session: Session, exam_code: str, slugs: list[str]) 
 
     Exams that end at the same moment share questions, so the rows are locked first, in the order of their
     ids: updated in whatever order the scan met them, two finalizations deadlocked under load."""
-    ids = session.execute(select(Question.id).where(Question.exam_code == exam_code, col(Question.slug).in_(slugs))
-                          .order_by(Question.id).with_for_update()).scalars().all()
-    session.execute(update(Question).where(col(Question.id).in_(ids))
-                    .values(exam_responses=Question.exam_responses + 1).execution_options(synchronize_session=False))
+    ids = (
+        session.execute(
+            select(Question.id)
+            .where(Question.exam_code == exam_code, col(Question.slug).in_(slugs))
+            .order_by(Question.id)
+            .with_for_update()
+        )
+        .scalars()
+        .all()
+    )
+    session.execute(
+        update(Question)
+        .where(col(Question.id).in_(ids))
+        .values(exam_responses=Question.exam_responses + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def forget_exam_responses(*, session: Session, user_id: int) -> None:
     """Take back the responses of a user's finalized exams, before their attempts are deleted. Row by row
     in id order, the order in which the ends of exams lock them."""
     counts = session.execute(
-        select(Question.id, func.count()).select_from(AttemptItem).join(Attempt)
+        select(Question.id, func.count())
+        .select_from(AttemptItem)
+        .join(Attempt)
         .join(Question, and_(Question.exam_code == Attempt.exam_code, Question.slug == AttemptItem.question_slug))
         .where(Attempt.user_id == user_id, Attempt.mode == "exam", col(Attempt.finalized_at).is_not(None))
-        .group_by(Question.id).order_by(Question.id)).all()
+        .group_by(Question.id)
+        .order_by(Question.id)
+    ).all()
     if counts:
         table = Question.__table__  # Core, not the ORM: the ORM reads a list of parameters as a bulk update by key
         session.connection().execute(
-            update(table).where(table.c.id == bindparam("question"))
+            update(table)
+            .where(table.c.id == bindparam("question"))
             .values(exam_responses=table.c.exam_responses - bindparam("taken")),
-            [{"question": question_id, "taken": n} for question_id, n in counts])
+            [{"question": question_id, "taken": n} for question_id, n in counts],
+        )
 
 
 def active_counts(*, session: Session, exam_code: str) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for domain in session.exec(select(Question.domain).where(Question.exam_code == exam_code,
-                                                                 Question.status == "active")).all():
+    for domain in session.exec(
+        select(Question.domain).where(Question.exam_code == exam_code, Question.status == "active")
+    ).all():
         counts[domain] = counts.get(domain, 0) + 1
     return counts
 
@@ -161,23 +206,40 @@ parsed_versions = VersionCache()
 
 def versions(*, session: Session, version_ids: list[int]) -> dict[int, DomainQuestion]:
     ids = list(set(version_ids))
-    digests = dict(session.exec(select(QuestionVersion.id, QuestionVersion.content_hash)
-                                .where(col(QuestionVersion.id).in_(ids))).all())
+    digests = dict(
+        session.exec(
+            select(QuestionVersion.id, QuestionVersion.content_hash).where(col(QuestionVersion.id).in_(ids))
+        ).all()
+    )
     found = {i: q for i, d in digests.items() if (q := parsed_versions.get(i, d)) is not None}
     missing = [i for i in digests if i not in found]
     if missing:
         for version_id, digest, content in session.exec(
-                select(QuestionVersion.id, QuestionVersion.content_hash, QuestionVersion.content)
-                .where(col(QuestionVersion.id).in_(missing))).all():
+            select(QuestionVersion.id, QuestionVersion.content_hash, QuestionVersion.content).where(
+                col(QuestionVersion.id).in_(missing)
+            )
+        ).all():
             found[version_id] = parsed_versions.put(version_id, digest, content)
     return found
 
 
-def list_questions(*, session: Session, exam_code: str, domain: str = "", task: str = "", qtype: str = "",
-                   status: str = "", difficulty: int | None = None, text: str = "") -> list[tuple[Question, dict]]:
-    query = (select(Question, QuestionVersion.content)
-             .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-             .where(Question.exam_code == exam_code).order_by(Question.domain, Question.task, Question.slug))
+def list_questions(
+    *,
+    session: Session,
+    exam_code: str,
+    domain: str = "",
+    task: str = "",
+    qtype: str = "",
+    status: str = "",
+    difficulty: int | None = None,
+    text: str = "",
+) -> list[tuple[Question, dict]]:
+    query = (
+        select(Question, QuestionVersion.content)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.exam_code == exam_code)
+        .order_by(Question.domain, Question.task, Question.slug)
+    )
     if domain:
         query = query.where(Question.domain == domain)
     if task:
@@ -186,10 +248,15 @@ def list_questions(*, session: Session, exam_code: str, domain: str = "", task: 
         query = query.where(Question.status == status)
     rows = session.exec(query).all()
     needle = text.strip().lower()
-    return [(q, c) for q, c in rows
-            if (not qtype or c["type"] == qtype) and (difficulty is None or c.get("difficulty") == difficulty)
-            and (not needle or needle in q.slug or needle in c["stem"].lower()
-                 or any(needle in t for t in c.get("tags", [])))]
+    return [
+        (q, c)
+        for q, c in rows
+        if (not qtype or c["type"] == qtype)
+        and (difficulty is None or c.get("difficulty") == difficulty)
+        and (
+            not needle or needle in q.slug or needle in c["stem"].lower() or any(needle in t for t in c.get("tags", []))
+        )
+    ]
 
 
 def get_question(*, session: Session, exam_code: str, slug: str) -> Question | None:
@@ -197,8 +264,11 @@ def get_question(*, session: Session, exam_code: str, slug: str) -> Question | N
 
 
 def question_versions(*, session: Session, question_id: int) -> list[QuestionVersion]:
-    return list(session.exec(select(QuestionVersion).where(QuestionVersion.question_id == question_id)
-                             .order_by(QuestionVersion.id)))
+    return list(
+        session.exec(
+            select(QuestionVersion).where(QuestionVersion.question_id == question_id).order_by(QuestionVersion.id)
+        )
+    )
 
 
 def set_status(*, session: Session, question: Question, status: str) -> None:
@@ -209,7 +279,10 @@ def set_status(*, session: Session, question: Question, status: str) -> None:
 
 def export_questions(*, session: Session, exam_code: str) -> list[dict]:
     """The current version of every question (active and retired), in the native format."""
-    rows = session.exec(select(QuestionVersion.content)
-                        .join(Question, Question.current_version_id == QuestionVersion.id)
-                        .where(Question.exam_code == exam_code).order_by(Question.slug)).all()
+    rows = session.exec(
+        select(QuestionVersion.content)
+        .join(Question, Question.current_version_id == QuestionVersion.id)
+        .where(Question.exam_code == exam_code)
+        .order_by(Question.slug)
+    ).all()
     return [dict(content) for content in rows]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import namedtuple
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 import psycopg
 from psycopg.pq import TransactionStatus

@@ -25,20 +25,35 @@ class Outcome:
         return all(r.ok for r in self.reports)
 
 
-def _check(session: Session, blueprint: Blueprint, filename: str, data: bytes, options: dict,
-           current: dict[str, str]) -> Report:
+def _check(
+    session: Session, blueprint: Blueprint, filename: str, data: bytes, options: dict, current: dict[str, str]
+) -> Report:
     try:
         upload = read_upload(data, filename, options.get("format", "auto"))
     except UnreadableUpload as error:
         report = Report(blueprint.code, filename, options.get("format", "auto"))
         report.errors.append(Note(filename, None, "(file)", str(error)))
         return report
-    return check_upload(upload, blueprint, filename=filename, current=current,
-                        default_domain=options.get("domain") or None, default_task=options.get("task") or None)
+    return check_upload(
+        upload,
+        blueprint,
+        filename=filename,
+        current=current,
+        default_domain=options.get("domain") or None,
+        default_task=options.get("task") or None,
+    )
 
 
-def run_import(*, session: Session, blueprint: Blueprint, files: list[tuple[str, bytes]], options: dict,
-               user_id: int | None, now: datetime, commit: bool) -> Outcome:
+def run_import(
+    *,
+    session: Session,
+    blueprint: Blueprint,
+    files: list[tuple[str, bytes]],
+    options: dict,
+    user_id: int | None,
+    now: datetime,
+    commit: bool,
+) -> Outcome:
     """Check every file; with `commit`, store all of them in one transaction, or nothing if any has an error.
     Each file is recorded as a batch either way."""
     current = current_hashes(session=session, exam_code=blueprint.code)
@@ -46,14 +61,23 @@ def run_import(*, session: Session, blueprint: Blueprint, files: list[tuple[str,
     storing = commit and all(r.ok for r in reports)
     stored = None
     if storing:
-        stored = store_questions(session=session, exam_code=blueprint.code,
-                                 questions=[q for r in reports for q in r.valid], now=now)
+        stored = store_questions(
+            session=session, exam_code=blueprint.code, questions=[q for r in reports for q in r.valid], now=now
+        )
     batches = []
-    for (name, data), report in zip(files, reports):
-        batch = ImportBatch(user_id=user_id, exam_code=blueprint.code, filename=name[:255], format=report.format,
-                            options=options, data=data.decode("utf-8", errors="replace"), report=report.as_dict(),
-                            status="committed" if storing else ("refused" if commit else "checked"),
-                            created_at=now, committed_at=now if storing else None)
+    for (name, data), report in zip(files, reports, strict=True):
+        batch = ImportBatch(
+            user_id=user_id,
+            exam_code=blueprint.code,
+            filename=name[:255],
+            format=report.format,
+            options=options,
+            data=data.decode("utf-8", errors="replace"),
+            report=report.as_dict(),
+            status="committed" if storing else ("refused" if commit else "checked"),
+            created_at=now,
+            committed_at=now if storing else None,
+        )
         session.add(batch)
         batches.append(batch)
     session.commit()

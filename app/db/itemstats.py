@@ -15,9 +15,11 @@ def first_exposures(*, session: Session, exam_code: str) -> tuple[dict[str, list
     """Per question, each candidate's first finished exam-mode answer with their share correct on the rest of
     that paper's scored questions; and, per first attempt, its scored total with each scored item's outcome."""
     rows = session.exec(
-        select(AttemptItem, Attempt.user_id, Attempt.started_at).join(Attempt)
+        select(AttemptItem, Attempt.user_id, Attempt.started_at)
+        .join(Attempt)
         .where(Attempt.exam_code == exam_code, Attempt.mode == "exam", col(Attempt.finalized_at).is_not(None))
-        .order_by(Attempt.started_at)).all()
+        .order_by(Attempt.started_at)
+    ).all()
     papers: dict[str, list[AttemptItem]] = defaultdict(list)
     owner: dict[str, int] = {}
     for item, user_id, _ in rows:
@@ -40,7 +42,7 @@ def first_exposures(*, session: Session, exam_code: str) -> tuple[dict[str, list
             else:
                 rest = right / max(len(scored), 1)
             responses[item.question_slug].append(Response(bool(item.correct), split(item.selection), rest))
-    for user_id, attempt_id in first_attempt_of.items():
+    for attempt_id in first_attempt_of.values():
         scored = [i for i in papers[attempt_id] if i.scored]
         forms.append((sum(1 for i in scored if i.correct), {i.question_slug: bool(i.correct) for i in scored}))
     return responses, forms

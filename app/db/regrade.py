@@ -36,22 +36,38 @@ def preview(*, session: Session, exam_code: str, slug: str) -> tuple[QuestionVer
     version = session.get(QuestionVersion, question.current_version_id)
     key = frozenset(version.content["key"])
     blueprint = blueprint_from_dict(session.get(Exam, exam_code).blueprint)
-    affected = session.exec(select(AttemptItem.attempt_id).join(Attempt).where(
-        AttemptItem.question_slug == slug, Attempt.exam_code == exam_code,
-        col(Attempt.finalized_at).is_not(None)).distinct()).all()
+    affected = session.exec(
+        select(AttemptItem.attempt_id)
+        .join(Attempt)
+        .where(
+            AttemptItem.question_slug == slug, Attempt.exam_code == exam_code, col(Attempt.finalized_at).is_not(None)
+        )
+        .distinct()
+    ).all()
     changes = []
     for attempt_id in affected:
         attempt = session.get(Attempt, attempt_id)
-        rows = list(session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)
-                                 .order_by(AttemptItem.position)))
+        rows = list(
+            session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position))
+        )
         new_correct = {r.position: is_correct(split(r.selection), key) for r in rows if r.question_slug == slug}
         if all(new_correct[p] == bool(r.correct) for r in rows for p in [r.position] if p in new_correct):
             continue
         outcomes = [ItemOutcome(r.domain, r.scored, new_correct.get(r.position, bool(r.correct))) for r in rows]
         after = result_to_dict(score(blueprint, outcomes))
         user = session.get(User, attempt.user_id)
-        changes.append(Change(attempt_id, user.email or f"guest #{user.id}", attempt.finalized_at, attempt.mode,
-                              sorted(new_correct), attempt.result, after, new_correct))
+        changes.append(
+            Change(
+                attempt_id,
+                user.email or f"guest #{user.id}",
+                attempt.finalized_at,
+                attempt.mode,
+                sorted(new_correct),
+                attempt.result,
+                after,
+                new_correct,
+            )
+        )
     return version, sorted(changes, key=lambda c: c.finished_at)
 
 
@@ -59,13 +75,29 @@ def apply(*, session: Session, exam_code: str, slug: str, admin_id: int, now: da
     version, changes = preview(session=session, exam_code=exam_code, slug=slug)
     for change in changes:
         for position, correct in change.new_correct.items():
-            session.execute(update(AttemptItem).where(AttemptItem.attempt_id == change.attempt_id,
-                                                      AttemptItem.position == position).values(correct=correct))
+            session.execute(
+                update(AttemptItem)
+                .where(AttemptItem.attempt_id == change.attempt_id, AttemptItem.position == position)
+                .values(correct=correct)
+            )
         session.execute(update(Attempt).where(Attempt.id == change.attempt_id).values(result=change.after))
-    record = Regrade(admin_id=admin_id, exam_code=exam_code, question_slug=slug, version_id=version.id,
-                     created_at=now, changes=[{"attempt": c.attempt_id, "before": c.before["scaled"],
-                                               "after": c.after["scaled"], "passed_before": c.before["passed"],
-                                               "passed_after": c.after["passed"]} for c in changes])
+    record = Regrade(
+        admin_id=admin_id,
+        exam_code=exam_code,
+        question_slug=slug,
+        version_id=version.id,
+        created_at=now,
+        changes=[
+            {
+                "attempt": c.attempt_id,
+                "before": c.before["scaled"],
+                "after": c.after["scaled"],
+                "passed_before": c.before["passed"],
+                "passed_after": c.after["passed"],
+            }
+            for c in changes
+        ],
+    )
     session.add(record)
     session.commit()
     return record

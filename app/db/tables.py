@@ -183,8 +183,10 @@ class GuestStart(SQLModel, table=True):
 class SignInFailure(SQLModel, table=True):
     """A failed sign-in, kept a while so throttling works across processes and restarts."""
 
-    __table_args__ = (Index("ix_signinfailure_email_at", "email", "at"),
-                      Index("ix_signinfailure_address_at", "address", "at"))
+    __table_args__ = (
+        Index("ix_signinfailure_email_at", "email", "at"),
+        Index("ix_signinfailure_address_at", "address", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=320)
@@ -244,5 +246,21 @@ class ReviewCard(SQLModel, table=True):
     last_outcome: str = Field(max_length=16)
 
 
-__all__ = ["Exam", "Question", "QuestionVersion", "ImportBatch", "ProblemReport", "Regrade", "ApiToken", "User",
-           "BrowserSession", "PendingSignUp", "GuestStart", "SignInFailure", "Attempt", "AttemptItem", "ReviewCard", "metadata"]
+__all__ = [
+    "Exam",
+    "Question",
+    "QuestionVersion",
+    "ImportBatch",
+    "ProblemReport",
+    "Regrade",
+    "ApiToken",
+    "User",
+    "BrowserSession",
+    "PendingSignUp",
+    "GuestStart",
+    "SignInFailure",
+    "Attempt",
+    "AttemptItem",
+    "ReviewCard",
+    "metadata",
+]

@@ -33,8 +33,9 @@ class TokenInfo:
 def create(*, session: Session, user: User, name: str, lifetime: timedelta, now: datetime) -> str:
     """A new token for the administrator; the caller shows it once, since only its hash is stored."""
     token = PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(token_hash=token_hash(token), user_id=user.id, name=name, created_at=now,
-                         expires_at=now + lifetime))
+    session.add(
+        ApiToken(token_hash=token_hash(token), user_id=user.id, name=name, created_at=now, expires_at=now + lifetime)
+    )
     session.commit()
     return token
 
@@ -42,9 +43,11 @@ def create(*, session: Session, user: User, name: str, lifetime: timedelta, now:
 def administrator(*, session: Session, token: str, now: datetime) -> User | None:
     """The administrator a live token belongs to, noting when it was last used; None for anything else."""
     hashed = token_hash(token)
-    user = session.exec(select(User).join(ApiToken, col(ApiToken.user_id) == User.id)
-                        .where(ApiToken.token_hash == hashed, col(ApiToken.expires_at) > now,
-                               User.role == "admin")).first()
+    user = session.exec(
+        select(User)
+        .join(ApiToken, col(ApiToken.user_id) == User.id)
+        .where(ApiToken.token_hash == hashed, col(ApiToken.expires_at) > now, User.role == "admin")
+    ).first()
     if user is not None:
         session.exec(update(ApiToken).where(col(ApiToken.token_hash) == hashed).values(last_used_at=now))
         session.commit()
@@ -52,10 +55,17 @@ def administrator(*, session: Session, token: str, now: datetime) -> User | None
 
 
 def listed(*, session: Session) -> list[TokenInfo]:
-    rows = session.exec(select(ApiToken, User.email).join(User, col(ApiToken.user_id) == User.id)
-                        .order_by(col(ApiToken.created_at).desc())).all()
-    return [TokenInfo(token.token_hash[:ID_LENGTH], token.name, email, token.created_at, token.expires_at,
-                      token.last_used_at) for token, email in rows]
+    rows = session.exec(
+        select(ApiToken, User.email)
+        .join(User, col(ApiToken.user_id) == User.id)
+        .order_by(col(ApiToken.created_at).desc())
+    ).all()
+    return [
+        TokenInfo(
+            token.token_hash[:ID_LENGTH], token.name, email, token.created_at, token.expires_at, token.last_used_at
+        )
+        for token, email in rows
+    ]
 
 
 def revoke(*, session: Session, token_id: str) -> int:

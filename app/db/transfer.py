@@ -30,21 +30,25 @@ def export_data(engine: Engine) -> dict[str, Any]:
         for table in metadata.sorted_tables:
             order = list(table.primary_key.columns)
             rows = connection.execute(select(table).order_by(*order)).mappings()
-            tables[table.name] = [{key: value.isoformat() if isinstance(value, datetime) else value
-                                   for key, value in row.items()} for row in rows]
+            tables[table.name] = [
+                {key: value.isoformat() if isinstance(value, datetime) else value for key, value in row.items()}
+                for row in rows
+            ]
     return {"format": FORMAT, "version": VERSION, "schema": _revision(engine), "tables": tables}
 
 
 def import_data(engine: Engine, document: dict[str, Any]) -> dict[str, int]:
     """Load an export into an empty database migrated to the same schema, in one transaction."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise TransferError("this is not a mockexam export (no \"format\": \"mockexam-export\")")
+        raise TransferError('this is not a mockexam export (no "format": "mockexam-export")')
     if document.get("version") != VERSION:
         raise TransferError(f"export version {document.get('version')} is not supported (this is version {VERSION})")
     here = _revision(engine)
     if document.get("schema") != here:
-        raise TransferError(f"the export is at schema {document.get('schema')} but this database is at {here}; "
-                            "run `mockexam migrate` on both so they match")
+        raise TransferError(
+            f"the export is at schema {document.get('schema')} but this database is at {here}; "
+            "run `mockexam migrate` on both so they match"
+        )
     unknown = set(document["tables"]) - {t.name for t in metadata.sorted_tables}
     if unknown:
         raise TransferError(f"unknown tables in the export: {', '.join(sorted(unknown))}")
@@ -52,8 +56,9 @@ def import_data(engine: Engine, document: dict[str, Any]) -> dict[str, int]:
     with engine.begin() as connection:
         for table in metadata.sorted_tables:
             if connection.execute(select(func.count()).select_from(table)).scalar():
-                raise TransferError(f"the target database is not empty (table {table.name} has rows); "
-                                    "import only into a fresh database")
+                raise TransferError(
+                    f"the target database is not empty (table {table.name} has rows); import only into a fresh database"
+                )
         for table in metadata.sorted_tables:
             rows = document["tables"].get(table.name, [])
             timestamps = [c.name for c in table.columns if isinstance(c.type, UTCDateTime)]
@@ -69,7 +74,10 @@ def import_data(engine: Engine, document: dict[str, Any]) -> dict[str, int]:
             for table in metadata.sorted_tables:
                 [*key] = table.primary_key.columns
                 if len(key) == 1 and key[0].type.python_type is int:
-                    connection.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{key[0].name}'), "
-                        f"COALESCE((SELECT MAX(\"{key[0].name}\") FROM \"{table.name}\"), 0) + 1, false)"))
+                    connection.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{key[0].name}'), "
+                            f'COALESCE((SELECT MAX("{key[0].name}") FROM "{table.name}"), 0) + 1, false)'
+                        )
+                    )
     return counts

@@ -12,10 +12,30 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.db import bank
-from app.db.tables import (ApiToken, Attempt, AttemptItem, BrowserSession, GuestStart, ImportBatch, PendingSignUp,
-                           ProblemReport, Regrade, ReviewCard, SignInFailure, User)
-from app.domain.accounts import (GUEST_WINDOW, THROTTLE_WINDOW, AccountError, RecentFailures, Throttled,
-                                 TooManyGuestAttempts, check_guest_starts, check_throttle)
+from app.db.tables import (
+    ApiToken,
+    Attempt,
+    AttemptItem,
+    BrowserSession,
+    GuestStart,
+    ImportBatch,
+    PendingSignUp,
+    ProblemReport,
+    Regrade,
+    ReviewCard,
+    SignInFailure,
+    User,
+)
+from app.domain.accounts import (
+    GUEST_WINDOW,
+    THROTTLE_WINDOW,
+    AccountError,
+    RecentFailures,
+    Throttled,
+    TooManyGuestAttempts,
+    check_guest_starts,
+    check_throttle,
+)
 
 
 def token_hash(token: str) -> str:
@@ -64,8 +84,11 @@ def end_all_sessions(*, session: Session, user_id: int) -> int:
 
 def session_user(*, session: Session, token: str) -> User | None:
     """The user a live session belongs to, or None for an ended or unknown one."""
-    return session.exec(select(User).join(BrowserSession, BrowserSession.user_id == User.id)
-                        .where(BrowserSession.token_hash == token_hash(token))).first()
+    return session.exec(
+        select(User)
+        .join(BrowserSession, BrowserSession.user_id == User.id)
+        .where(BrowserSession.token_hash == token_hash(token))
+    ).first()
 
 
 def get_user(*, session: Session, user_id: int) -> User | None:
@@ -76,8 +99,9 @@ def find_by_email(*, session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email)).first()
 
 
-def register(*, session: Session, guest: User | None, email: str, password_hash: str, now: datetime,
-             role: str = "candidate") -> User:
+def register(
+    *, session: Session, guest: User | None, email: str, password_hash: str, now: datetime, role: str = "candidate"
+) -> User:
     """Make an account, from this browser's guest row when there is one, so earlier attempts are kept."""
     user = guest if guest is not None and guest.email is None else User(role=role, created_at=now)
     user.email, user.password_hash = email, password_hash
@@ -157,13 +181,18 @@ def claim_sign_in(*, session: Session, email: str, address: str, now: datetime) 
     since = now - THROTTLE_WINDOW
 
     def times(condition):
-        return tuple(session.exec(select(SignInFailure.at).where(condition, SignInFailure.at > since,
-                                                                 SignInFailure.id != claim.id)
-                                  .order_by(SignInFailure.at)).all())
+        return tuple(
+            session.exec(
+                select(SignInFailure.at)
+                .where(condition, SignInFailure.at > since, SignInFailure.id != claim.id)
+                .order_by(SignInFailure.at)
+            ).all()
+        )
 
     try:
-        check_throttle(RecentFailures(times(SignInFailure.email == email), times(SignInFailure.address == address)),
-                       now)
+        check_throttle(
+            RecentFailures(times(SignInFailure.email == email), times(SignInFailure.address == address)), now
+        )
     except Throttled:
         session.rollback()
         raise
@@ -180,9 +209,13 @@ def claim_guest_start(*, session: Session, address: str, limit: int, now: dateti
     session.add(claim)
     session.flush()
     since = now - GUEST_WINDOW
-    starts = tuple(session.exec(select(GuestStart.at).where(GuestStart.address == address, GuestStart.at > since,
-                                                            GuestStart.id != claim.id)
-                                .order_by(GuestStart.at)).all())
+    starts = tuple(
+        session.exec(
+            select(GuestStart.at)
+            .where(GuestStart.address == address, GuestStart.at > since, GuestStart.id != claim.id)
+            .order_by(GuestStart.at)
+        ).all()
+    )
     try:
         check_guest_starts(starts, limit, now)
     except TooManyGuestAttempts:
@@ -197,8 +230,12 @@ def purge_abandoned_guests(*, session: Session, idle_since: datetime, batch: int
     before `idle_since`; returns how many went. Guests have no way back to their data once their browser
     forgets the cookie, so what they leave behind would otherwise grow without end."""
     active = select(Attempt.id).where(Attempt.user_id == User.id, Attempt.started_at >= idle_since)
-    abandoned = session.exec(select(User).where(col(User.email).is_(None), User.created_at < idle_since,
-                                                ~active.exists()).order_by(User.id).limit(batch)).all()
+    abandoned = session.exec(
+        select(User)
+        .where(col(User.email).is_(None), User.created_at < idle_since, ~active.exists())
+        .order_by(User.id)
+        .limit(batch)
+    ).all()
     for guest in abandoned:
         delete_user_and_data(session=session, user=guest)
     return len(abandoned)

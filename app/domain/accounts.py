@@ -20,8 +20,7 @@ class Throttled(AccountError):
     def __init__(self, who: str, retry_after: timedelta):
         self.retry_after = retry_after
         minutes = max(1, -(-int(retry_after.total_seconds()) // 60))
-        super().__init__(f"Too many failed sign-ins {who}. Try again in {minutes} "
-                         f"minute{'s' if minutes != 1 else ''}.")
+        super().__init__(f"Too many failed sign-ins {who}. Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
 
 
 @dataclass(frozen=True)
@@ -35,8 +34,10 @@ class RecentFailures:
 def check_throttle(failures: RecentFailures, now: datetime) -> None:
     """Refuse a sign-in while an account or an address has failed too often within the window; the wait
     ends when the oldest counted failure leaves the window."""
-    for times, limit, who in ((failures.for_account, MAX_FAILURES_PER_ACCOUNT, "for this account"),
-                              (failures.from_address, MAX_FAILURES_PER_ADDRESS, "from your network address")):
+    for times, limit, who in (
+        (failures.for_account, MAX_FAILURES_PER_ACCOUNT, "for this account"),
+        (failures.from_address, MAX_FAILURES_PER_ADDRESS, "from your network address"),
+    ):
         if len(times) >= limit:
             raise Throttled(who, times[-limit] + THROTTLE_WINDOW - now)
 
@@ -53,9 +54,11 @@ class TooManyGuestAttempts(ExamError):
             super().__init__("This server asks everyone to sign up or sign in before starting an attempt.")
             return
         minutes = max(1, -(-int(retry_after.total_seconds()) // 60))
-        super().__init__(f"Guests from your network address have started {limit} attempts within the hour, the "
-                         f"most this server allows. Sign up or sign in to go on now, or try again in {minutes} "
-                         f"minute{'s' if minutes != 1 else ''}.")
+        super().__init__(
+            f"Guests from your network address have started {limit} attempts within the hour, the "
+            f"most this server allows. Sign up or sign in to go on now, or try again in {minutes} "
+            f"minute{'s' if minutes != 1 else ''}."
+        )
 
 
 def check_guest_starts(starts: tuple[datetime, ...], limit: int, now: datetime) -> None:

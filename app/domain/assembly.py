@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import AbstractSet, Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
 from app.domain.exam import Blueprint
 
@@ -15,8 +17,10 @@ class BankTooSmall(Exception):
     def __init__(self, exam: str, shortfalls: Sequence[tuple[str, str, int, int]]):
         self.exam = exam
         self.shortfalls = tuple(shortfalls)
-        parts = [f"domain {code} ({name}) needs {need} questions and the bank has {have}: {need - have} short"
-                 for code, name, need, have in shortfalls]
+        parts = [
+            f"domain {code} ({name}) needs {need} questions and the bank has {have}: {need - have} short"
+            for code, name, need, have in shortfalls
+        ]
         super().__init__(f"The {exam} bank is too small for a paper: " + "; ".join(parts) + ".")
 
 
@@ -68,8 +72,11 @@ def draw(
             chosen_questions.add(candidate.question_id)
             by_domain[candidate.domain].append(candidate)
 
-    shortfalls = [(d.code, d.name, sum(quotas[d.code]), len(by_domain[d.code]))
-                  for d in blueprint.domains if len(by_domain[d.code]) < sum(quotas[d.code])]
+    shortfalls = [
+        (d.code, d.name, sum(quotas[d.code]), len(by_domain[d.code]))
+        for d in blueprint.domains
+        if len(by_domain[d.code]) < sum(quotas[d.code])
+    ]
     if shortfalls:
         raise BankTooSmall(blueprint.code, shortfalls)
 
@@ -92,12 +99,15 @@ def draw(
         drawn.extend((c, i not in unscored_slots) for i, c in enumerate(picked))
 
     rng.shuffle(drawn)
-    return tuple(Drawn(position, c.version_id, c.question_id, c.domain, scored)
-                 for position, (c, scored) in enumerate(drawn, start=1))
+    return tuple(
+        Drawn(position, c.version_id, c.question_id, c.domain, scored)
+        for position, (c, scored) in enumerate(drawn, start=1)
+    )
 
 
-def shuffle_options(drawn: Sequence[Drawn], option_ids: Mapping[int, Sequence[str]],
-                    *, rng: random.Random) -> tuple[PaperItem, ...]:
+def shuffle_options(
+    drawn: Sequence[Drawn], option_ids: Mapping[int, Sequence[str]], *, rng: random.Random
+) -> tuple[PaperItem, ...]:
     """The paper: each drawn question with its options (by version id) in a random order. Given the rng
     that made the draw, the seed of an attempt fixes its whole paper."""
     items = []
@@ -108,7 +118,13 @@ def shuffle_options(drawn: Sequence[Drawn], option_ids: Mapping[int, Sequence[st
     return tuple(items)
 
 
-def assemble(blueprint: Blueprint, pool: Sequence[Candidate], option_ids: Mapping[int, Sequence[str]], *,
-             seen: AbstractSet[str], rng: random.Random) -> tuple[PaperItem, ...]:
+def assemble(
+    blueprint: Blueprint,
+    pool: Sequence[Candidate],
+    option_ids: Mapping[int, Sequence[str]],
+    *,
+    seen: AbstractSet[str],
+    rng: random.Random,
+) -> tuple[PaperItem, ...]:
     """A whole paper in one call, where every candidate's options are at hand (tests, small banks)."""
     return shuffle_options(draw(blueprint, pool, seen=seen, rng=rng), option_ids, rng=rng)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable
 
 WARNING_THRESHOLDS = (timedelta(minutes=15), timedelta(minutes=5))
 
@@ -88,7 +88,7 @@ class DisplayedOptions:
 
     @property
     def letters(self) -> tuple[str, ...]:
-        return _LETTERS[:len(self.order)]
+        return _LETTERS[: len(self.order)]
 
     def to_stored(self, letters: Iterable[str]) -> frozenset[str]:
         shown = self.letters
@@ -131,14 +131,17 @@ class AnswerChange:
     changes_complete_answer: bool
 
 
-def plan_answer(*, before: frozenset[str], selection: frozenset[str], checked: bool,
-                required: int) -> AnswerChange | None:
+def plan_answer(
+    *, before: frozenset[str], selection: frozenset[str], checked: bool, required: int
+) -> AnswerChange | None:
     """What storing `selection` over `before` means, or None when nothing changes. `required` is the
     number of options the key has; a checked practice answer is locked."""
     if selection == before:
         return None
     if checked:
         raise AnswerChecked()
-    return AnswerChange(selection=selection,
-                        first_answer=selection if len(selection) >= required else None,
-                        changes_complete_answer=len(before) >= required)
+    return AnswerChange(
+        selection=selection,
+        first_answer=selection if len(selection) >= required else None,
+        changes_complete_answer=len(before) >= required,
+    )

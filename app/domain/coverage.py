@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from app.domain.exam import Blueprint
 
@@ -24,6 +24,7 @@ def coverage(blueprint: Blueprint, active_by_domain: Mapping[str, int]) -> tuple
     """Per domain, active questions against a paper's need; and how many full papers without a repeated
     question the bank can supply (the scarcest domain decides)."""
     quotas = blueprint.quotas()
-    rows = [DomainCoverage(d.code, d.name, active_by_domain.get(d.code, 0), sum(quotas[d.code]))
-            for d in blueprint.domains]
+    rows = [
+        DomainCoverage(d.code, d.name, active_by_domain.get(d.code, 0), sum(quotas[d.code])) for d in blueprint.domains
+    ]
     return rows, min((r.papers for r in rows), default=0)

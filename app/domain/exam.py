@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal, Sequence
+from typing import Literal
 
 QuestionType = Literal["single", "multiple"]
 
@@ -64,7 +65,7 @@ class Blueprint:
         weights = [d.weight for d in self.domains]
         scored = apportion(self.scored, weights)
         unscored = apportion(self.unscored, weights)
-        return {d.code: (s, u) for d, s, u in zip(self.domains, scored, unscored)}
+        return {d.code: (s, u) for d, s, u in zip(self.domains, scored, unscored, strict=True)}
 
 
 def apportion(total: int, weights: Sequence[float]) -> list[int]:
@@ -78,8 +79,9 @@ def apportion(total: int, weights: Sequence[float]) -> list[int]:
     weight_sum = sum(weights)
     if weight_sum <= 0 or any(w < 0 for w in weights):
         raise ValueError("weights must be non-negative with a positive sum")
-    exact = [Fraction(total) * Fraction(w).limit_denominator() / Fraction(weight_sum).limit_denominator()
-             for w in weights]
+    exact = [
+        Fraction(total) * Fraction(w).limit_denominator() / Fraction(weight_sum).limit_denominator() for w in weights
+    ]
     seats = [int(q) for q in exact]
     order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - seats[i]), -weights[i], i))
     for i in order[: total - sum(seats)]:
@@ -176,8 +178,11 @@ def question_problems(question: Question, blueprint: Blueprint) -> list[tuple[st
 
 def explanation_gaps(question: Question) -> list[tuple[str, str]]:
     """Explanations a question lacks. The shipped bank refuses them; an import warns about them."""
-    gaps = [(f"options.{o.id}.explanation", "every option needs its explanation")
-            for o in question.options if not o.explanation.strip()]
+    gaps = [
+        (f"options.{o.id}.explanation", "every option needs its explanation")
+        for o in question.options
+        if not o.explanation.strip()
+    ]
     if not question.explanation.strip():
         gaps.append(("explanation", "the question needs an overall explanation"))
     return gaps

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 MIN_SAMPLE = 50
 
@@ -44,7 +44,7 @@ def _mean(values: Sequence[float]) -> float:
 def covariance(x: Sequence[float], y: Sequence[float]) -> float:
     """Sample covariance (n − 1), as Moodle computes it."""
     mx, my = _mean(x), _mean(y)
-    return sum((a - mx) * (b - my) for a, b in zip(x, y)) / (len(x) - 1)
+    return sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True)) / (len(x) - 1)
 
 
 def correlation(x: Sequence[float], y: Sequence[float]) -> float | None:
@@ -56,8 +56,14 @@ def correlation(x: Sequence[float], y: Sequence[float]) -> float | None:
     return covariance(x, y) / math.sqrt(vx * vy)
 
 
-def item_statistics(question: str, responses: Sequence[Response], key: Iterable[str],
-                    option_ids: Sequence[str], *, min_sample: int = MIN_SAMPLE) -> ItemStatistics:
+def item_statistics(
+    question: str,
+    responses: Sequence[Response],
+    key: Iterable[str],
+    option_ids: Sequence[str],
+    *,
+    min_sample: int = MIN_SAMPLE,
+) -> ItemStatistics:
     key = frozenset(key)
     n = len(responses)
     stats = ItemStatistics(question, n, None, None, None)
@@ -74,8 +80,7 @@ def item_statistics(question: str, responses: Sequence[Response], key: Iterable[
     for option in option_ids:
         chose = [1.0 if option in r.selection else 0.0 for r in responses]
         stats.options[option] = (_mean(chose), correlation(chose, rests))
-    stats.patterns = [(tuple(sorted(p)), c) for p, c in
-                      Counter(r.selection for r in responses).most_common()]
+    stats.patterns = [(tuple(sorted(p)), c) for p, c in Counter(r.selection for r in responses).most_common()]
     if n >= min_sample:
         stats.flags = _flags(stats, key)
     return stats
@@ -86,7 +91,7 @@ def _flags(stats: ItemStatistics, key: frozenset[str]) -> list[str]:
     if stats.discrimination is not None and stats.discrimination < 0:
         flags.append("likely mis-key: stronger candidates get it wrong more often")
     key_r = [r for option, (_, r) in stats.options.items() if option in key and r is not None]
-    for option, (share, r) in sorted(stats.options.items()):
+    for option, (_share, r) in sorted(stats.options.items()):
         if option not in key and r is not None and r > 0 and (not key_r or r > min(key_r)):
             flags.append(f"distractor {option} attracts stronger candidates (r = {r:.2f})")
     if stats.facility is not None and stats.facility > 95:

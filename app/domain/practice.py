@@ -6,9 +6,10 @@ Exam mode stays fixed-blueprint so its scores stay comparable; adaptivity lives 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
-from typing import AbstractSet, Mapping, Sequence
 
 from app.domain.exam import apportion
 
@@ -25,8 +26,9 @@ class Outcome:
     at: datetime
 
 
-def mastery(history: Sequence[Outcome], domains: Sequence[str], now: datetime,
-            decay: float = RECENCY_DECAY_PER_DAY) -> dict[str, float]:
+def mastery(
+    history: Sequence[Outcome], domains: Sequence[str], now: datetime, decay: float = RECENCY_DECAY_PER_DAY
+) -> dict[str, float]:
     """Posterior mean of each domain's share correct under a Beta(1, 1) prior, recent answers weighing more:
     an answer d days old counts decay**d."""
     a = {d: 1.0 for d in domains}
@@ -42,8 +44,9 @@ def mastery(history: Sequence[Outcome], domains: Sequence[str], now: datetime,
     return {d: a[d] / (a[d] + b[d]) for d in domains}
 
 
-def allocate(weights: Mapping[str, float], mastery_by_domain: Mapping[str, float], count: int,
-             need_share: float = NEED_SHARE) -> dict[str, int]:
+def allocate(
+    weights: Mapping[str, float], mastery_by_domain: Mapping[str, float], count: int, need_share: float = NEED_SHARE
+) -> dict[str, int]:
     """Questions per domain for a session of `count`: expected points lost on a real form (weight × share
     wrong), mixed with the blueprint's weights, by largest remainder; every domain gets one when count ≥ 4."""
     codes = list(weights)
@@ -52,7 +55,7 @@ def allocate(weights: Mapping[str, float], mastery_by_domain: Mapping[str, float
     need = {d: w[d] * (1 - mastery_by_domain[d]) for d in codes}
     need_total = sum(need.values()) or 1.0
     share = [need_share * need[d] / need_total + (1 - need_share) * w[d] for d in codes]
-    seats = dict(zip(codes, apportion(count, share)))
+    seats = dict(zip(codes, apportion(count, share), strict=True))
     if count >= max(4, len(codes)):
         for domain in codes:
             if seats[domain] == 0:
@@ -83,13 +86,23 @@ class Offer:
     option_ids: tuple[str, ...]
 
 
-def choose_for_drill(pool: Sequence[Offer], count: int, *, domains: AbstractSet[str] = frozenset(),
-                     tasks: AbstractSet[str] = frozenset(), due: Sequence[str] = (),
-                     seen: AbstractSet[str] = frozenset(), rng: random.Random) -> list[Offer]:
+def choose_for_drill(
+    pool: Sequence[Offer],
+    count: int,
+    *,
+    domains: AbstractSet[str] = frozenset(),
+    tasks: AbstractSet[str] = frozenset(),
+    due: Sequence[str] = (),
+    seen: AbstractSet[str] = frozenset(),
+    rng: random.Random,
+) -> list[Offer]:
     """Due reviews first (in due order), then questions never seen, then the rest, within the chosen domains
     and tasks (none chosen means all)."""
-    eligible = [o for o in sorted(pool, key=lambda o: o.question_id)
-                if (not domains or o.domain in domains) and (not tasks or o.task in tasks)]
+    eligible = [
+        o
+        for o in sorted(pool, key=lambda o: o.question_id)
+        if (not domains or o.domain in domains) and (not tasks or o.task in tasks)
+    ]
     by_id = {o.question_id: o for o in eligible}
     chosen = [by_id[q] for q in due if q in by_id][:count]
     taken = {o.question_id for o in chosen}

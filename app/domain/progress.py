@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Accuracy:
 
 def flagged_accuracy(items: Sequence[SatItem]) -> tuple[Accuracy, Accuracy]:
     """Accuracy of flagged and of unflagged questions: is the candidate's doubt well calibrated?"""
+
     def accuracy(group):
         return Accuracy(sum(1 for i in group if i.final == i.key), len(group))
 

@@ -4,10 +4,11 @@ pass/fail on the raw count, and the uncertainty that an honest report shows besi
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import AbstractSet, Iterable, Sequence
 
 from app.domain.exam import Blueprint, Scale
 
@@ -57,8 +58,10 @@ def beta_cdf(x: float, a: int, b: int) -> float:
         return 1.0
     m = a + b - 1
     log_x, log_1x = math.log(x), math.log1p(-x)
-    return math.fsum(math.exp(math.lgamma(m + 1) - math.lgamma(j + 1) - math.lgamma(m - j + 1)
-                              + j * log_x + (m - j) * log_1x) for j in range(a, m + 1))
+    return math.fsum(
+        math.exp(math.lgamma(m + 1) - math.lgamma(j + 1) - math.lgamma(m - j + 1) + j * log_x + (m - j) * log_1x)
+        for j in range(a, m + 1)
+    )
 
 
 def beta_quantile(q: float, a: int, b: int) -> float:
@@ -154,13 +157,19 @@ def score(blueprint: Blueprint, outcomes: Sequence[ItemOutcome], cut_fraction: F
         label, borderline, chance = classify_domain(right, len(mine), x_cut)
         share = right / len(mine) if mine else 0.0
         at_stake = domain.weight / 100 * (1 - share) * blueprint.scored
-        domains.append(DomainResult(domain.code, domain.name, domain.weight, right, len(mine), chance, label,
-                                    borderline, at_stake))
+        domains.append(
+            DomainResult(domain.code, domain.name, domain.weight, right, len(mine), chance, label, borderline, at_stake)
+        )
     return Result(
-        correct=correct, total=n, raw_cut=cut, scaled=shown, passed=passed,
+        correct=correct,
+        total=n,
+        raw_cut=cut,
+        scaled=shown,
+        passed=passed,
         probability_pass=probability_above(correct, n, x_cut),
         band=credible_band(correct, n, x_cut, blueprint.scale),
-        domains=tuple(domains), cut_fraction=cut_fraction,
+        domains=tuple(domains),
+        cut_fraction=cut_fraction,
     )
 
 

@@ -11,14 +11,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from app.credentials import check_new_password, hash_password, needs_rehash, normalize_email, verify_password
 from app.db import attempts, users
 from app.db.tables import User
-from app.domain.attempt import DisplayedOptions
-from app.credentials import check_new_password, hash_password, needs_rehash, normalize_email, verify_password
 from app.domain.accounts import AccountError, Throttled
+from app.domain.attempt import DisplayedOptions
 from app.web import csrf, mail
-from app.web.openapi import errors
 from app.web.deps import SESSION_KEY, MaybeUser, Now, SessionDep, client_address, session_token, templates
+from app.web.openapi import errors
 
 router = APIRouter()
 EMAIL_KEY = "email"
@@ -31,7 +31,6 @@ def _signed_in(request: Request, session, user: User, now) -> None:
     csrf.rotate(request)
     request.session[SESSION_KEY] = token
     request.session[EMAIL_KEY] = user.email
-
 
 
 def _form(request: Request, template: str, status: int = 200, **context) -> Response:
@@ -50,9 +49,15 @@ def signup_form(request: Request) -> Response:
 
 
 @router.post("/signup", name="signup")
-def signup(request: Request, session: SessionDep, user: MaybeUser, now: Now,
-           email: Annotated[str, Form()], password: Annotated[str, Form()],
-           confirmation: Annotated[str, Form()]) -> Response:
+def signup(
+    request: Request,
+    session: SessionDep,
+    user: MaybeUser,
+    now: Now,
+    email: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    confirmation: Annotated[str, Form()],
+) -> Response:
     if not request.app.state.settings.allow_signup:
         return _form(request, "accounts/signup.html", 403, open=False)
     try:
@@ -60,8 +65,9 @@ def signup(request: Request, session: SessionDep, user: MaybeUser, now: Now,
         check_new_password(password, confirmation, email=address)
         if request.app.state.settings.sends_mail:
             return _sign_up_by_mail(request, session, address, hash_password(password), now)
-        account = users.register(session=session, guest=user, email=address, password_hash=hash_password(password),
-                                 now=now)
+        account = users.register(
+            session=session, guest=user, email=address, password_hash=hash_password(password), now=now
+        )
     except AccountError as error:
         return _form(request, "accounts/signup.html", 422, open=True, error=str(error), email=email)
     _signed_in(request, session, account, now)
@@ -77,21 +83,39 @@ def _sign_up_by_mail(request: Request, session, address: str, password_hash: str
         if existing is None:
             token = users.pend_sign_up(session=session, email=address, password_hash=password_hash, now=now)
             link = settings.public_url.rstrip("/") + request.app.url_path_for("confirm_signup_form", token=token)
-            mail.send(settings, to=address, subject="Finish creating your mockexam account", body=(
-                f"Someone, probably you, asked to create a mockexam account for {address}.\n\n"
-                f"To finish, open this link within a day:\n{link}\n\n"
-                "If it was not you, do nothing: no account is made without this link."))
+            mail.send(
+                settings,
+                to=address,
+                subject="Finish creating your mockexam account",
+                body=(
+                    f"Someone, probably you, asked to create a mockexam account for {address}.\n\n"
+                    f"To finish, open this link within a day:\n{link}\n\n"
+                    "If it was not you, do nothing: no account is made without this link."
+                ),
+            )
         else:
             signin = settings.public_url.rstrip("/") + request.app.url_path_for("signin_form")
-            mail.send(settings, to=address, subject="Someone tried to create a mockexam account with your address",
-                      body=(f"Someone asked to create a mockexam account for {address}, which has one already. "
-                            "Nothing was changed.\n\n"
-                            f"If it was you, sign in instead: {signin}\n"
-                            "If it was not you, you need do nothing."))
+            mail.send(
+                settings,
+                to=address,
+                subject="Someone tried to create a mockexam account with your address",
+                body=(
+                    f"Someone asked to create a mockexam account for {address}, which has one already. "
+                    "Nothing was changed.\n\n"
+                    f"If it was you, sign in instead: {signin}\n"
+                    "If it was not you, you need do nothing."
+                ),
+            )
     except mail.MailNotSent as error:
         logging.getLogger("mockexam.mail").error("sign-up email not sent: %s", error)
-        return _form(request, "accounts/signup.html", 503, open=True, email=address,
-                     error="The email that finishes sign-up could not be sent just now; try again in a few minutes.")
+        return _form(
+            request,
+            "accounts/signup.html",
+            503,
+            open=True,
+            email=address,
+            error="The email that finishes sign-up could not be sent just now; try again in a few minutes.",
+        )
     return _form(request, "accounts/signup_sent.html", address=address)
 
 
@@ -121,8 +145,9 @@ def signin_form(request: Request) -> Response:
 
 
 @router.post("/signin", name="signin")
-def signin(request: Request, session: SessionDep, now: Now, email: Annotated[str, Form()],
-           password: Annotated[str, Form()]) -> Response:
+def signin(
+    request: Request, session: SessionDep, now: Now, email: Annotated[str, Form()], password: Annotated[str, Form()]
+) -> Response:
     address = client_address(request)
     typed = email.strip().lower()
     try:
@@ -166,9 +191,15 @@ def account(request: Request, user: MaybeUser) -> Response:
 
 
 @router.post("/account/password", name="change_password")
-def change_password(request: Request, session: SessionDep, user: MaybeUser, now: Now,
-                    current: Annotated[str, Form()], password: Annotated[str, Form()],
-                    confirmation: Annotated[str, Form()]) -> Response:
+def change_password(
+    request: Request,
+    session: SessionDep,
+    user: MaybeUser,
+    now: Now,
+    current: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    confirmation: Annotated[str, Form()],
+) -> Response:
     account_user = _account_user(user)
     try:
         if not verify_password(account_user.password_hash, current):
@@ -191,61 +222,109 @@ def _history(session, user: User) -> list[dict]:
             # Answers as the candidate saw them: display letters in the paper's order. Until the end an item
             # shows only what its exam screen shows; which question it is, its domain, whether it is scored
             # and whether it is right would, with the public bank, give the key away.
-            item = {"position": row.position,
-                    "selection": list(DisplayedOptions(tuple(row.option_order.split(",")))
-                                      .to_display(attempts.split(row.selection))),
-                    "flagged": row.flagged, "seconds_spent": round(row.seconds_spent, 1)}
+            item = {
+                "position": row.position,
+                "selection": list(
+                    DisplayedOptions(tuple(row.option_order.split(","))).to_display(attempts.split(row.selection))
+                ),
+                "flagged": row.flagged,
+                "seconds_spent": round(row.seconds_spent, 1),
+            }
             if finished:
-                item |= {"question": row.question_slug, "domain": row.domain, "scored": row.scored,
-                         "correct": row.correct}
+                item |= {
+                    "question": row.question_slug,
+                    "domain": row.domain,
+                    "scored": row.scored,
+                    "correct": row.correct,
+                }
             items.append(item)
-        history.append({
-            "id": attempt.id, "exam": attempt.exam_code, "mode": attempt.mode,
-            "started_at": attempt.started_at.isoformat(), "deadline": attempt.deadline.isoformat(),
-            "finished_at": attempt.finalized_at.isoformat() if finished else None,
-            "scaled_score": result.get("scaled"), "passed": result.get("passed"),
-            "correct": result.get("correct"), "scored_questions": result.get("total"),
-            "domains": [{k: d[k] for k in ("code", "correct", "total", "label")} for d in result.get("domains", [])],
-            "items": items,
-        })
+        history.append(
+            {
+                "id": attempt.id,
+                "exam": attempt.exam_code,
+                "mode": attempt.mode,
+                "started_at": attempt.started_at.isoformat(),
+                "deadline": attempt.deadline.isoformat(),
+                "finished_at": attempt.finalized_at.isoformat() if finished else None,
+                "scaled_score": result.get("scaled"),
+                "passed": result.get("passed"),
+                "correct": result.get("correct"),
+                "scored_questions": result.get("total"),
+                "domains": [
+                    {k: d[k] for k in ("code", "correct", "total", "label")} for d in result.get("domains", [])
+                ],
+                "items": items,
+            }
+        )
     return history
 
 
 @router.get("/account/history.json", name="history_json", responses=errors(404), tags=["json"])
 def history_json(session: SessionDep, user: MaybeUser, now: Now) -> JSONResponse:
     account_user = _account_user(user)
-    return JSONResponse({"email": account_user.email, "exported_at": now.isoformat(),
-                         "attempts": _history(session, account_user)},
-                        headers={"Content-Disposition": 'attachment; filename="mockexam-history.json"'})
+    return JSONResponse(
+        {"email": account_user.email, "exported_at": now.isoformat(), "attempts": _history(session, account_user)},
+        headers={"Content-Disposition": 'attachment; filename="mockexam-history.json"'},
+    )
 
 
 @router.get("/account/history.csv", name="history_csv")
 def history_csv(session: SessionDep, user: MaybeUser) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["attempt", "exam", "mode", "started_at", "finished_at", "scaled_score", "passed", "correct",
-                     "scored_questions", "minutes_used"])
+    writer.writerow(
+        [
+            "attempt",
+            "exam",
+            "mode",
+            "started_at",
+            "finished_at",
+            "scaled_score",
+            "passed",
+            "correct",
+            "scored_questions",
+            "minutes_used",
+        ]
+    )
     for entry in _history(session, _account_user(user)):
         minutes = ""
         if entry["finished_at"]:
             used = datetime.fromisoformat(entry["finished_at"]) - datetime.fromisoformat(entry["started_at"])
             minutes = round(used.total_seconds() / 60, 1)
-        writer.writerow([entry["id"], entry["exam"], entry["mode"], entry["started_at"], entry["finished_at"] or "",
-                         entry["scaled_score"] if entry["scaled_score"] is not None else "",
-                         "" if entry["passed"] is None else ("pass" if entry["passed"] else "fail"),
-                         entry["correct"] if entry["correct"] is not None else "",
-                         entry["scored_questions"] or "", minutes])
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="mockexam-history.csv"'})
+        writer.writerow(
+            [
+                entry["id"],
+                entry["exam"],
+                entry["mode"],
+                entry["started_at"],
+                entry["finished_at"] or "",
+                entry["scaled_score"] if entry["scaled_score"] is not None else "",
+                "" if entry["passed"] is None else ("pass" if entry["passed"] else "fail"),
+                entry["correct"] if entry["correct"] is not None else "",
+                entry["scored_questions"] or "",
+                minutes,
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="mockexam-history.csv"'},
+    )
 
 
 @router.post("/account/delete", name="delete_account")
-def delete_account(request: Request, session: SessionDep, user: MaybeUser,
-                   password: Annotated[str, Form()]) -> Response:
+def delete_account(
+    request: Request, session: SessionDep, user: MaybeUser, password: Annotated[str, Form()]
+) -> Response:
     account_user = _account_user(user)
     if not verify_password(account_user.password_hash, password):
-        return _form(request, "accounts/account.html", 422, user=account_user,
-                     delete_error="The password is not right; your account was not deleted.")
+        return _form(
+            request,
+            "accounts/account.html",
+            422,
+            user=account_user,
+            delete_error="The password is not right; your account was not deleted.",
+        )
     users.delete_user_and_data(session=session, user=account_user)
     csrf.rotate(request)
     return RedirectResponse(request.app.url_path_for("home"), status_code=303)

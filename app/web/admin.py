@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, UploadFile
 import yaml
+from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import select
 
@@ -17,12 +17,12 @@ from app.db import bank, regrade, tokens
 from app.db import itemstats as itemstats_store
 from app.db.bank import store_questions
 from app.db.imports import commit_batch, run_import
+from app.db.tables import ImportBatch, ProblemReport, User
 from app.domain import itemstats
 from app.domain.coverage import coverage
 from app.web import charts
-from app.db.tables import ApiToken, ImportBatch, ProblemReport, User
-from app.web.openapi import errors
 from app.web.deps import MaybeUser, Now, RowId, SessionDep, templates
+from app.web.openapi import errors
 
 router = APIRouter()
 
@@ -39,11 +39,17 @@ Admin = Annotated[User, Depends(admin_user)]
 
 def token_admin(session: SessionDep, now: Now, authorization: Annotated[str, Header()] = "") -> User:
     scheme, _, token = authorization.partition(" ")
-    user = tokens.administrator(session=session, token=token.strip(), now=now) \
-        if scheme.lower() == "bearer" and token else None
+    user = (
+        tokens.administrator(session=session, token=token.strip(), now=now)
+        if scheme.lower() == "bearer" and token
+        else None
+    )
     if user is None:
-        raise HTTPException(401, "A live administrator's API token is required: send 'Authorization: Bearer <token>' "
-                                 "(make one with `mockexam admin token EMAIL`; tokens expire and can be revoked).")
+        raise HTTPException(
+            401,
+            "A live administrator's API token is required: send 'Authorization: Bearer <token>' "
+            "(make one with `mockexam admin token EMAIL`; tokens expire and can be revoked).",
+        )
     return user
 
 
@@ -61,21 +67,45 @@ def _blueprint(session, exam: str):
 @router.get("/admin/import", name="import_form")
 def import_form(request: Request, session: SessionDep, admin: Admin) -> Response:
     batches = session.exec(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)).all()
-    return templates.TemplateResponse(request, "admin/import.html", {
-        "exams": bank.list_exams(session=session), "formats": FORMATS, "batches": batches})
+    return templates.TemplateResponse(
+        request,
+        "admin/import.html",
+        {"exams": bank.list_exams(session=session), "formats": FORMATS, "batches": batches},
+    )
 
 
 @router.post("/admin/import", name="check_import")
-async def check_import(request: Request, session: SessionDep, admin: Admin, now: Now,
-                       exam: Annotated[str, Form()], files: Annotated[list[UploadFile], File()],
-                       format: Annotated[str, Form()] = "auto", domain: Annotated[str, Form()] = "",
-                       task: Annotated[str, Form()] = "") -> Response:
+async def check_import(
+    request: Request,
+    session: SessionDep,
+    admin: Admin,
+    now: Now,
+    exam: Annotated[str, Form()],
+    files: Annotated[list[UploadFile], File()],
+    format: Annotated[str, Form()] = "auto",
+    domain: Annotated[str, Form()] = "",
+    task: Annotated[str, Form()] = "",
+) -> Response:
     blueprint = _blueprint(session, exam)
-    outcome = run_import(session=session, blueprint=blueprint, files=await _read(files), user_id=admin.id,
-                         options={"format": format, "domain": domain, "task": task}, now=now, commit=False)
-    return templates.TemplateResponse(request, "admin/import_report.html", {
-        "blueprint": blueprint, "entries": list(zip(outcome.reports, outcome.batch_ids)), "committed": False},
-        status_code=200 if outcome.ok else 422)
+    outcome = run_import(
+        session=session,
+        blueprint=blueprint,
+        files=await _read(files),
+        user_id=admin.id,
+        options={"format": format, "domain": domain, "task": task},
+        now=now,
+        commit=False,
+    )
+    return templates.TemplateResponse(
+        request,
+        "admin/import_report.html",
+        {
+            "blueprint": blueprint,
+            "entries": list(zip(outcome.reports, outcome.batch_ids, strict=True)),
+            "committed": False,
+        },
+        status_code=200 if outcome.ok else 422,
+    )
 
 
 @router.post("/admin/imports/{batch_id}/commit", name="commit_import")
@@ -88,40 +118,100 @@ def commit_import(request: Request, batch_id: RowId, session: SessionDep, admin:
         outcome = commit_batch(session=session, batch=batch, blueprint=blueprint, now=now)
     except ValueError as error:
         raise HTTPException(409, f"Nothing stored: {error}.") from None
-    return templates.TemplateResponse(request, "admin/import_report.html", {
-        "blueprint": blueprint, "entries": list(zip(outcome.reports, outcome.batch_ids)),
-        "committed": outcome.ok, "stored": outcome.stored}, status_code=200 if outcome.ok else 422)
+    return templates.TemplateResponse(
+        request,
+        "admin/import_report.html",
+        {
+            "blueprint": blueprint,
+            "entries": list(zip(outcome.reports, outcome.batch_ids, strict=True)),
+            "committed": outcome.ok,
+            "stored": outcome.stored,
+        },
+        status_code=200 if outcome.ok else 422,
+    )
 
 
 @router.post("/api/imports", name="api_import", responses=errors(401, 413, 415, 422), tags=["json"])
-async def api_import(session: SessionDep, now: Now, admin: Annotated[User, Depends(token_admin)],
-                     exam: Annotated[str, Form()], files: Annotated[list[UploadFile], File()],
-                     format: Annotated[str, Form()] = "auto", domain: Annotated[str, Form()] = "",
-                     task: Annotated[str, Form()] = "", commit: Annotated[bool, Form()] = False) -> JSONResponse:
+async def api_import(
+    session: SessionDep,
+    now: Now,
+    admin: Annotated[User, Depends(token_admin)],
+    exam: Annotated[str, Form()],
+    files: Annotated[list[UploadFile], File()],
+    format: Annotated[str, Form()] = "auto",
+    domain: Annotated[str, Form()] = "",
+    task: Annotated[str, Form()] = "",
+    commit: Annotated[bool, Form()] = False,
+) -> JSONResponse:
     """Check (and with commit=true store) question files; the JSON report is the same as the upload page's."""
     blueprint = _blueprint(session, exam)
-    outcome = run_import(session=session, blueprint=blueprint, files=await _read(files), user_id=admin.id,
-                         options={"format": format, "domain": domain, "task": task}, now=now, commit=commit)
-    body = {"ok": outcome.ok, "committed": outcome.stored is not None, "batches": outcome.batch_ids,
-            "reports": [r.as_dict() for r in outcome.reports],
-            "stored": ({"new": outcome.stored.new, "changed": outcome.stored.changed,
-                        "unchanged": outcome.stored.unchanged} if outcome.stored else None)}
+    outcome = run_import(
+        session=session,
+        blueprint=blueprint,
+        files=await _read(files),
+        user_id=admin.id,
+        options={"format": format, "domain": domain, "task": task},
+        now=now,
+        commit=commit,
+    )
+    body = {
+        "ok": outcome.ok,
+        "committed": outcome.stored is not None,
+        "batches": outcome.batch_ids,
+        "reports": [r.as_dict() for r in outcome.reports],
+        "stored": (
+            {"new": outcome.stored.new, "changed": outcome.stored.changed, "unchanged": outcome.stored.unchanged}
+            if outcome.stored
+            else None
+        ),
+    }
     return JSONResponse(body, status_code=200 if outcome.ok else 422)
 
 
 @router.get("/admin/questions", name="admin_questions")
-def admin_questions(request: Request, session: SessionDep, admin: Admin, exam: str | None = None,
-                    domain: str = "", task: str = "", type: str = "", status: str = "", difficulty: str = "",
-                    q: str = "") -> Response:
+def admin_questions(
+    request: Request,
+    session: SessionDep,
+    admin: Admin,
+    exam: str | None = None,
+    domain: str = "",
+    task: str = "",
+    type: str = "",
+    status: str = "",
+    difficulty: str = "",
+    q: str = "",
+) -> Response:
     exams = bank.list_exams(session=session)
     blueprint = next((b for b in exams if b.code == exam), exams[0] if exams else None)
     if blueprint is None:
         raise HTTPException(404)
-    rows = bank.list_questions(session=session, exam_code=blueprint.code, domain=domain, task=task, qtype=type,
-                               status=status, difficulty=int(difficulty) if difficulty in ("1", "2", "3") else None, text=q)
-    return templates.TemplateResponse(request, "admin/questions.html", {
-        "exams": exams, "blueprint": blueprint, "rows": rows,
-        "filters": {"domain": domain, "task": task, "type": type, "status": status, "difficulty": difficulty, "q": q}})
+    rows = bank.list_questions(
+        session=session,
+        exam_code=blueprint.code,
+        domain=domain,
+        task=task,
+        qtype=type,
+        status=status,
+        difficulty=int(difficulty) if difficulty in ("1", "2", "3") else None,
+        text=q,
+    )
+    return templates.TemplateResponse(
+        request,
+        "admin/questions.html",
+        {
+            "exams": exams,
+            "blueprint": blueprint,
+            "rows": rows,
+            "filters": {
+                "domain": domain,
+                "task": task,
+                "type": type,
+                "status": status,
+                "difficulty": difficulty,
+                "q": q,
+            },
+        },
+    )
 
 
 def _question_or_404(session, exam: str, slug: str):
@@ -131,35 +221,68 @@ def _question_or_404(session, exam: str, slug: str):
     return question
 
 
-def _question_page(request: Request, session, exam: str, slug: str, *, status: int = 200, saved: str = "",
-                   error: str = "", yaml_text: str | None = None) -> Response:
+def _question_page(
+    request: Request,
+    session,
+    exam: str,
+    slug: str,
+    *,
+    status: int = 200,
+    saved: str = "",
+    error: str = "",
+    yaml_text: str | None = None,
+) -> Response:
     question = _question_or_404(session, exam, slug)
     versions = bank.question_versions(session=session, question_id=question.id)
     current = next(v for v in versions if v.id == question.current_version_id)
-    return templates.TemplateResponse(request, "admin/question.html", {
-        "question": question, "current": current, "content": question_from_content(current.content),
-        "versions": versions, "saved": saved, "error": error,
-        "yaml_text": yaml_text or yaml.safe_dump(current.content, sort_keys=False, allow_unicode=True, width=100),
-    }, status_code=status)
+    return templates.TemplateResponse(
+        request,
+        "admin/question.html",
+        {
+            "question": question,
+            "current": current,
+            "content": question_from_content(current.content),
+            "versions": versions,
+            "saved": saved,
+            "error": error,
+            "yaml_text": yaml_text or yaml.safe_dump(current.content, sort_keys=False, allow_unicode=True, width=100),
+        },
+        status_code=status,
+    )
 
 
 @router.get("/admin/questions/{exam}/{slug}", name="admin_question")
-def admin_question(request: Request, exam: str, slug: str, session: SessionDep, admin: Admin,
-                   saved: str = "") -> Response:
+def admin_question(
+    request: Request, exam: str, slug: str, session: SessionDep, admin: Admin, saved: str = ""
+) -> Response:
     return _question_page(request, session, exam, slug, saved=saved)
 
 
 @router.post("/admin/questions/{exam}/{slug}/status", name="set_question_status")
-def set_question_status(request: Request, exam: str, slug: str, session: SessionDep, admin: Admin,
-                        status: Annotated[str, Form(pattern="^(active|retired)$")]) -> Response:
+def set_question_status(
+    request: Request,
+    exam: str,
+    slug: str,
+    session: SessionDep,
+    admin: Admin,
+    status: Annotated[str, Form(pattern="^(active|retired)$")],
+) -> Response:
     bank.set_status(session=session, question=_question_or_404(session, exam, slug), status=status)
-    return RedirectResponse(request.app.url_path_for("admin_question", exam=exam, slug=slug) + f"?saved={status}",
-                            status_code=303)
+    return RedirectResponse(
+        request.app.url_path_for("admin_question", exam=exam, slug=slug) + f"?saved={status}", status_code=303
+    )
 
 
 @router.post("/admin/questions/{exam}/{slug}/edit", name="edit_question")
-def edit_question(request: Request, exam: str, slug: str, session: SessionDep, admin: Admin, now: Now,
-                  text: Annotated[str, Form(max_length=100_000)]) -> Response:
+def edit_question(
+    request: Request,
+    exam: str,
+    slug: str,
+    session: SessionDep,
+    admin: Admin,
+    now: Now,
+    text: Annotated[str, Form(max_length=100_000)],
+) -> Response:
     """An edit is a new version; past attempts keep the version they showed."""
     question = _question_or_404(session, exam, slug)
     blueprint = _blueprint(session, exam)
@@ -169,15 +292,17 @@ def edit_question(request: Request, exam: str, slug: str, session: SessionDep, a
         return _edit_refused(request, session, exam, slug, [str(error)])
     if len(upload.questions) != 1 or upload.questions[0].content.get("id") != slug:
         return _edit_refused(request, session, exam, slug, [f"the edit must be this one question, with id {slug}"])
-    report = check_upload(upload, blueprint, filename=f"{slug}.yaml",
-                          current=bank.current_hashes(session=session, exam_code=exam))
+    report = check_upload(
+        upload, blueprint, filename=f"{slug}.yaml", current=bank.current_hashes(session=session, exam_code=exam)
+    )
     if not report.ok:
         return _edit_refused(request, session, exam, slug, [str(e) for e in report.errors], text)
     store_questions(session=session, exam_code=exam, questions=report.valid, now=now)
     session.commit()
     session.refresh(question)
-    return RedirectResponse(request.app.url_path_for("admin_question", exam=exam, slug=slug) + "?saved=edited",
-                            status_code=303)
+    return RedirectResponse(
+        request.app.url_path_for("admin_question", exam=exam, slug=slug) + "?saved=edited", status_code=303
+    )
 
 
 def _edit_refused(request, session, exam, slug, errors, text=None) -> Response:
@@ -201,32 +326,44 @@ def admin_coverage(request: Request, session: SessionDep, admin: Admin, exam: st
 @router.get("/admin/export/{exam}.yaml", name="export_bank")
 def export_bank(exam: str, session: SessionDep, admin: Admin) -> Response:
     _blueprint(session, exam)
-    text = yaml.safe_dump({"questions": bank.export_questions(session=session, exam_code=exam)}, sort_keys=False,
-                          allow_unicode=True, width=100)
-    return Response(text, media_type="application/yaml; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{exam.lower()}-questions.yaml"'})
+    text = yaml.safe_dump(
+        {"questions": bank.export_questions(session=session, exam_code=exam)},
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+    )
+    return Response(
+        text,
+        media_type="application/yaml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{exam.lower()}-questions.yaml"'},
+    )
 
 
 @router.get("/admin/regrade/{exam}/{slug}", name="regrade_preview")
 def regrade_preview(request: Request, exam: str, slug: str, session: SessionDep, admin: Admin) -> Response:
     _question_or_404(session, exam, slug)
     version, changes = regrade.preview(session=session, exam_code=exam, slug=slug)
-    return templates.TemplateResponse(request, "admin/regrade.html", {
-        "exam": exam, "slug": slug, "version": version, "changes": changes, "applied": None})
+    return templates.TemplateResponse(
+        request,
+        "admin/regrade.html",
+        {"exam": exam, "slug": slug, "version": version, "changes": changes, "applied": None},
+    )
 
 
 @router.post("/admin/regrade/{exam}/{slug}", name="regrade_apply")
 def regrade_apply(request: Request, exam: str, slug: str, session: SessionDep, admin: Admin, now: Now) -> Response:
     _question_or_404(session, exam, slug)
     record = regrade.apply(session=session, exam_code=exam, slug=slug, admin_id=admin.id, now=now)
-    return templates.TemplateResponse(request, "admin/regrade.html", {
-        "exam": exam, "slug": slug, "version": None, "changes": [], "applied": record})
+    return templates.TemplateResponse(
+        request, "admin/regrade.html", {"exam": exam, "slug": slug, "version": None, "changes": [], "applied": record}
+    )
 
 
 @router.get("/admin/reports", name="problem_reports")
 def problem_reports(request: Request, session: SessionDep, admin: Admin, status: str = "open") -> Response:
-    reports = session.exec(select(ProblemReport).where(ProblemReport.status == status)
-                           .order_by(ProblemReport.created_at.desc())).all()
+    reports = session.exec(
+        select(ProblemReport).where(ProblemReport.status == status).order_by(ProblemReport.created_at.desc())
+    ).all()
     return templates.TemplateResponse(request, "admin/reports.html", {"reports": reports, "status": status})
 
 
@@ -242,8 +379,9 @@ def close_report(request: Request, report_id: RowId, session: SessionDep, admin:
 
 
 @router.get("/admin/statistics", name="admin_statistics")
-def admin_statistics(request: Request, session: SessionDep, admin: Admin, exam: str | None = None,
-                     flagged: bool = False) -> Response:
+def admin_statistics(
+    request: Request, session: SessionDep, admin: Admin, exam: str | None = None, flagged: bool = False
+) -> Response:
     exams = bank.list_exams(session=session)
     blueprint = next((b for b in exams if b.code == exam), exams[0] if exams else None)
     if blueprint is None:
@@ -251,32 +389,53 @@ def admin_statistics(request: Request, session: SessionDep, admin: Admin, exam: 
     responses, forms = itemstats_store.first_exposures(session=session, exam_code=blueprint.code)
     rows = []
     for question, content in bank.list_questions(session=session, exam_code=blueprint.code):
-        stats = itemstats.item_statistics(question.slug, responses.get(question.slug, []), content["key"],
-                                          [o["id"] for o in content["options"]])
+        stats = itemstats.item_statistics(
+            question.slug, responses.get(question.slug, []), content["key"], [o["id"] for o in content["options"]]
+        )
         if not flagged or stats.flags:
             rows.append((question, stats))
     rows.sort(key=lambda r: (not r[1].flags, -r[1].n, r[0].slug))
-    variances = [s.facility / 100 * (1 - s.facility / 100) * s.n / (s.n - 1)
-                 for _, s in rows if s.n > 1 and s.facility is not None]
+    variances = [
+        s.facility / 100 * (1 - s.facility / 100) * s.n / (s.n - 1)
+        for _, s in rows
+        if s.n > 1 and s.facility is not None
+    ]
     k = blueprint.scored
     mean_variance = sum(variances) / len(variances) if variances else 0.0
     form = itemstats.form_statistics([total for total, _ in forms], [mean_variance] * k) if forms else None
     counts = Counter(int(total) for total, _ in forms)
-    distribution = charts.bar_chart(
-        [charts.Bar(str(score), counts.get(score, 0)) for score in range(k + 1)],
-        title="Scored questions correct on first exams", unit="",
-        description=f"How many candidates' first exams had each number of the {k} scored questions right.",
-    ) if forms else None
-    return templates.TemplateResponse(request, "admin/statistics.html", {
-        "blueprint": blueprint, "exams": exams, "rows": rows, "form": form, "flagged": flagged,
-        "min_sample": itemstats.MIN_SAMPLE, "candidates": len(forms), "distribution": distribution,
-        "counts": sorted(counts.items())})
+    distribution = (
+        charts.bar_chart(
+            [charts.Bar(str(score), counts.get(score, 0)) for score in range(k + 1)],
+            title="Scored questions correct on first exams",
+            unit="",
+            description=f"How many candidates' first exams had each number of the {k} scored questions right.",
+        )
+        if forms
+        else None
+    )
+    return templates.TemplateResponse(
+        request,
+        "admin/statistics.html",
+        {
+            "blueprint": blueprint,
+            "exams": exams,
+            "rows": rows,
+            "form": form,
+            "flagged": flagged,
+            "min_sample": itemstats.MIN_SAMPLE,
+            "candidates": len(forms),
+            "distribution": distribution,
+            "counts": sorted(counts.items()),
+        },
+    )
 
 
 @router.get("/admin/tokens", name="api_tokens")
 def api_tokens(request: Request, session: SessionDep, admin: Admin, now: Now) -> Response:
-    return templates.TemplateResponse(request, "admin/tokens.html", {
-        "tokens": tokens.listed(session=session), "now": now})
+    return templates.TemplateResponse(
+        request, "admin/tokens.html", {"tokens": tokens.listed(session=session), "now": now}
+    )
 
 
 @router.post("/admin/tokens/{token_id}/revoke", name="revoke_api_token")

@@ -13,8 +13,9 @@ SESSION_KEY = "csrf"
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-REJECTED = ("This form has expired or did not come from this site, so nothing was changed. "
-            "Reload the page and try again.")
+REJECTED = (
+    "This form has expired or did not come from this site, so nothing was changed. Reload the page and try again."
+)
 
 
 def token_for(request: Request) -> str:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Annotated, AsyncIterator
+from typing import Annotated
 from urllib.parse import parse_qsl
 
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Template, pass_context
-from starlette.datastructures import FormData
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from app.config import ROOT
 from app.db import users
@@ -128,16 +129,18 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def starting_candidate(request: Request, session: SessionDep, now: Now,
-                       user: Annotated[User | None, Depends(optional_user)]) -> User:
+def starting_candidate(
+    request: Request, session: SessionDep, now: Now, user: Annotated[User | None, Depends(optional_user)]
+) -> User:
     """The candidate starting an attempt: the signed-in one, or a guest tied to this browser by a session of
     its own. Guests' attempts are limited per network address and hour, and counted before any row is made;
     a new guest also clears out a few guests abandoned long ago."""
     if user is not None and user.email is not None:
         return user
     settings = request.app.state.settings
-    users.claim_guest_start(session=session, address=client_address(request),
-                            limit=settings.guest_attempts_per_hour, now=now)
+    users.claim_guest_start(
+        session=session, address=client_address(request), limit=settings.guest_attempts_per_hour, now=now
+    )
     if user is None:
         users.purge_abandoned_guests(session=session, idle_since=now - timedelta(days=settings.guest_days), batch=10)
         user, request.session[SESSION_KEY] = users.create_guest(session=session, now=now)
@@ -164,7 +167,7 @@ async def read_fields(request: Request) -> FormData:
     try:
         fields = parse_qsl(body.decode("latin-1"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
     except ValueError:
-        raise HTTPException(400, f"The form has more than {MAX_FORM_FIELDS} fields, so nothing was changed.")
+        raise HTTPException(400, f"The form has more than {MAX_FORM_FIELDS} fields, so nothing was changed.") from None
     return FormData(fields)
 
 

@@ -12,8 +12,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.asgi import HttpMiddleware, add_headers
-from app.web.limits import (BODY_METHODS, MAX_BODY_BYTES, BodyRefused, body_refusal, read_body,
-                            refuse)
+from app.web.limits import BODY_METHODS, MAX_BODY_BYTES, BodyRefused, body_refusal, read_body, refuse
 from app.web.request_log import SAFE_REQUEST_ID, RequestIds, log_request
 from app.web.security import HEADERS
 
@@ -41,8 +40,9 @@ class Admission:
 
 
 class Edge(HttpMiddleware):
-    def __init__(self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES, max_in_flight: int = 20,
-                 body_seconds: float = 20.0) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES, max_in_flight: int = 20, body_seconds: float = 20.0
+    ) -> None:
         super().__init__(app)
         self.max_body_bytes = max_body_bytes
         self.body_seconds = body_seconds
@@ -90,7 +90,11 @@ class Edge(HttpMiddleware):
             if started_response:
                 raise
             errors.exception("unhandled error in %s %s (request %s)", scope["method"], scope["path"], request_id)
-            await refuse(send_with_headers, 500, "Something went wrong on the server. Try again; if it keeps "
-                                                 f"failing, give the administrator the request id {request_id}.")
+            await refuse(
+                send_with_headers,
+                500,
+                "Something went wrong on the server. Try again; if it keeps "
+                f"failing, give the administrator the request id {request_id}.",
+            )
         finally:
             log_request(scope, request_id, status, started)

@@ -5,16 +5,22 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
-from starlette.routing import Match
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
-from app.domain.assembly import BankTooSmall
 from app.domain.accounts import TooManyGuestAttempts
+from app.domain.assembly import BankTooSmall
 from app.domain.attempt import AttemptFinished, ExamError, InvalidSelection, NoSuchQuestion, TimeUp
 from app.web.deps import is_htmx, templates
 
-_STATUS = {TimeUp: 409, AttemptFinished: 409, InvalidSelection: 422, NoSuchQuestion: 404, BankTooSmall: 409,
-           TooManyGuestAttempts: 429}
+_STATUS = {
+    TimeUp: 409,
+    AttemptFinished: 409,
+    InvalidSelection: 422,
+    NoSuchQuestion: 404,
+    BankTooSmall: 409,
+    TooManyGuestAttempts: 429,
+}
 
 
 def _wants_json(request: Request) -> bool:
@@ -26,16 +32,21 @@ def _wants_json(request: Request) -> bool:
 
 def _respond(request: Request, status: int, title: str, message: str, **context) -> HTMLResponse | JSONResponse:
     if _wants_json(request):
-        return JSONResponse({"error": title, "detail": message}, status_code=status,
-                            headers={"WWW-Authenticate": "Bearer"} if status == 401 else None)
+        return JSONResponse(
+            {"error": title, "detail": message},
+            status_code=status,
+            headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
+        )
     if is_htmx(request):
-        response = templates.TemplateResponse(request, "_message.html", {"message": message, **context},
-                                              status_code=status)
+        response = templates.TemplateResponse(
+            request, "_message.html", {"message": message, **context}, status_code=status
+        )
         response.headers["HX-Retarget"] = "#messages"
         response.headers["HX-Reswap"] = "innerHTML"
         return response
-    return templates.TemplateResponse(request, "error.html", {"title": title, "message": message, **context},
-                                      status_code=status)
+    return templates.TemplateResponse(
+        request, "error.html", {"title": title, "message": message, **context}, status_code=status
+    )
 
 
 def _route_without_trailing_slash(request: Request) -> str | None:
@@ -56,8 +67,14 @@ def register(app: FastAPI) -> None:
     async def exam_error(request: Request, error: ExamError):
         status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 409)
         attempt_id = request.path_params.get("attempt_id")
-        response = _respond(request, status, "That did not work", str(error), attempt_id=attempt_id,
-                            finished=isinstance(error, (TimeUp, AttemptFinished)))
+        response = _respond(
+            request,
+            status,
+            "That did not work",
+            str(error),
+            attempt_id=attempt_id,
+            finished=isinstance(error, (TimeUp, AttemptFinished)),
+        )
         if isinstance(error, TooManyGuestAttempts) and error.retry_after is not None:
             response.headers["Retry-After"] = str(int(error.retry_after.total_seconds()) + 1)
         return response
@@ -71,8 +88,11 @@ def register(app: FastAPI) -> None:
         if error.status_code == 404 and (without_slash := _route_without_trailing_slash(request)):
             return RedirectResponse(without_slash, status_code=308)
         titles = {404: "Not found", 405: "Method not allowed"}
-        message = error.detail if isinstance(error.detail, str) and error.status_code != 404 else \
-            "There is nothing at this address, or it belongs to someone else."
+        message = (
+            error.detail
+            if isinstance(error.detail, str) and error.status_code != 404
+            else "There is nothing at this address, or it belongs to someone else."
+        )
         return _respond(request, error.status_code, titles.get(error.status_code, "Error"), message)
 
     @app.exception_handler(RequestValidationError)

@@ -9,14 +9,14 @@ from fractions import Fraction
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from pydantic import Field as PydanticField
 from sqlmodel import Session
-from starlette.datastructures import FormData
 from starlette.convertors import IntegerConvertor, register_url_convertor
+from starlette.datastructures import FormData
 from starlette.routing import Route
 
 from app.db import async_sitting, attempts, bank
@@ -26,9 +26,21 @@ from app.domain import progress
 from app.domain.exam import Blueprint, Question, stated_choose_count
 from app.domain.scoring import is_correct
 from app.web import charts
+from app.web.deps import (
+    MaybeUser,
+    Now,
+    RowId,
+    SessionDep,
+    StartingCandidate,
+    browser_key,
+    is_htmx,
+    paths,
+    read_checked_fields,
+    render_fragment,
+    request_time,
+    templates,
+)
 from app.web.openapi import errors
-from app.web.deps import (StartingCandidate, Now, SessionDep, is_htmx, paths, read_checked_fields, render_fragment,
-                          request_time, browser_key, MaybeUser, RowId, templates)
 
 router = APIRouter()
 
@@ -83,17 +95,30 @@ def _question_url(request: Request, attempt_id: str, position: int) -> str:
 
 
 @router.post("/exams/{exam_code}/attempts", name="start_attempt")
-def start_attempt(request: Request, exam_code: str, session: SessionDep, user: StartingCandidate, now: Now,
-                  esl: Annotated[bool, Form()] = False) -> Response:
+def start_attempt(
+    request: Request,
+    exam_code: str,
+    session: SessionDep,
+    user: StartingCandidate,
+    now: Now,
+    esl: Annotated[bool, Form()] = False,
+) -> Response:
     blueprint = bank.get_blueprint(session=session, code=exam_code)
     if blueprint is None:
         raise HTTPException(404)
     minutes = request.app.state.settings.exam_minutes or blueprint.minutes
     if esl:
         minutes += blueprint.esl_extra_minutes
-    attempt = attempts.start_exam(session=session, blueprint=blueprint, user_id=user.id,
-                                  attempt_id=secrets.token_hex(12), seed=secrets.randbits(62), minutes=minutes,
-                                  now=now, practice_since=now - PRACTICE_MEMORY)
+    attempt = attempts.start_exam(
+        session=session,
+        blueprint=blueprint,
+        user_id=user.id,
+        attempt_id=secrets.token_hex(12),
+        seed=secrets.randbits(62),
+        minutes=minutes,
+        now=now,
+        practice_since=now - PRACTICE_MEMORY,
+    )
     return _redirect(request, _question_url(request, attempt.id, 1))
 
 
@@ -104,29 +129,45 @@ def show_attempt(request: Request, sitting: SittingDep) -> Response:
     return _redirect(request, _question_url(request, sitting.attempt.id, sitting.attempt.position))
 
 
-def _screen_context(attempt, blueprint: Blueprint, item, question: Question, counts: dict[str, int], position: int,
-                    now: datetime) -> dict:
+def _screen_context(
+    attempt, blueprint: Blueprint, item, question: Question, counts: dict[str, int], position: int, now: datetime
+) -> dict:
     """The question screen's context, from the attempt and item as rows or as the async path's views."""
     displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
     selected = displayed.to_display(attempts.split(item.selection))
     struck = displayed.to_display(attempts.split(item.struck))
-    options = [(letter, question.option(stored), letter in selected, letter in struck)
-               for letter, stored in zip(displayed.letters, displayed.order)]
+    options = [
+        (letter, question.option(stored), letter in selected, letter in struck)
+        for letter, stored in zip(displayed.letters, displayed.order, strict=True)
+    ]
     warning = rules.warning_due(attempt.deadline, now)
     return {
-        "attempt": attempt, "blueprint": blueprint, "item": item, "question": question,
-        "position": position, "total": counts["total"], "options": options,
+        "attempt": attempt,
+        "blueprint": blueprint,
+        "item": item,
+        "question": question,
+        "position": position,
+        "total": counts["total"],
+        "options": options,
         "choose": (stated_choose_count(question.stem) or len(question.key)) if question.type == "multiple" else 1,
         "selected_count": len(selected),
-        "answered": counts["answered"], "flagged": counts["flagged"],
+        "answered": counts["answered"],
+        "flagged": counts["flagged"],
         "remaining": rules.remaining(attempt.deadline, now),
         "warning_minutes": int(warning.total_seconds() // 60) if warning else None,
-        "practice": attempt.mode != "exam", "timed": attempt.mode == "exam" or (attempt.config or {}).get("timed"),
+        "practice": attempt.mode != "exam",
+        "timed": attempt.mode == "exam" or (attempt.config or {}).get("timed"),
         # The key of this one question, only once its answer is checked in practice.
-        "feedback": {"correct": item.correct, "keyed": {letter for letter, stored in zip(displayed.letters,
-                                                                                          displayed.order)
-                                                        if stored in question.key}}
-        if item.checked_at is not None and attempt.mode != "exam" else None,
+        "feedback": {
+            "correct": item.correct,
+            "keyed": {
+                letter
+                for letter, stored in zip(displayed.letters, displayed.order, strict=True)
+                if stored in question.key
+            },
+        }
+        if item.checked_at is not None and attempt.mode != "exam"
+        else None,
     }
 
 
@@ -139,8 +180,11 @@ def _finalize_if_due(request: Request, attempt_id: str, user_id: int, now: datet
 
 async def _own_screen(conn, browser: str | None, attempt_id: str, position: int) -> async_sitting.QuestionScreen:
     """The question screen of the signed-in candidate's own attempt; anyone else's is not found."""
-    screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, browser=browser,
-                                                 position=position) if browser is not None else None
+    screen = (
+        await async_sitting.question_screen(conn, attempt_id=attempt_id, browser=browser, position=position)
+        if browser is not None
+        else None
+    )
     if screen is None:
         raise HTTPException(404)
     return screen
@@ -206,16 +250,19 @@ async def save_answer(request: Request) -> Response:
     async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
         saved = None
         if isinstance(shown, str):
-            saved = await _save_over_shown(conn, attempt_id=attempt_id, browser=browser, position=position,
-                                           now=now, choice=choice, shown=shown)
+            saved = await _save_over_shown(
+                conn, attempt_id=attempt_id, browser=browser, position=position, now=now, choice=choice, shown=shown
+            )
         if saved is None:
-            saved = await _save_after_reading(conn, attempt_id=attempt_id, browser=browser, position=position,
-                                              now=now, choice=choice)
+            saved = await _save_after_reading(
+                conn, attempt_id=attempt_id, browser=browser, position=position, now=now, choice=choice
+            )
     return _save_status(request, now, *saved)
 
 
-async def _save_after_reading(conn, *, attempt_id: str, browser: str, position: int, now: datetime,
-                              choice: list[str]) -> tuple[tuple[str, ...], int]:
+async def _save_after_reading(
+    conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str]
+) -> tuple[tuple[str, ...], int]:
     """The save that reads the item's state first: every refusal and its message comes from here."""
     state = await async_sitting.answer_state(conn, attempt_id=attempt_id, browser=browser, position=position)
     if state is None:
@@ -224,8 +271,12 @@ async def _save_after_reading(conn, *, attempt_id: str, browser: str, position: 
     if state.question is None:
         raise rules.NoSuchQuestion(position, state.total)
     displayed = rules.DisplayedOptions(state.option_order)
-    change = rules.plan_answer(before=state.selection, checked=state.checked, required=len(state.question.key),
-                               selection=rules.read_selection(displayed, choice, question_type=state.question.type))
+    change = rules.plan_answer(
+        before=state.selection,
+        checked=state.checked,
+        required=len(state.question.key),
+        selection=rules.read_selection(displayed, choice, question_type=state.question.type),
+    )
     if change is not None:
         await async_sitting.store_answer(conn, attempt_id=attempt_id, position=position, now=now, change=change)
     stored = change.selection if change is not None else state.selection
@@ -241,8 +292,9 @@ class _ShownPlan:
     change: rules.AnswerChange | None
 
 
-async def _plan_over_shown(conn, *, attempt_id: str, position: int, now: datetime, choice: list[str],
-                           shown: str) -> _ShownPlan | None:
+async def _plan_over_shown(
+    conn, *, attempt_id: str, position: int, now: datetime, choice: list[str], shown: str
+) -> _ShownPlan | None:
     """The change from the answer a page shows as stored (`before`, its letters) to the one it sends, planned
     from this worker's memory of the item instead of a read; or None when that memory cannot decide it (the
     item unseen by this worker, its time over, or letters that do not read). Whose the item is, the write
@@ -261,37 +313,57 @@ async def _plan_over_shown(conn, *, attempt_id: str, position: int, now: datetim
     return _ShownPlan(facts, displayed, before, selection, change)
 
 
-async def _save_over_shown(conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str],
-                           shown: str) -> tuple[tuple[str, ...], int] | None:
+async def _save_over_shown(
+    conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str], shown: str
+) -> tuple[tuple[str, ...], int] | None:
     """The save in one statement, for a page that says which answer it showed: the facts of the item come
     from this worker's memory and the stored answer is checked in the write, instead of both being read
     first. Returns the letters stored and how many questions are answered, or None when anything is not as
     plain as that (the item unseen by this worker, a refusal, an unchanged or stale answer): then the save
     reads the state and decides as it always did, with the same messages."""
-    plan = await _plan_over_shown(conn, attempt_id=attempt_id, position=position, now=now,
-                                  choice=choice, shown=shown)
+    plan = await _plan_over_shown(conn, attempt_id=attempt_id, position=position, now=now, choice=choice, shown=shown)
     if plan is None or plan.change is None:
         return None
-    answered = await async_sitting.store_answer_over(conn, attempt_id=attempt_id, browser=browser, position=position,
-                                                     facts=plan.facts, now=now, before=plan.before,
-                                                     change=plan.change)
+    answered = await async_sitting.store_answer_over(
+        conn,
+        attempt_id=attempt_id,
+        browser=browser,
+        position=position,
+        facts=plan.facts,
+        now=now,
+        before=plan.before,
+        change=plan.change,
+    )
     return (plan.displayed.to_display(plan.selection), answered) if answered is not None else None
 
 
-async def _store_carried(conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str],
-                         shown: str | None) -> None:
+async def _store_carried(
+    conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str], shown: str | None
+) -> None:
     """The selection the exam form carries, stored as the autosave stores it. Nothing is written when it is
     the answer the page shows as stored (`before`): the page's autosave stored it already, and pressing Next
     on a page another tab has since changed does not undo that tab's answer."""
     plan = None
     if isinstance(shown, str):
-        plan = await _plan_over_shown(conn, attempt_id=attempt_id, position=position, now=now,
-                                      choice=choice, shown=shown)
+        plan = await _plan_over_shown(
+            conn, attempt_id=attempt_id, position=position, now=now, choice=choice, shown=shown
+        )
     if plan is not None and plan.change is None:
         return
-    if plan is not None and await async_sitting.store_answer_over(
-            conn, attempt_id=attempt_id, browser=browser, position=position, facts=plan.facts, now=now,
-            before=plan.before, change=plan.change) is not None:
+    if (
+        plan is not None
+        and await async_sitting.store_answer_over(
+            conn,
+            attempt_id=attempt_id,
+            browser=browser,
+            position=position,
+            facts=plan.facts,
+            now=now,
+            before=plan.before,
+            change=plan.change,
+        )
+        is not None
+    ):
         return
     await _save_after_reading(conn, attempt_id=attempt_id, browser=browser, position=position, now=now, choice=choice)
 
@@ -301,11 +373,15 @@ def _save_status(request: Request, now: datetime, letters: tuple[str, ...], answ
     stored. Rendered straight from the template: the fragment needs nothing of the request, and
     TemplateResponse's own work cost about as much as the rendering."""
     if not is_htmx(request):
-        return _redirect(request, _question_url(request, request.path_params["attempt_id"],
-                                                request.path_params["position"]))
+        return _redirect(
+            request, _question_url(request, request.path_params["attempt_id"], request.path_params["position"])
+        )
     # The time formatted here: a method called from a template goes through Jinja's Context.call.
-    return HTMLResponse(render_fragment(_SAVE_STATUS, saved_at=f"{now:%H:%M:%S}", ok=True, answered_now=answered,
-                                        stored="".join(letters)))
+    return HTMLResponse(
+        render_fragment(
+            _SAVE_STATUS, saved_at=f"{now:%H:%M:%S}", ok=True, answered_now=answered, stored="".join(letters)
+        )
+    )
 
 
 _SAVE_STATUS = templates.get_template("attempts/_save_status.html")
@@ -313,10 +389,15 @@ _SAVE_STATUS = templates.get_template("attempts/_save_status.html")
 
 # Placed ahead of every other route by create_app: they run for every click of every candidate, and matching
 # them after FastAPI's walk through each included router's routes cost about 25 µs, 7% of a save's CPU.
-SAVE_ROUTE = Route("/attempts/{attempt_id}/questions/{position:position}/answer", save_answer, methods=["POST"],
-                   name="save_answer")
-VIEW_ROUTE = Route("/attempts/{attempt_id}/questions/{position:position}", show_question_directly, methods=["GET"],
-                   name="show_question")
+SAVE_ROUTE = Route(
+    "/attempts/{attempt_id}/questions/{position:position}/answer", save_answer, methods=["POST"], name="save_answer"
+)
+VIEW_ROUTE = Route(
+    "/attempts/{attempt_id}/questions/{position:position}",
+    show_question_directly,
+    methods=["GET"],
+    name="show_question",
+)
 
 ACTION_PATTERN = r"^(save|next|previous|flag|review|end|check|strike-[A-H])$"
 
@@ -332,17 +413,21 @@ class ExamForm(BaseModel):
     def read(cls, fields: FormData) -> ExamForm:
         """The model of a posted form, refused as FastAPI refuses a form it cannot read. An empty field counts
         as absent, as it does in FastAPI's forms."""
-        present = {name: value for name in ("action", "carries_selection")
-                   if (value := fields.get(name)) not in (None, "")}
+        present = {
+            name: value for name in ("action", "carries_selection") if (value := fields.get(name)) not in (None, "")
+        }
         try:
             return cls(choice=fields.getlist("choice"), **present)
         except ValidationError as error:
-            raise RequestValidationError([{**detail, "loc": ("body", *detail["loc"])} for detail in error.errors()])
+            raise RequestValidationError(
+                [{**detail, "loc": ("body", *detail["loc"])} for detail in error.errors()]
+            ) from None
 
 
 @router.post("/attempts/{attempt_id}/questions/{position}", name="act_on_question")
-async def act_on_question(request: Request, attempt_id: str, position: RowId, now: Now,
-                          form: Annotated[ExamForm, Form()]) -> Response:
+async def act_on_question(
+    request: Request, attempt_id: str, position: RowId, now: Now, form: Annotated[ExamForm, Form()]
+) -> Response:
     """The exam form: saves the selection it carries, then does what the pressed button asks. Works without
     JavaScript (POST, then redirect) and with htmx (the next screen as a fragment). A request that does not
     say it carries the selection leaves the stored answer alone, so a bare flag never erases an answer.
@@ -357,12 +442,19 @@ async def act_on_question_directly(request: Request) -> Response:
     the clock and the form, which it reads as the autosave does, `before` included."""
     fields = await read_checked_fields(request)
     params = request.path_params
-    return await _act(request, params["attempt_id"], params["position"], request_time(request),
-                      ExamForm.read(fields), shown=fields.get("before"))
+    return await _act(
+        request,
+        params["attempt_id"],
+        params["position"],
+        request_time(request),
+        ExamForm.read(fields),
+        shown=fields.get("before"),
+    )
 
 
-async def _act(request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm,
-               shown: str | None) -> Response:
+async def _act(
+    request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm, shown: str | None
+) -> Response:
     browser = browser_key(request)
     if browser is None:
         raise HTTPException(404)
@@ -371,15 +463,23 @@ async def _act(request: Request, attempt_id: str, position: int, now: datetime, 
     return await _act_on_item(request, attempt_id, position, now, form, browser)
 
 
-async def _save_and_move(request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm,
-                         shown: str | None, browser: str) -> Response:
+async def _save_and_move(
+    request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm, shown: str | None, browser: str
+) -> Response:
     """Save, Next and Previous: the carried selection stored as the autosave stores it, then the screen they
     lead to, read after the save. No transaction, as for the save and the view: each write is guarded in SQL,
     and a refused save raises before anything moves."""
     async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
         if form.carries_selection:
-            await _store_carried(conn, attempt_id=attempt_id, browser=browser, position=position, now=now,
-                                 choice=form.choice, shown=shown)
+            await _store_carried(
+                conn,
+                attempt_id=attempt_id,
+                browser=browser,
+                position=position,
+                now=now,
+                choice=form.choice,
+                shown=shown,
+            )
         target = {"next": position + 1, "previous": max(position - 1, 1)}.get(form.action, position)
         screen = await _own_screen(conn, browser, attempt_id, target)
         total = screen.progress["total"]
@@ -395,15 +495,19 @@ async def _save_and_move(request: Request, attempt_id: str, position: int, now: 
     url = _question_url(request, attempt_id, target)
     if not is_htmx(request):
         return RedirectResponse(url, status_code=303)
-    response = templates.TemplateResponse(request, "attempts/_exam.html", _screen_context(
-        attempt, blueprint, screen.item, screen.question, screen.progress, target, now))
+    response = templates.TemplateResponse(
+        request,
+        "attempts/_exam.html",
+        _screen_context(attempt, blueprint, screen.item, screen.question, screen.progress, target, now),
+    )
     if target != position:
         response.headers["HX-Push-Url"] = url
     return response
 
 
-async def _act_on_item(request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm,
-                       browser: str) -> Response:
+async def _act_on_item(
+    request: Request, attempt_id: str, position: int, now: datetime, form: ExamForm, browser: str
+) -> Response:
     """A flag, a cross-out, a check, or leaving for the review screen or the end: in one transaction, with
     the carried selection saved first."""
     action = form.action
@@ -416,32 +520,44 @@ async def _act_on_item(request: Request, attempt_id: str, position: int, now: da
         displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
         selection = attempts.split(item.selection)
         if form.carries_selection:
-            change = rules.plan_answer(before=selection, checked=item.checked_at is not None,
-                                       required=len(question.key),
-                                       selection=rules.read_selection(displayed, form.choice,
-                                                                      question_type=question.type))
+            change = rules.plan_answer(
+                before=selection,
+                checked=item.checked_at is not None,
+                required=len(question.key),
+                selection=rules.read_selection(displayed, form.choice, question_type=question.type),
+            )
             if change is not None:
-                await async_sitting.store_answer(conn, attempt_id=attempt_id, position=position, now=now,
-                                                 change=change)
+                await async_sitting.store_answer(conn, attempt_id=attempt_id, position=position, now=now, change=change)
                 selection = change.selection
         if action == "flag":
-            await async_sitting.update_item(conn, attempt_id=attempt_id, position=position, now=now,
-                                            flagged=not item.flagged)
+            await async_sitting.update_item(
+                conn, attempt_id=attempt_id, position=position, now=now, flagged=not item.flagged
+            )
         elif action.startswith("strike-"):
             struck = attempts.split(item.struck) ^ displayed.to_stored([action.removeprefix("strike-")])
-            await async_sitting.update_item(conn, attempt_id=attempt_id, position=position, now=now,
-                                            struck=attempts.join(struck))
+            await async_sitting.update_item(
+                conn, attempt_id=attempt_id, position=position, now=now, struck=attempts.join(struck)
+            )
         elif action == "check":
             if attempt.mode == "exam":
-                raise rules.ExamError("Checking an answer is for practice; in an exam the answers come with the report.")
+                raise rules.ExamError(
+                    "Checking an answer is for practice; in an exam the answers come with the report."
+                )
             if item.checked_at is None:
-                await async_sitting.check_answer(conn, attempt_id=attempt_id, position=position, now=now,
-                                                 selection=selection, correct=is_correct(selection, question.key))
+                await async_sitting.check_answer(
+                    conn,
+                    attempt_id=attempt_id,
+                    position=position,
+                    now=now,
+                    selection=selection,
+                    correct=is_correct(selection, question.key),
+                )
         if action not in ("review", "end"):
             await async_sitting.move_to(conn, attempt=attempt, position=position, now=now)
             if is_htmx(request):
-                screen = await async_sitting.question_screen(conn, attempt_id=attempt_id, browser=browser,
-                                                             position=position)
+                screen = await async_sitting.question_screen(
+                    conn, attempt_id=attempt_id, browser=browser, position=position
+                )
                 blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
     if action == "review":
         return _redirect(request, str(request.url_for("review_screen", attempt_id=attempt_id).path))
@@ -450,43 +566,65 @@ async def _act_on_item(request: Request, attempt_id: str, position: int, now: da
     if not is_htmx(request):
         anchor = f"#option-{action.removeprefix('strike-')}" if action.startswith("strike-") else ""
         return RedirectResponse(_question_url(request, attempt_id, position) + anchor, status_code=303)
-    return templates.TemplateResponse(request, "attempts/_exam.html", _screen_context(
-        screen.attempt, blueprint, screen.item, screen.question, screen.progress, position, now))
+    return templates.TemplateResponse(
+        request,
+        "attempts/_exam.html",
+        _screen_context(screen.attempt, blueprint, screen.item, screen.question, screen.progress, position, now),
+    )
 
 
 # Placed ahead of FastAPI's routes with the save and the view, for the same reason.
-ACT_ROUTE = Route("/attempts/{attempt_id}/questions/{position:position}", act_on_question_directly, methods=["POST"],
-                  name="act_on_question")
+ACT_ROUTE = Route(
+    "/attempts/{attempt_id}/questions/{position:position}",
+    act_on_question_directly,
+    methods=["POST"],
+    name="act_on_question",
+)
 
 
 @router.get("/attempts/{attempt_id}/clock", name="clock", responses=errors(404), tags=["json"])
 def clock(request: Request, sitting: SittingDep, now: Now) -> JSONResponse:
     """The server's remaining time, for the page's countdown to correct itself against."""
     attempt = sitting.attempt
-    return JSONResponse({
-        "finished": sitting.finished,
-        "remaining_seconds": 0 if sitting.finished else rules.remaining(attempt.deadline, now).total_seconds(),
-        "deadline": attempt.deadline.isoformat(),
-    }, headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        {
+            "finished": sitting.finished,
+            "remaining_seconds": 0 if sitting.finished else rules.remaining(attempt.deadline, now).total_seconds(),
+            "deadline": attempt.deadline.isoformat(),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 Filter = Literal["all", "unanswered", "flagged"]
 
 
 @router.get("/attempts/{attempt_id}/review", name="review_screen")
-def review_screen(request: Request, sitting: SittingDep, session: SessionDep, now: Now,
-                  filter: Filter = "all") -> Response:
+def review_screen(
+    request: Request, sitting: SittingDep, session: SessionDep, now: Now, filter: Filter = "all"
+) -> Response:
     if sitting.finished:
         return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
     rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
-    shown = [r for r in rows if filter == "all" or (filter == "unanswered" and not r.selection)
-             or (filter == "flagged" and r.flagged)]
-    return templates.TemplateResponse(request, "attempts/review.html", {
-        "attempt": sitting.attempt, "blueprint": sitting.blueprint, "rows": shown, "total": len(rows),
-        "filter": filter, "unanswered": sum(1 for r in rows if not r.selection),
-        "flagged": sum(1 for r in rows if r.flagged),
-        "remaining": rules.remaining(sitting.attempt.deadline, now),
-    })
+    shown = [
+        r
+        for r in rows
+        if filter == "all" or (filter == "unanswered" and not r.selection) or (filter == "flagged" and r.flagged)
+    ]
+    return templates.TemplateResponse(
+        request,
+        "attempts/review.html",
+        {
+            "attempt": sitting.attempt,
+            "blueprint": sitting.blueprint,
+            "rows": shown,
+            "total": len(rows),
+            "filter": filter,
+            "unanswered": sum(1 for r in rows if not r.selection),
+            "flagged": sum(1 for r in rows if r.flagged),
+            "remaining": rules.remaining(sitting.attempt.deadline, now),
+        },
+    )
 
 
 @router.get("/attempts/{attempt_id}/end", name="confirm_end")
@@ -494,19 +632,27 @@ def confirm_end(request: Request, sitting: SittingDep, session: SessionDep, now:
     if sitting.finished:
         return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
     rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
-    return templates.TemplateResponse(request, "attempts/end.html", {
-        "attempt": sitting.attempt, "blueprint": sitting.blueprint, "total": len(rows),
-        "unanswered": sum(1 for r in rows if not r.selection), "flagged": sum(1 for r in rows if r.flagged),
-        "remaining": rules.remaining(sitting.attempt.deadline, now),
-    })
+    return templates.TemplateResponse(
+        request,
+        "attempts/end.html",
+        {
+            "attempt": sitting.attempt,
+            "blueprint": sitting.blueprint,
+            "total": len(rows),
+            "unanswered": sum(1 for r in rows if not r.selection),
+            "flagged": sum(1 for r in rows if r.flagged),
+            "remaining": rules.remaining(sitting.attempt.deadline, now),
+        },
+    )
 
 
 @router.post("/attempts/{attempt_id}/end", name="end_attempt")
 def end_attempt(request: Request, sitting: SittingDep, session: SessionDep, now: Now) -> Response:
     """Ends the exam. Ending twice, or racing the deadline, finalizes once; every caller lands on the report."""
     if not sitting.finished:
-        attempts.finalize(session=session, attempt=sitting.attempt, blueprint=sitting.blueprint, now=now,
-                          reason="submitted")
+        attempts.finalize(
+            session=session, attempt=sitting.attempt, blueprint=sitting.blueprint, now=now, reason="submitted"
+        )
     return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
 
 
@@ -523,32 +669,59 @@ def show_report(request: Request, sitting: SittingDep, session: SessionDep) -> R
     attempt = sitting.attempt
     rows = attempts.items(session=session, attempt_id=attempt.id)
     cut = Fraction(attempt.result["raw_cut"])
-    return templates.TemplateResponse(request, "attempts/report.html", {
-        **_sitting_habits(session, attempt, rows),
-        "attempt": attempt, "blueprint": sitting.blueprint, "result": attempt.result,
-        "raw_cut": f"{float(cut):g}", "cut_percent": f"{float(Fraction(attempt.result['cut_fraction']) * 100):g}",
-        "time_used": attempt.finalized_at - attempt.started_at,
-        "unscored": [r.position for r in rows if not r.scored],
-        "incorrect": sum(1 for r in rows if r.correct is False),
-    })
+    return templates.TemplateResponse(
+        request,
+        "attempts/report.html",
+        {
+            **_sitting_habits(session, attempt, rows),
+            "attempt": attempt,
+            "blueprint": sitting.blueprint,
+            "result": attempt.result,
+            "raw_cut": f"{float(cut):g}",
+            "cut_percent": f"{float(Fraction(attempt.result['cut_fraction']) * 100):g}",
+            "time_used": attempt.finalized_at - attempt.started_at,
+            "unscored": [r.position for r in rows if not r.scored],
+            "incorrect": sum(1 for r in rows if r.correct is False),
+        },
+    )
 
 
 def _sitting_habits(session, attempt: Attempt, rows: list[AttemptItem]) -> dict:
     """Pace, changed answers and flagged accuracy: the habits that decide a real sitting."""
     questions = bank.versions(session=session, version_ids=[r.version_id for r in rows])
-    sat = [progress.SatItem(r.position, r.seconds_spent, r.flagged,
-                            attempts.split(r.first_selection) if r.first_selection else None,
-                            attempts.split(r.selection), questions[r.version_id].key, r.changes) for r in rows]
+    sat = [
+        progress.SatItem(
+            r.position,
+            r.seconds_spent,
+            r.flagged,
+            attempts.split(r.first_selection) if r.first_selection else None,
+            attempts.split(r.selection),
+            questions[r.version_id].key,
+            r.changes,
+        )
+        for r in rows
+    ]
     pace = progress.pace_seconds(attempt.minutes, len(rows))
     slow = {i.position for i in progress.over_pace(sat, pace)}
     chart = charts.bar_chart(
         [charts.Bar(str(i.position), i.seconds, i.position in slow) for i in sat],
-        title="Time spent on each question", unit=" s", reference=pace, reference_label=f"even pace {pace:.0f} s",
+        title="Time spent on each question",
+        unit=" s",
+        reference=pace,
+        reference_label=f"even pace {pace:.0f} s",
         description=f"Seconds per question, 1 to {len(sat)}, against the even pace of {pace:.0f} seconds; "
-                    f"{len(slow)} took more than twice the pace.")
+        f"{len(slow)} took more than twice the pace.",
+    )
     flagged, unflagged = progress.flagged_accuracy(sat)
-    return {"pace": pace, "pace_chart": chart, "slow": sorted(slow), "sat": sat,
-            "changes": progress.answer_changes(sat), "flagged_accuracy": flagged, "unflagged_accuracy": unflagged}
+    return {
+        "pace": pace,
+        "pace_chart": chart,
+        "slow": sorted(slow),
+        "sat": sat,
+        "changes": progress.answer_changes(sat),
+        "flagged_accuracy": flagged,
+        "unflagged_accuracy": unflagged,
+    }
 
 
 ReviewFilter = Literal["all", "incorrect", "flagged", "unanswered"]
@@ -568,58 +741,102 @@ def _reviewed(session, rows: list[AttemptItem]) -> list[ReviewedItem]:
         question = questions[row.version_id]
         order = row.option_order.split(",")
         selection = attempts.split(row.selection)
-        options = [(chr(ord("A") + i), question.option(stored), stored in selection, stored in question.key)
-                   for i, stored in enumerate(order)]
+        options = [
+            (chr(ord("A") + i), question.option(stored), stored in selection, stored in question.key)
+            for i, stored in enumerate(order)
+        ]
         reviewed.append(ReviewedItem(row, question, options))
     return reviewed
 
 
 def _filtered(rows: list[AttemptItem], how: ReviewFilter) -> list[AttemptItem]:
-    keep = {"all": lambda r: True, "incorrect": lambda r: r.correct is False,
-            "flagged": lambda r: r.flagged, "unanswered": lambda r: not r.selection}[how]
+    keep = {
+        "all": lambda r: True,
+        "incorrect": lambda r: r.correct is False,
+        "flagged": lambda r: r.flagged,
+        "unanswered": lambda r: not r.selection,
+    }[how]
     return [r for r in rows if keep(r)]
 
 
 @router.get("/attempts/{attempt_id}/domains/{domain_code}", name="domain_review")
-def domain_review(request: Request, domain_code: str, sitting: SittingDep, session: SessionDep,
-                  filter: ReviewFilter = "all", reported: int | None = None) -> Response:
+def domain_review(
+    request: Request,
+    domain_code: str,
+    sitting: SittingDep,
+    session: SessionDep,
+    filter: ReviewFilter = "all",
+    reported: int | None = None,
+) -> Response:
     _finished_or_404(sitting)
     try:
         domain = sitting.blueprint.domain(domain_code)
     except KeyError:
-        raise HTTPException(404)
+        raise HTTPException(404) from None
     rows = [r for r in attempts.items(session=session, attempt_id=sitting.attempt.id) if r.domain == domain.code]
-    return templates.TemplateResponse(request, "attempts/answers.html", {
-        "attempt": sitting.attempt, "blueprint": sitting.blueprint, "domain": domain, "filter": filter,
-        "items": _reviewed(session, _filtered(rows, filter)), "count": len(rows),
-        "reported": reported, "title": f"{domain.code} {domain.name}", "filter_url": request.url_for(
-            "domain_review", attempt_id=sitting.attempt.id, domain_code=domain.code).path,
-    })
+    return templates.TemplateResponse(
+        request,
+        "attempts/answers.html",
+        {
+            "attempt": sitting.attempt,
+            "blueprint": sitting.blueprint,
+            "domain": domain,
+            "filter": filter,
+            "items": _reviewed(session, _filtered(rows, filter)),
+            "count": len(rows),
+            "reported": reported,
+            "title": f"{domain.code} {domain.name}",
+            "filter_url": request.url_for("domain_review", attempt_id=sitting.attempt.id, domain_code=domain.code).path,
+        },
+    )
 
 
 @router.get("/attempts/{attempt_id}/incorrect", name="incorrect_review")
 def incorrect_review(request: Request, sitting: SittingDep, session: SessionDep) -> Response:
     _finished_or_404(sitting)
     rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
-    return templates.TemplateResponse(request, "attempts/answers.html", {
-        "attempt": sitting.attempt, "blueprint": sitting.blueprint, "domain": None, "filter": "incorrect",
-        "items": _reviewed(session, _filtered(rows, "incorrect")), "count": len(rows),
-        "title": "Incorrect answers, all domains", "filter_url": None,
-    })
+    return templates.TemplateResponse(
+        request,
+        "attempts/answers.html",
+        {
+            "attempt": sitting.attempt,
+            "blueprint": sitting.blueprint,
+            "domain": None,
+            "filter": "incorrect",
+            "items": _reviewed(session, _filtered(rows, "incorrect")),
+            "count": len(rows),
+            "title": "Incorrect answers, all domains",
+            "filter_url": None,
+        },
+    )
 
 
 @router.post("/attempts/{attempt_id}/questions/{position}/report", name="report_problem")
-def report_problem(request: Request, position: RowId, sitting: SittingDep, session: SessionDep, now: Now,
-                   kind: Annotated[str, Form(pattern="^(wrong-key|unclear|other)$")],
-                   comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def report_problem(
+    request: Request,
+    position: RowId,
+    sitting: SittingDep,
+    session: SessionDep,
+    now: Now,
+    kind: Annotated[str, Form(pattern="^(wrong-key|unclear|other)$")],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     """A candidate reviewing a finished attempt reports a suspected wrong key or unclear wording."""
     _finished_or_404(sitting)
     item = attempts.get_item(session=session, attempt_id=sitting.attempt.id, position=position)
     if item is None:
         raise HTTPException(404)
-    session.add(ProblemReport(user_id=sitting.attempt.user_id, exam_code=sitting.attempt.exam_code,
-                              question_slug=item.question_slug, version_id=item.version_id, kind=kind,
-                              comment=comment.strip(), created_at=now))
+    session.add(
+        ProblemReport(
+            user_id=sitting.attempt.user_id,
+            exam_code=sitting.attempt.exam_code,
+            question_slug=item.question_slug,
+            version_id=item.version_id,
+            kind=kind,
+            comment=comment.strip(),
+            created_at=now,
+        )
+    )
     session.commit()
     back = request.url_for("domain_review", attempt_id=sitting.attempt.id, domain_code=item.domain).path
     return RedirectResponse(f"{back}?reported={position}#q{position}", status_code=303)

@@ -24,8 +24,13 @@ def _too_large(max_bytes: int) -> str:
 
 async def refuse(send: Send, status: int, message: str) -> None:
     body = json.dumps({"error": message}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -37,8 +42,10 @@ def body_refusal(scope: Scope, max_bytes: int) -> tuple[int, str] | None:
         return 413, _too_large(max_bytes)
     content_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
     if declared not in (None, b"0") and content_type not in FORM_TYPES:
-        return 415, ("Send this request as a form (application/x-www-form-urlencoded or multipart/form-data), "
-                     f"not {content_type or 'an undeclared type'}.")
+        return 415, (
+            "Send this request as a form (application/x-www-form-urlencoded or multipart/form-data), "
+            f"not {content_type or 'an undeclared type'}."
+        )
     return None
 
 

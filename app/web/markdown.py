@@ -9,8 +9,30 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-_ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "table", "thead",
-                 "tbody", "tr", "th", "td", "a", "h3", "h4", "sub", "sup", "hr"}
+_ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "h3",
+    "h4",
+    "sub",
+    "sup",
+    "hr",
+}
 
 
 # Sized for whole banks: a question brings about a dozen texts (stem, options, explanations), so 4,096
@@ -20,14 +42,23 @@ CACHED_TEXTS = 32_768
 
 @lru_cache(maxsize=CACHED_TEXTS)
 def render(text: str) -> Markup:
-    html = nh3.clean(_markdown.render(text), tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                     url_schemes={"https", "http"}, link_rel="noopener noreferrer")
+    html = nh3.clean(
+        _markdown.render(text),
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"https", "http"},
+        link_rel="noopener noreferrer",
+    )
     return Markup(html)
 
 
 @lru_cache(maxsize=CACHED_TEXTS)
 def render_inline(text: str) -> Markup:
-    html = nh3.clean(_markdown.renderInline(text), tags=_ALLOWED_TAGS - {"p", "table"},
-                     attributes={"a": {"href", "title"}}, url_schemes={"https", "http"},
-                     link_rel="noopener noreferrer")
+    html = nh3.clean(
+        _markdown.renderInline(text),
+        tags=_ALLOWED_TAGS - {"p", "table"},
+        attributes={"a": {"href", "title"}},
+        url_schemes={"https", "http"},
+        link_rel="noopener noreferrer",
+    )
     return Markup(html)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from app.db import attempts, bank
-from app.web.openapi import errors
 from app.web.deps import MaybeUser, Now, SessionDep, templates
+from app.web.openapi import errors
 
 router = APIRouter()
 
@@ -25,9 +24,16 @@ def home(request: Request, session: SessionDep, user: MaybeUser, now: Now) -> Re
     mine = attempts.user_attempts(session=session, user_id=user.id) if user else []
     unfinished = [a for a in mine if a.finalized_at is None and a.deadline > now]
     finished = [a for a in mine if a.finalized_at is not None and a.mode == "exam"]
-    return templates.TemplateResponse(request, "home.html", {
-        "exams": exams, "unfinished": unfinished, "finished": finished, "now": now,
-    })
+    return templates.TemplateResponse(
+        request,
+        "home.html",
+        {
+            "exams": exams,
+            "unfinished": unfinished,
+            "finished": finished,
+            "now": now,
+        },
+    )
 
 
 @router.get("/healthz", name="healthz", responses=errors(503), tags=["json"])
@@ -37,5 +43,3 @@ def healthz(session: SessionDep) -> JSONResponse:
     except Exception as error:  # the check exists to report any failure to reach the database
         return JSONResponse({"status": "unavailable", "database": type(error).__name__}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
-
-

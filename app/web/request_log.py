@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -71,13 +72,17 @@ def log_request(scope, request_id: str, status: int, started: float) -> None:
         return
     client = scope.get("client")
     entry = _entry(time.time(), "info", logger.name, "request")
-    entry.update(request_id=request_id, method=scope["method"], path=scope["path"], status=status,
-                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                 client=client[0] if client else None, scheme=scope.get("scheme"))
-    try:
+    entry.update(
+        request_id=request_id,
+        method=scope["method"],
+        path=scope["path"],
+        status=status,
+        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        client=client[0] if client else None,
+        scheme=scope.get("scheme"),
+    )
+    with contextlib.suppress(OSError, ValueError):  # a closed or broken log stream: the request goes on
         sys.stderr.write(_ENCODE(entry) + "\n")
-    except (OSError, ValueError):  # a closed or broken log stream: as `logging` does, the request goes on
-        pass
 
 
 def logging_config(level: str = "info") -> dict:
@@ -88,7 +93,9 @@ def logging_config(level: str = "info") -> dict:
         "formatters": {"json": {"()": "app.web.request_log.JsonFormatter"}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
         "root": {"handlers": ["stderr"], "level": level.upper()},
-        "loggers": {name: {"handlers": [], "propagate": True} for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+        "loggers": {
+            name: {"handlers": [], "propagate": True} for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+        },
     }
 
 

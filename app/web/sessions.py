@@ -22,8 +22,9 @@ class RememberingSigner(TimestampSigner):
         super().__init__(secret_key)
         self._verified: Bounded[bytes, tuple[bytes, int]] = Bounded(limit)
 
-    def unsign(self, signed_value: str | bytes, max_age: int | None = None,
-               return_timestamp: bool = False) -> bytes | tuple[bytes, datetime]:
+    def unsign(
+        self, signed_value: str | bytes, max_age: int | None = None, return_timestamp: bool = False
+    ) -> bytes | tuple[bytes, datetime]:
         key = want_bytes(signed_value)
         verified = self._verified.get(key)
         if verified is None:
@@ -33,8 +34,11 @@ class RememberingSigner(TimestampSigner):
         if max_age is not None:
             age = self.get_timestamp() - timestamp
             if age > max_age or age < 0:
-                raise SignatureExpired(f"Signature age {age} is outside 0 to {max_age} seconds", payload=value,
-                                       date_signed=self.timestamp_to_datetime(timestamp))
+                raise SignatureExpired(
+                    f"Signature age {age} is outside 0 to {max_age} seconds",
+                    payload=value,
+                    date_signed=self.timestamp_to_datetime(timestamp),
+                )
         return (value, self.timestamp_to_datetime(timestamp)) if return_timestamp else value
 
 

@@ -4,20 +4,21 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-24
 """
-from typing import Sequence
+
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0007'
-down_revision: str | None = '0006'
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('question', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('exam_responses', sa.Integer(), nullable=False, server_default='0'))
+    with op.batch_alter_table("question", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("exam_responses", sa.Integer(), nullable=False, server_default="0"))
     # The count starts from the history so far: items of finalized exams, per exam and question.
     op.execute("""
         UPDATE question SET exam_responses = (
@@ -28,5 +29,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('question', schema=None) as batch_op:
-        batch_op.drop_column('exam_responses')
+    with op.batch_alter_table("question", schema=None) as batch_op:
+        batch_op.drop_column("exam_responses")

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_server import server_factory, shipped_server  # noqa: F401  (fixtures)
-
 CHROMIUM = os.environ.get("MOCKEXAM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.browser
 def assert_accessible(page: Page) -> None:
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, "\n".join(f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
-                                  f"{v['nodes'][0]['target']})" for v in serious)
+    assert not serious, "\n".join(
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})" for v in serious
+    )
 
 
 def start_exam(page: Page, server, exam: str = "MLS-C01") -> str:
@@ -121,8 +122,10 @@ def test_a_whole_sitting_keeps_everything_through_a_reload_and_ends_in_a_report(
 def test_each_autosave_names_the_answer_it_replaces(page: Page, shipped_server):
     start_exam(page, shipped_server)
     sent = []
-    page.on("request", lambda r: sent.append(parse_qs(r.post_data, keep_blank_values=True))
-            if r.url.endswith("/answer") else None)
+    page.on(
+        "request",
+        lambda r: sent.append(parse_qs(r.post_data, keep_blank_values=True)) if r.url.endswith("/answer") else None,
+    )
     multiple = page.locator("#choice-A").get_attribute("type") == "checkbox"
     expect(page.locator("#progress")).to_have_text("0 of 65 answered · 0 flagged")
     answer_with_key(page, "1")
@@ -131,8 +134,7 @@ def test_each_autosave_names_the_answer_it_replaces(page: Page, shipped_server):
     expect(page.locator("#progress")).to_have_text("1 of 65 answered · 0 flagged")
     answer_with_key(page, "2")
     expect(page.locator("#answer-before")).to_have_value("AB" if multiple else "B")
-    assert [(s["before"], s["choice"]) for s in sent] == [
-        ([""], ["A"]), (["A"], ["A", "B"] if multiple else ["B"])]
+    assert [(s["before"], s["choice"]) for s in sent] == [([""], ["A"]), (["A"], ["A", "B"] if multiple else ["B"])]
     page.reload()
     expect(page.locator("#choice-B")).to_be_checked()
     expect(page.locator("#answer-before")).to_have_value("AB" if multiple else "B")
@@ -239,8 +241,7 @@ def test_the_exam_screen_reflows_at_200_percent_zoom(browser, server_factory):
     context.close()
 
 
-def test_an_answer_made_offline_says_not_saved_and_is_saved_when_the_connection_returns(
-        browser, server_factory):
+def test_an_answer_made_offline_says_not_saved_and_is_saved_when_the_connection_returns(browser, server_factory):
     server = server_factory(mockexam_bank_dir=TEST_BANK)
     context = browser.new_context()
     page = context.new_page()

@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 
 from app.bank.loader import load_exam
 from app.bootstrap import BankInvalid, load_shipped_bank
-from app.db.bank import active_pool, sync_exam
 from app.db import migrate
+from app.db.bank import active_pool, sync_exam
 from app.db.tables import Question, QuestionVersion
 from tests.conftest import TEST_BANK
 
@@ -92,7 +92,9 @@ questions:
 
 
 def test_problems_name_the_file_line_question_and_field(bank_copy):
-    text = VALID + """\
+    text = (
+        VALID
+        + """\
   - id: bad-two
     domain: D1
     task: 1.1
@@ -106,10 +108,13 @@ def test_problems_name_the_file_line_question_and_field(bank_copy):
     key: [A]
     explanation: because
 """
+    )
     loaded = _write(bank_copy, text)
     messages = [str(p) for p in loaded.problems]
-    assert "tst-01/questions/questions.yaml:13: question bad-two: task: Value error, write the task as a " \
-           'quoted string, e.g. "1.1", so that 1.10 stays 1.10' in messages
+    assert (
+        "tst-01/questions/questions.yaml:13: question bad-two: task: Value error, write the task as a "
+        'quoted string, e.g. "1.1", so that 1.10 stays 1.10' in messages
+    )
     assert any(m.endswith("question bad-two: colour: Extra inputs are not permitted") for m in messages)
     assert [q.id for q in loaded.questions] == ["ok-one"]
 

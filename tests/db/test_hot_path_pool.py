@@ -42,6 +42,7 @@ def test_a_connection_is_reused_in_autocommit_and_utc(hot_path):
             assert second.connection.info.backend_pid == first_pid
             assert second.connection.autocommit
             assert (await (await second.connection.execute("SHOW TimeZone")).fetchone())[0] == "UTC"
+
     run(scenario())
 
 
@@ -57,6 +58,7 @@ def test_a_block_commits_its_work_and_a_failing_block_rolls_it_back(hot_path):
                 raise RuntimeError("the route refused")
         async with hot_path.begin() as conn:
             return [row[0] for row in await (await conn.connection.execute("SELECT n FROM pool_probe")).fetchall()]
+
     assert run(scenario()) == [1]
 
 
@@ -72,6 +74,7 @@ def test_a_connection_given_back_inside_a_transaction_is_closed_not_kept(pg_url)
         await pool.give_back(fresh)
         await pool.close()
         assert fresh.closed
+
     run(scenario())
 
 
@@ -84,6 +87,7 @@ def test_the_pool_keeps_no_more_idle_connections_than_its_size(pg_url):
         closed = [connection.closed for connection in taken]
         await pool.close()
         return closed
+
     assert run(scenario()) == [False, False, True]
 
 
@@ -100,6 +104,7 @@ def test_after_a_dropped_connection_the_idle_ones_are_closed_and_fresh_ones_open
         async with hot_path.begin() as conn:
             assert conn.connection.info.backend_pid not in pids
             await conn.connection.execute("SELECT 1")
+
     run(scenario())
 
 

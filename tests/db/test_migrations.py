@@ -37,36 +37,59 @@ def test_a_database_populated_at_the_first_migration_keeps_its_data_at_head(tmp_
     migrate.upgrade(url, "0001")
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO exam (code, title, blueprint, content_hash) VALUES ('OLD-01', 'Old', '{}', 'h')"))
-        connection.execute(text(
-            "INSERT INTO \"user\" (id, role, created_at) VALUES (1, 'candidate', '2026-01-01 00:00:00')"))
-        connection.execute(text(
-            "INSERT INTO attempt (id, user_id, exam_code, mode, seed, minutes, started_at, deadline, position) "
-            "VALUES ('a1', 1, 'OLD-01', 'exam', 7, 180, '2026-01-01 00:00:00', '2026-01-01 03:00:00', 4)"))
-        connection.execute(text(
-            "INSERT INTO question (id, exam_code, slug, domain, task, status) VALUES (1, 'OLD-01', 'q', 'D1', '1.1', 'active')"))
-        connection.execute(text(
-            "INSERT INTO questionversion (id, question_id, content_hash, content, created_at) "
-            "VALUES (1, 1, 'h', '{\"options\": [{\"id\": \"A\"}, {\"id\": \"B\"}]}', '2026-01-01 00:00:00')"))
-        connection.execute(text(
-            "INSERT INTO attemptitem (attempt_id, position, version_id, question_slug, domain, scored, option_order, "
-            "selection, struck, flagged, seconds_spent) VALUES ('a1', 1, 1, 'q', 'D1', 1, 'A,B,C,D', 'B', '', 0, 12)"))
-        for finished in ("f1", "f2"):
-            connection.execute(text(
-                "INSERT INTO attempt (id, user_id, exam_code, mode, seed, minutes, started_at, deadline, position, "
-                f"finalized_at) VALUES ('{finished}', 1, 'OLD-01', 'exam', 7, 180, '2026-01-01 00:00:00', "
-                "'2026-01-01 03:00:00', 1, '2026-01-01 01:00:00')"))
-            connection.execute(text(
+        connection.execute(
+            text("INSERT INTO exam (code, title, blueprint, content_hash) VALUES ('OLD-01', 'Old', '{}', 'h')")
+        )
+        connection.execute(
+            text("INSERT INTO \"user\" (id, role, created_at) VALUES (1, 'candidate', '2026-01-01 00:00:00')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO attempt (id, user_id, exam_code, mode, seed, minutes, started_at, deadline, position) "
+                "VALUES ('a1', 1, 'OLD-01', 'exam', 7, 180, '2026-01-01 00:00:00', '2026-01-01 03:00:00', 4)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO question (id, exam_code, slug, domain, task, status) "
+                "VALUES (1, 'OLD-01', 'q', 'D1', '1.1', 'active')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO questionversion (id, question_id, content_hash, content, created_at) "
+                'VALUES (1, 1, \'h\', \'{"options": [{"id": "A"}, {"id": "B"}]}\', \'2026-01-01 00:00:00\')'
+            )
+        )
+        connection.execute(
+            text(
                 "INSERT INTO attemptitem (attempt_id, position, version_id, question_slug, domain, scored, "
-                f"option_order, selection, struck, flagged, seconds_spent) VALUES ('{finished}', 1, 1, 'q', 'D1', 1, "
-                "'A,B', '', '', 0, 0)"))
+                "option_order, selection, struck, flagged, seconds_spent) "
+                "VALUES ('a1', 1, 1, 'q', 'D1', 1, 'A,B,C,D', 'B', '', 0, 12)"
+            )
+        )
+        for finished in ("f1", "f2"):
+            connection.execute(
+                text(
+                    "INSERT INTO attempt (id, user_id, exam_code, mode, seed, minutes, started_at, deadline, position, "
+                    f"finalized_at) VALUES ('{finished}', 1, 'OLD-01', 'exam', 7, 180, '2026-01-01 00:00:00', "
+                    "'2026-01-01 03:00:00', 1, '2026-01-01 01:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO attemptitem (attempt_id, position, version_id, question_slug, domain, scored, "
+                    "option_order, selection, struck, flagged, seconds_spent) "
+                    f"VALUES ('{finished}', 1, 1, 'q', 'D1', 1, 'A,B', '', '', 0, 0)"
+                )
+            )
     migrate.upgrade(url)
     migrate.check(url)
     with engine.connect() as connection:
         row = connection.execute(text("SELECT exam_code, seed, position FROM attempt WHERE id = 'a1'")).one()
-        item = connection.execute(text(
-            "SELECT selection, changes, first_selection FROM attemptitem WHERE attempt_id = 'a1'")).one()
+        item = connection.execute(
+            text("SELECT selection, changes, first_selection FROM attemptitem WHERE attempt_id = 'a1'")
+        ).one()
         option_ids = connection.execute(text("SELECT option_ids FROM questionversion WHERE id = 1")).scalar()
         responses = connection.execute(text("SELECT exam_responses FROM question WHERE id = 1")).scalar()
     engine.dispose()

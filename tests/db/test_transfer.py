@@ -28,8 +28,18 @@ def app_for(tmp_path):
     made = []
 
     def make(url):
-        made.append(create_app(Settings(data_dir=tmp_path, database_url=url, secret_key="same-secret",
-                                        bank_dir=TEST_BANK, load_bank=False, allowed_hosts="testserver")))
+        made.append(
+            create_app(
+                Settings(
+                    data_dir=tmp_path,
+                    database_url=url,
+                    secret_key="same-secret",
+                    bank_dir=TEST_BANK,
+                    load_bank=False,
+                    allowed_hosts="testserver",
+                )
+            )
+        )
         return made[-1]
 
     yield make
@@ -39,7 +49,8 @@ def app_for(tmp_path):
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_an_export_from_sqlite_imports_into_postgresql_with_every_attempt_intact(
-        database_url, target_pg, app_for, engine_for):
+    database_url, target_pg, app_for, engine_for
+):
     source = app_for(database_url)
     with TestClient(source, follow_redirects=False) as client:
         adopt_csrf_token(client)
@@ -70,11 +81,14 @@ def test_importing_into_a_database_that_has_data_is_refused_and_changes_nothing(
         import_data(engine_for(database_url), document)
 
 
-@pytest.mark.parametrize("document, message", [
-    ({"format": "something-else"}, "not a mockexam export"),
-    ({"format": "mockexam-export", "version": 99}, "version 99 is not supported"),
-    ({"format": "mockexam-export", "version": 1, "schema": "9999", "tables": {}}, "schema 9999"),
-])
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        ({"format": "something-else"}, "not a mockexam export"),
+        ({"format": "mockexam-export", "version": 99}, "version 99 is not supported"),
+        ({"format": "mockexam-export", "version": 1, "schema": "9999", "tables": {}}, "schema 9999"),
+    ],
+)
 def test_a_foreign_or_mismatched_file_is_refused_with_the_reason(empty_database_url, engine_for, document, message):
     migrate.upgrade(empty_database_url)
     with pytest.raises(TransferError, match=message):

@@ -73,9 +73,10 @@ def test_a_thin_bank_names_each_short_domain_and_the_gap():
 
 
 def test_new_questions_take_the_unscored_slots_first():
-    pool = [Candidate(c.version_id, c.question_id, c.domain,
-                      calibrated=not c.question_id.endswith(("q0", "q1", "q2")))
-            for c in FULL]
+    pool = [
+        Candidate(c.version_id, c.question_id, c.domain, calibrated=not c.question_id.endswith(("q0", "q1", "q2")))
+        for c in FULL
+    ]
     paper = assemble(MLS_C01, pool, OPTIONS, seen=set(), rng=random.Random(7))
     new = [i for i in paper if i.question_id.endswith(("q0", "q1", "q2"))]
     assert len(new) == 12 and not any(i.scored for i in new)  # 3 per domain = every unscored slot
@@ -93,5 +94,6 @@ def test_options_read_after_the_draw_give_the_paper_the_seed_fixes():
     rng = random.Random(9)
     drawn = draw(MLS_C01, FULL, seen=set(), rng=rng)
     only_drawn = {item.version_id: OPTIONS[item.version_id] for item in drawn}
-    assert shuffle_options(drawn, only_drawn, rng=rng) == assemble(MLS_C01, FULL, OPTIONS, seen=set(),
-                                                                   rng=random.Random(9))
+    assert shuffle_options(drawn, only_drawn, rng=rng) == assemble(
+        MLS_C01, FULL, OPTIONS, seen=set(), rng=random.Random(9)
+    )

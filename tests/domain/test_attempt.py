@@ -2,16 +2,27 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.domain.attempt import (AttemptFinished, DisplayedOptions, InvalidSelection, TimeUp, check_writable,
-                                deadline_for, is_over, plan_answer, read_selection, remaining, time_on_question,
-                                warning_due)
+from app.domain.attempt import (
+    AttemptFinished,
+    DisplayedOptions,
+    InvalidSelection,
+    TimeUp,
+    check_writable,
+    deadline_for,
+    is_over,
+    plan_answer,
+    read_selection,
+    remaining,
+    time_on_question,
+    warning_due,
+)
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DEADLINE = deadline_for(T0, 180)
 
 
 def test_deadline_is_start_plus_duration():
-    assert DEADLINE == datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    assert datetime(2026, 3, 2, 12, 0, tzinfo=UTC) == DEADLINE
     assert deadline_for(T0, 210) - T0 == timedelta(minutes=210)
 
 
@@ -25,9 +36,16 @@ def test_remaining_never_goes_negative():
     assert remaining(DEADLINE, T0) == timedelta(hours=3)
 
 
-@pytest.mark.parametrize("left, warning", [(timedelta(minutes=16), None), (timedelta(minutes=15), timedelta(minutes=15)),
-                                           (timedelta(minutes=6), timedelta(minutes=15)),
-                                           (timedelta(minutes=5), timedelta(minutes=5)), (timedelta(0), timedelta(minutes=5))])
+@pytest.mark.parametrize(
+    "left, warning",
+    [
+        (timedelta(minutes=16), None),
+        (timedelta(minutes=15), timedelta(minutes=15)),
+        (timedelta(minutes=6), timedelta(minutes=15)),
+        (timedelta(minutes=5), timedelta(minutes=5)),
+        (timedelta(0), timedelta(minutes=5)),
+    ],
+)
 def test_warnings_at_15_and_5_minutes(left, warning):
     assert warning_due(DEADLINE, DEADLINE - left) == warning
 
@@ -63,7 +81,9 @@ def test_a_single_answer_question_refuses_two_answers():
 
 
 def test_time_on_a_question_stops_at_the_deadline():
-    assert time_on_question(DEADLINE - timedelta(minutes=2), DEADLINE + timedelta(minutes=5), DEADLINE) == timedelta(minutes=2)
+    assert time_on_question(DEADLINE - timedelta(minutes=2), DEADLINE + timedelta(minutes=5), DEADLINE) == timedelta(
+        minutes=2
+    )
     assert time_on_question(None, DEADLINE, DEADLINE) == timedelta(0)
 
 

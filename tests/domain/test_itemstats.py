@@ -15,8 +15,12 @@ import pytest
 
 from app.domain.itemstats import Response, correlation, form_statistics, item_statistics
 
-Q2 = [Response(True, frozenset("A"), 1.0), Response(True, frozenset("A"), 0.5),
-      Response(False, frozenset("B"), 0.5), Response(False, frozenset("C"), 0.0)]
+Q2 = [
+    Response(True, frozenset("A"), 1.0),
+    Response(True, frozenset("A"), 0.5),
+    Response(False, frozenset("B"), 0.5),
+    Response(False, frozenset("C"), 0.0),
+]
 
 
 def test_facility_discrimination_and_efficiency_match_the_hand_computation():

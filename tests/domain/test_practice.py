@@ -3,8 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.domain.practice import (AGAIN, GOOD, HARD, Offer, Outcome, allocate, choose_for_drill, mastery,
-                                 review_rating)
+from app.domain.practice import AGAIN, GOOD, HARD, Offer, Outcome, allocate, choose_for_drill, mastery, review_rating
 from app.srs import retrievability, review
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -13,8 +12,12 @@ MLS_WEIGHTS = {"D1": 20, "D2": 24, "D3": 36, "D4": 20}
 
 def test_adaptive_allocation_matches_the_research_vector():
     # scoring.md §5.1: p̂ = .80/.60/.70/.50, k = 20, λ = 0.7 → 3/5/7/5
-    assert allocate(MLS_WEIGHTS, {"D1": 0.8, "D2": 0.6, "D3": 0.7, "D4": 0.5}, 20) == \
-        {"D1": 3, "D2": 5, "D3": 7, "D4": 5}
+    assert allocate(MLS_WEIGHTS, {"D1": 0.8, "D2": 0.6, "D3": 0.7, "D4": 0.5}, 20) == {
+        "D1": 3,
+        "D2": 5,
+        "D3": 7,
+        "D4": 5,
+    }
 
 
 def test_every_domain_gets_a_question_once_a_session_has_four():
@@ -26,12 +29,13 @@ def test_every_domain_gets_a_question_once_a_session_has_four():
 def test_mastery_weighs_recent_answers_more():
     history = [Outcome("D1", False, NOW - timedelta(days=30)), Outcome("D1", True, NOW)]
     level = mastery(history, ["D1", "D2"], NOW)
-    assert level["D1"] == pytest.approx(2 / (2 + 1 + 0.9 ** 30), abs=1e-9)
+    assert level["D1"] == pytest.approx(2 / (2 + 1 + 0.9**30), abs=1e-9)
     assert level["D2"] == 0.5
 
 
-@pytest.mark.parametrize("correct, flagged, rating", [(False, False, AGAIN), (False, True, AGAIN),
-                                                      (True, True, HARD), (True, False, GOOD)])
+@pytest.mark.parametrize(
+    "correct, flagged, rating", [(False, False, AGAIN), (False, True, AGAIN), (True, True, HARD), (True, False, GOOD)]
+)
 def test_outcomes_map_to_conservative_fsrs_ratings(correct, flagged, rating):
     assert review_rating(correct=correct, flagged=flagged) == rating
 
@@ -47,8 +51,10 @@ def test_a_missed_question_comes_back_soon_and_a_known_one_later():
 
 
 def _offers():
-    return [Offer(i, f"{d.lower()}-q{i}", d, t, ("A", "B", "C", "D"))
-            for i, (d, t) in enumerate([("D1", "1.1")] * 5 + [("D2", "2.1")] * 5 + [("D2", "2.2")] * 5)]
+    return [
+        Offer(i, f"{d.lower()}-q{i}", d, t, ("A", "B", "C", "D"))
+        for i, (d, t) in enumerate([("D1", "1.1")] * 5 + [("D2", "2.1")] * 5 + [("D2", "2.2")] * 5)
+    ]
 
 
 def test_a_drill_takes_due_reviews_first_then_unseen_questions_within_its_domains():

@@ -4,8 +4,9 @@ KEY = frozenset({"A"})
 
 
 def item(position, first, final, flagged=False, seconds=100.0, changes=0):
-    return SatItem(position, seconds, flagged, frozenset(first) if first is not None else None,
-                   frozenset(final), KEY, changes)
+    return SatItem(
+        position, seconds, flagged, frozenset(first) if first is not None else None, frozenset(final), KEY, changes
+    )
 
 
 def test_changes_are_counted_by_where_they_led():
@@ -23,4 +24,6 @@ def test_flagged_and_unflagged_accuracy_are_separate():
 def test_the_mls_c01_pace_is_166_seconds_and_slow_questions_take_twice_that():
     pace = pace_seconds(180, 65)
     assert round(pace) == 166
-    assert [i.position for i in over_pace([item(1, "A", "A", seconds=400), item(2, "A", "A", seconds=300)], pace)] == [1]
+    assert [i.position for i in over_pace([item(1, "A", "A", seconds=400), item(2, "A", "A", seconds=300)], pace)] == [
+        1
+    ]

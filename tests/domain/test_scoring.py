@@ -3,43 +3,81 @@ from fractions import Fraction
 import pytest
 
 from app.domain.exam import Scale
-from app.domain.scoring import (MEETS, NEEDS, ItemOutcome, classify_domain, credible_band, dogleg, is_correct,
-                                probability_above, scaled_score, score, weighted_fraction)
+from app.domain.scoring import (
+    MEETS,
+    NEEDS,
+    ItemOutcome,
+    classify_domain,
+    credible_band,
+    dogleg,
+    is_correct,
+    probability_above,
+    scaled_score,
+    score,
+    weighted_fraction,
+)
 from tests.domain.helpers import MLA_SCALE, MLS_C01
 
 MLS_SCALE = MLS_C01.scale
 
 
-@pytest.mark.parametrize("raw, mls, mla, passed", [
-    (0, 100, 100, False), (1, 119, 118, False), (10, 286, 277, False), (17.5, 425, 410, False),
-    (25, 564, 543, False), (34, 731, 702, False), (35, 750, 720, True), (36, 767, 739, True),
-    (40, 833, 813, True), (45, 917, 907, True), (49, 983, 981, True), (50, 1000, 1000, True),
-])
+@pytest.mark.parametrize(
+    "raw, mls, mla, passed",
+    [
+        (0, 100, 100, False),
+        (1, 119, 118, False),
+        (10, 286, 277, False),
+        (17.5, 425, 410, False),
+        (25, 564, 543, False),
+        (34, 731, 702, False),
+        (35, 750, 720, True),
+        (36, 767, 739, True),
+        (40, 833, 813, True),
+        (45, 917, 907, True),
+        (49, 983, 981, True),
+        (50, 1000, 1000, True),
+    ],
+)
 def test_scaled_scores_match_the_fallback_cut_vectors(raw, mls, mla, passed):
     assert scaled_score(raw, 50, Fraction(35), MLS_SCALE) == (mls, passed)
     assert scaled_score(raw, 50, Fraction(35), MLA_SCALE) == (mla, passed)
 
 
-@pytest.mark.parametrize("raw, shown, passed", [(35, 715, False), (36, 732, False), (37, 750, True),
-                                                 (40, 808, True), (50, 1000, True)])
+@pytest.mark.parametrize(
+    "raw, shown, passed", [(35, 715, False), (36, 732, False), (37, 750, True), (40, 808, True), (50, 1000, True)]
+)
 def test_a_harder_form_with_cut_37_moves_the_pass_mark(raw, shown, passed):
     assert scaled_score(raw, 50, Fraction(37), MLS_SCALE) == (shown, passed)
 
 
-@pytest.mark.parametrize("correct, p_pass, band", [
-    (30, 0.059, (572, 733)), (33, 0.247, (628, 781)), (35, 0.468, (666, 810)),
-    (37, 0.704, (704, 839)), (40, 0.933, (762, 882)), (45, 0.999, (855, 948)),
-])
+@pytest.mark.parametrize(
+    "correct, p_pass, band",
+    [
+        (30, 0.059, (572, 733)),
+        (33, 0.247, (628, 781)),
+        (35, 0.468, (666, 810)),
+        (37, 0.704, (704, 839)),
+        (40, 0.933, (762, 882)),
+        (45, 0.999, (855, 948)),
+    ],
+)
 def test_probability_of_passing_and_80_percent_band(correct, p_pass, band):
     assert probability_above(correct, 50, 0.7) == pytest.approx(p_pass, abs=0.0005)
     assert credible_band(correct, 50, 0.7, MLS_SCALE) == band
 
 
-@pytest.mark.parametrize("n, r, chance, label, borderline", [
-    (10, 7, 0.430, MEETS, True), (10, 5, 0.078, NEEDS, False), (10, 9, 0.887, MEETS, False),
-    (18, 11, 0.182, NEEDS, False), (18, 13, 0.526, MEETS, True), (18, 16, 0.954, MEETS, False),
-    (12, 8, 0.346, NEEDS, True),
-])
+@pytest.mark.parametrize(
+    "n, r, chance, label, borderline",
+    [
+        (10, 7, 0.430, MEETS, True),
+        (10, 5, 0.078, NEEDS, False),
+        (10, 9, 0.887, MEETS, False),
+        (18, 11, 0.182, NEEDS, False),
+        (18, 13, 0.526, MEETS, True),
+        (18, 16, 0.954, MEETS, False),
+        (12, 8, 0.346, NEEDS, True),
+    ],
+)
 def test_domain_classification_vectors(n, r, chance, label, borderline):
     got_label, got_borderline, got_chance = classify_domain(r, n, 0.7)
     assert (got_label, got_borderline) == (label, borderline)

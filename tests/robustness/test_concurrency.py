@@ -14,11 +14,11 @@ from app.db.engine import make_engine
 from app.db.tables import Attempt, AttemptItem
 from bench.load import SHOWN
 from tests.conftest import TEST_BANK, create_pg_database, drop_pg_database
-from tests.live_server import browser_like_client, server_factory  # noqa: F401  (fixture)
+from tests.live_server import browser_like_client
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def live(request, server_factory, tmp_path):  # noqa: F811
+def live(request, server_factory, tmp_path):
     """A live server and the URL of its database."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'live.db'}"
@@ -47,8 +47,10 @@ def _items(url, attempt_id):
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            return {row.position: row for row in session.exec(
-                select(AttemptItem).where(AttemptItem.attempt_id == attempt_id))}
+            return {
+                row.position: row
+                for row in session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id))
+            }
     finally:
         engine.dispose()
 
@@ -61,8 +63,11 @@ def test_many_saves_at_once_keep_every_acknowledged_answer(live):
     def save(job):
         position, letter = job
         with _tab(server, client) as tab:
-            response = tab.post(f"/attempts/{attempt}/questions/{position}/answer", data={"choice": [letter]},
-                                headers={"HX-Request": "true"})
+            response = tab.post(
+                f"/attempts/{attempt}/questions/{position}/answer",
+                data={"choice": [letter]},
+                headers={"HX-Request": "true"},
+            )
             return position, letter, response.status_code
 
     # Eight writers, each owning one question and changing its answer five times in a row.
@@ -114,8 +119,6 @@ def test_two_tabs_on_one_question_last_write_wins(live):
     other.close()
 
 
-
-
 def test_many_saves_naming_their_answers_at_once_keep_every_answer_and_count_every_change(live):
     server, url = live
     client, attempt = _start(server)
@@ -125,8 +128,11 @@ def test_many_saves_naming_their_answers_at_once_keep_every_answer_and_count_eve
         with _tab(server, client) as tab:
             shown, statuses = "", []
             for letter in "ABCDA":
-                response = tab.post(f"/attempts/{attempt}/questions/{position}/answer",
-                                    data={"choice": [letter], "before": shown}, headers={"HX-Request": "true"})
+                response = tab.post(
+                    f"/attempts/{attempt}/questions/{position}/answer",
+                    data={"choice": [letter], "before": shown},
+                    headers={"HX-Request": "true"},
+                )
                 statuses.append(response.status_code)
                 shown = SHOWN.search(response.text).group(1) if response.status_code == 200 else shown
             return position, statuses, shown
@@ -153,9 +159,17 @@ def test_tabs_racing_on_one_question_with_stale_answers_store_one_of_theirs(live
     def tab_saves(letters):
         with _tab(server, client) as tab:
             # Every tab's page still shows the question unanswered: each save after the first is stale.
-            return [(letter, tab.post(f"/attempts/{attempt}/questions/1/answer",
-                                      data={"choice": [letter], "before": ""},
-                                      headers={"HX-Request": "true"}).status_code) for letter in letters]
+            return [
+                (
+                    letter,
+                    tab.post(
+                        f"/attempts/{attempt}/questions/1/answer",
+                        data={"choice": [letter], "before": ""},
+                        headers={"HX-Request": "true"},
+                    ).status_code,
+                )
+                for letter in letters
+            ]
 
     with ThreadPoolExecutor(4) as pool:
         results = [saved for saves in pool.map(tab_saves, ["AB", "BC", "CD", "DA"]) for saved in saves]
@@ -198,14 +212,24 @@ def test_autosaves_and_nexts_racing_on_every_question_store_each_tabs_last_answe
             hx, shown, statuses = {"HX-Request": "true"}, "", []
             with ThreadPoolExecutor(2) as both:
                 for first, second in ("AB", "CD", "BA"):
-                    saved = both.submit(tab.post, f"/attempts/{attempt}/questions/{position}/answer",
-                                        data={"choice": [first], "before": shown}, headers=hx)
-                    moved = both.submit(tab.post, f"/attempts/{attempt}/questions/{position}",
-                                        data={"choice": [second], "before": shown, "carries_selection": "true",
-                                              "action": "next"}, headers=hx)
+                    saved = both.submit(
+                        tab.post,
+                        f"/attempts/{attempt}/questions/{position}/answer",
+                        data={"choice": [first], "before": shown},
+                        headers=hx,
+                    )
+                    moved = both.submit(
+                        tab.post,
+                        f"/attempts/{attempt}/questions/{position}",
+                        data={"choice": [second], "before": shown, "carries_selection": "true", "action": "next"},
+                        headers=hx,
+                    )
                     statuses += [saved.result().status_code, moved.result().status_code]
-                    settled = tab.post(f"/attempts/{attempt}/questions/{position}/answer",
-                                       data={"choice": [second], "before": shown}, headers=hx)
+                    settled = tab.post(
+                        f"/attempts/{attempt}/questions/{position}/answer",
+                        data={"choice": [second], "before": shown},
+                        headers=hx,
+                    )
                     statuses.append(settled.status_code)
                     shown = SHOWN.search(settled.text).group(1)
             return position, statuses, shown
@@ -225,8 +249,10 @@ def test_thirty_wrong_passwords_at_once_check_no_more_than_the_limit(live):
     many as the limit reach the password check; the rest are refused before it."""
     server, url = live
     owner = browser_like_client(server)
-    owner.post("/signup", data={"email": "target@example.com", "password": "a long passphrase",
-                                "confirmation": "a long passphrase"})
+    owner.post(
+        "/signup",
+        data={"email": "target@example.com", "password": "a long passphrase", "confirmation": "a long passphrase"},
+    )
     guessers = [browser_like_client(server) for _ in range(30)]
 
     def guess(client):

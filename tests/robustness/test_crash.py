@@ -5,17 +5,18 @@ from __future__ import annotations
 import re
 
 from tests.conftest import TEST_BANK
-from tests.live_server import browser_like_client, server_factory  # noqa: F401  (fixture)
+from tests.live_server import browser_like_client
 
 
-def test_killing_the_server_between_writes_loses_no_acknowledged_answer_or_flag(server_factory):  # noqa: F811
+def test_killing_the_server_between_writes_loses_no_acknowledged_answer_or_flag(server_factory):
     server = server_factory(mockexam_bank_dir=TEST_BANK)
     client = browser_like_client(server)
     attempt = re.search(r"/attempts/(\w+)/", client.post("/exams/TST-01/attempts").headers["location"]).group(1)
     deadline_text = None
     for position in range(1, 7):
-        saved = client.post(f"/attempts/{attempt}/questions/{position}/answer", data={"choice": ["B"]},
-                            headers={"HX-Request": "true"})
+        saved = client.post(
+            f"/attempts/{attempt}/questions/{position}/answer", data={"choice": ["B"]}, headers={"HX-Request": "true"}
+        )
         assert saved.status_code == 200 and "Saved at" in saved.text
         if position % 2 == 0:
             assert client.post(f"/attempts/{attempt}/questions/{position}", data={"action": "flag"}).status_code == 303

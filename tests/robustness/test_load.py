@@ -9,18 +9,28 @@ from app.db.engine import make_engine
 from app.db.tables import Attempt, AttemptItem
 from bench import load, sitting_cpu
 from tests.conftest import TEST_BANK, create_pg_database, drop_pg_database
-from tests.live_server import server_factory  # noqa: F401  (fixture)
 
 
 @pytest.mark.parametrize("moves", ["views", "next"])
-def test_simultaneous_sittings_store_every_acknowledged_answer_on_postgresql(server_factory, pg_server,  # noqa: F811
-                                                                              capsys, moves):
+def test_simultaneous_sittings_store_every_acknowledged_answer_on_postgresql(server_factory, pg_server, capsys, moves):
     """Two workers, each remembering only the items it has read: a Next often lands on the other one."""
     name, url = create_pg_database(pg_server)
     try:
         server = server_factory(mockexam_bank_dir=TEST_BANK, database_url=url, web_concurrency=2)
-        arguments = ["--url", server.url, "--exam", "TST-01", "--candidates", "12", "--questions", "8",
-                     "--database-url", url, "--moves", moves]
+        arguments = [
+            "--url",
+            server.url,
+            "--exam",
+            "TST-01",
+            "--candidates",
+            "12",
+            "--questions",
+            "8",
+            "--database-url",
+            url,
+            "--moves",
+            moves,
+        ]
         # A thread of its own: the script runs its own event loop, whatever else this test session runs.
         with ThreadPoolExecutor(1) as pool:
             status = pool.submit(load.main, arguments).result(timeout=300)
@@ -37,8 +47,7 @@ def test_the_load_script_refuses_anything_but_loopback():
 
 
 @pytest.mark.parametrize("moves", ["views", "next"])
-def test_the_sitting_benchmark_sits_a_whole_exam_and_stores_every_answer(server_factory, tmp_path,  # noqa: F811
-                                                                           moves):
+def test_the_sitting_benchmark_sits_a_whole_exam_and_stores_every_answer(server_factory, tmp_path, moves):
     """Its figure is only worth something if every request it times succeeded: it stops at the first refusal."""
     url = f"sqlite:///{tmp_path / 'sitting.db'}"
     server = server_factory(mockexam_bank_dir=TEST_BANK, database_url=url)
@@ -55,7 +64,7 @@ def test_the_sitting_benchmark_sits_a_whole_exam_and_stores_every_answer(server_
     assert all(item.seconds_spent is not None for item in items)
 
 
-def test_the_sitting_benchmark_stops_at_a_refused_request(server_factory, tmp_path):  # noqa: F811
+def test_the_sitting_benchmark_stops_at_a_refused_request(server_factory, tmp_path):
     server = server_factory(mockexam_bank_dir=TEST_BANK, database_url=f"sqlite:///{tmp_path / 'sitting.db'}")
     with pytest.raises(SystemExit, match="question view: GET /attempts/.*/questions/9 answered 404"):
         sitting_cpu.sit(server.url, "TST-01", questions=9, domains=("D1", "D2"))

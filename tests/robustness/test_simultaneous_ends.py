@@ -29,9 +29,19 @@ def test_exams_ending_back_to_back_in_parallel_count_every_response_without_a_de
         with Session(engine) as session:
             blueprint = bank.get_blueprint(session=session, code="MLS-C01")
             user_id = users.create_guest(session=session, now=NOW)[0].id
-            started = [attempts.start_exam(session=session, blueprint=blueprint, user_id=user_id,
-                                           attempt_id=f"a{i}", seed=i, minutes=60, now=NOW,
-                                           practice_since=NOW).id for i in range(THREADS * ENDS_EACH)]
+            started = [
+                attempts.start_exam(
+                    session=session,
+                    blueprint=blueprint,
+                    user_id=user_id,
+                    attempt_id=f"a{i}",
+                    seed=i,
+                    minutes=60,
+                    now=NOW,
+                    practice_since=NOW,
+                ).id
+                for i in range(THREADS * ENDS_EACH)
+            ]
         failures = []
 
         def end_each(attempt_ids: list[str]) -> None:
@@ -39,8 +49,13 @@ def test_exams_ending_back_to_back_in_parallel_count_every_response_without_a_de
                 with Session(engine) as session:
                     attempt, blueprint = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user_id)
                     try:
-                        attempts.finalize(session=session, attempt=attempt, blueprint=blueprint,
-                                          now=NOW + timedelta(minutes=30), reason="submitted")
+                        attempts.finalize(
+                            session=session,
+                            attempt=attempt,
+                            blueprint=blueprint,
+                            now=NOW + timedelta(minutes=30),
+                            reason="submitted",
+                        )
                     except Exception as error:  # collected: an exception in a thread would pass unseen
                         failures.append(repr(error)[:300])
 

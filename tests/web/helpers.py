@@ -33,23 +33,34 @@ def start(client, exam="TST-01", **form) -> str:
 def paper(app, attempt_id: str) -> list[dict]:
     """Per position: the display letters of the key, the stored selection, the flags, the domain."""
     with Session(app.state.engine) as session:
-        rows = session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)
-                            .order_by(AttemptItem.position)).all()
+        rows = session.exec(
+            select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position)
+        ).all()
         out = []
         for row in rows:
             content = session.get(QuestionVersion, row.version_id).content
             order = row.option_order.split(",")
             key_letters = sorted(chr(ord("A") + order.index(k)) for k in content["key"])
             wrong = [chr(ord("A") + i) for i, k in enumerate(order) if k not in content["key"]]
-            out.append({"position": row.position, "key": key_letters, "wrong": wrong, "type": content["type"],
-                        "selection": row.selection,
-                        "letters": sorted(chr(ord("A") + order.index(k)) for k in row.selection.split(",") if k),
-                        "flagged": row.flagged, "struck": row.struck,
-                        "scored": row.scored, "domain": row.domain, "slug": row.question_slug,
-                        "seconds": row.seconds_spent, "correct": row.correct})
+            out.append(
+                {
+                    "position": row.position,
+                    "key": key_letters,
+                    "wrong": wrong,
+                    "type": content["type"],
+                    "selection": row.selection,
+                    "letters": sorted(chr(ord("A") + order.index(k)) for k in row.selection.split(",") if k),
+                    "flagged": row.flagged,
+                    "struck": row.struck,
+                    "scored": row.scored,
+                    "domain": row.domain,
+                    "slug": row.question_slug,
+                    "seconds": row.seconds_spent,
+                    "correct": row.correct,
+                }
+            )
         return out
 
 
 def answer(client, attempt_id: str, position: int, letters: list[str], **headers):
-    return client.post(f"/attempts/{attempt_id}/questions/{position}/answer", data={"choice": letters},
-                       headers=headers)
+    return client.post(f"/attempts/{attempt_id}/questions/{position}/answer", data={"choice": letters}, headers=headers)

@@ -17,8 +17,9 @@ PASSWORD = "a long passphrase"
 
 
 def sign_up(client, email="ada@example.com", password=PASSWORD, confirmation=None):
-    response = client.post("/signup", data={"email": email, "password": password,
-                                            "confirmation": confirmation or password})
+    response = client.post(
+        "/signup", data={"email": email, "password": password, "confirmation": confirmation or password}
+    )
     if response.status_code == 303:
         adopt_csrf_token(client)
     return response
@@ -42,16 +43,18 @@ def test_signing_up_keeps_the_attempts_made_before_in_this_browser(client, app):
     assert client.get(f"/attempts/{attempt}/questions/1").status_code == 200
 
 
-@pytest.mark.parametrize("email, password, confirmation, message", [
-    ("not-an-email", PASSWORD, PASSWORD, "is not an email address"),
-    ("ada@example.com", "short", "short", "at least 10 characters"),
-    ("ada@example.com", PASSWORD, PASSWORD + "!", "The two passwords differ"),
-    ("ada\x00@example.com", PASSWORD, PASSWORD, "is not an email address"),
-    ("ada@example.com", "password12", "password12", "Choose a harder password. This is a very common password."),
-    ("ada@example.com", "1234567890", "1234567890", "Choose a harder password."),
-])
-def test_bad_sign_up_input_is_refused_by_name_and_creates_nothing(client, app, email, password, confirmation,
-                                                                  message):
+@pytest.mark.parametrize(
+    "email, password, confirmation, message",
+    [
+        ("not-an-email", PASSWORD, PASSWORD, "is not an email address"),
+        ("ada@example.com", "short", "short", "at least 10 characters"),
+        ("ada@example.com", PASSWORD, PASSWORD + "!", "The two passwords differ"),
+        ("ada\x00@example.com", PASSWORD, PASSWORD, "is not an email address"),
+        ("ada@example.com", "password12", "password12", "Choose a harder password. This is a very common password."),
+        ("ada@example.com", "1234567890", "1234567890", "Choose a harder password."),
+    ],
+)
+def test_bad_sign_up_input_is_refused_by_name_and_creates_nothing(client, app, email, password, confirmation, message):
     response = sign_up(client, email, password, confirmation)
     assert response.status_code == 422 and message in response.text
     with Session(app.state.engine) as session:
@@ -104,11 +107,15 @@ def test_five_failures_throttle_the_account_even_with_the_right_password(client,
 
 def test_changing_the_password_needs_the_current_one(client):
     sign_up(client)
-    refused = client.post("/account/password", data={"current": "wrong wrong wrong", "password": "new passphrase!",
-                                                      "confirmation": "new passphrase!"})
+    refused = client.post(
+        "/account/password",
+        data={"current": "wrong wrong wrong", "password": "new passphrase!", "confirmation": "new passphrase!"},
+    )
     assert refused.status_code == 422 and "current password is not right" in refused.text
-    changed = client.post("/account/password", data={"current": PASSWORD, "password": "new passphrase!",
-                                                     "confirmation": "new passphrase!"})
+    changed = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "password": "new passphrase!", "confirmation": "new passphrase!"},
+    )
     assert changed.status_code == 200 and "Your password was changed." in changed.text
     client.post("/signout")
     adopt_csrf_token(client)

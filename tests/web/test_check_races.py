@@ -18,8 +18,9 @@ from tests.web.helpers import paper, start
 
 def _set_item(app, attempt: str, **values) -> None:
     with Session(app.state.engine) as session:
-        session.exec(update(AttemptItem).where(AttemptItem.attempt_id == attempt, AttemptItem.position == 1)
-                     .values(**values))
+        session.exec(
+            update(AttemptItem).where(AttemptItem.attempt_id == attempt, AttemptItem.position == 1).values(**values)
+        )
         session.commit()
 
 
@@ -42,8 +43,10 @@ def test_a_save_that_read_the_item_before_a_check_cannot_overwrite_the_checked_a
     _set_item(app, attempt, selection="A", checked_at=T0, correct=False)  # the check landed first
     change = AnswerChange(selection=frozenset({"B"}), first_answer=None, changes_complete_answer=True)
     with pytest.raises(AnswerChecked):
-        _run(settings, lambda conn: async_sitting.store_answer(conn, attempt_id=attempt, position=1, now=T0,
-                                                               change=change))
+        _run(
+            settings,
+            lambda conn: async_sitting.store_answer(conn, attempt_id=attempt, position=1, now=T0, change=change),
+        )
     assert paper(app, attempt)[0]["selection"] == "A"
 
 
@@ -51,8 +54,12 @@ def test_a_check_that_read_an_answer_since_changed_stores_no_verdict(client, app
     attempt = start(client)
     _set_item(app, attempt, selection="B")  # a save landed after the check read "A"
     with pytest.raises(AnswerChangedWhileChecked):
-        _run(settings, lambda conn: async_sitting.check_answer(conn, attempt_id=attempt, position=1, now=T0,
-                                                               selection=frozenset({"A"}), correct=True))
+        _run(
+            settings,
+            lambda conn: async_sitting.check_answer(
+                conn, attempt_id=attempt, position=1, now=T0, selection=frozenset({"A"}), correct=True
+            ),
+        )
     item = paper(app, attempt)[0]
     assert item["selection"] == "B" and item["correct"] is None
 
@@ -60,6 +67,10 @@ def test_a_check_that_read_an_answer_since_changed_stores_no_verdict(client, app
 def test_a_check_racing_another_check_of_the_same_answer_is_no_error(client, app, settings):
     attempt = start(client)
     _set_item(app, attempt, selection="A", checked_at=T0, correct=True)
-    _run(settings, lambda conn: async_sitting.check_answer(conn, attempt_id=attempt, position=1, now=T0,
-                                                           selection=frozenset({"A"}), correct=True))
+    _run(
+        settings,
+        lambda conn: async_sitting.check_answer(
+            conn, attempt_id=attempt, position=1, now=T0, selection=frozenset({"A"}), correct=True
+        ),
+    )
     assert paper(app, attempt)[0]["correct"] is True

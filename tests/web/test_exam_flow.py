@@ -78,8 +78,9 @@ def test_each_autosave_reports_how_many_are_answered_after_it_into_the_progress_
 def test_plain_form_saves_then_redirects_to_the_next_question(client, app):
     attempt = start(client)
     first = paper(app, attempt)[0]
-    response = client.post(f"/attempts/{attempt}/questions/1",
-                           data={"choice": first["key"], "action": "next", "carries_selection": "true"})
+    response = client.post(
+        f"/attempts/{attempt}/questions/1", data={"choice": first["key"], "action": "next", "carries_selection": "true"}
+    )
     assert response.status_code == 303
     assert response.headers["location"] == f"/attempts/{attempt}/questions/2"
     assert paper(app, attempt)[0]["selection"] != ""

@@ -14,8 +14,7 @@ from tests.web.helpers import paper, start
 HX = {"HX-Request": "true"}
 
 
-def press(client, attempt_id: str, position: int | str, action: str, letters=(), before: str | None = None,
-          **headers):
+def press(client, attempt_id: str, position: int | str, action: str, letters=(), before: str | None = None, **headers):
     data = {"choice": list(letters), "action": action, "carries_selection": "true"}
     if before is not None:
         data["before"] = before
@@ -31,12 +30,14 @@ def where(app, attempt_id: str) -> int:
 def no_writes_or_reads_of_the_answer(monkeypatch):
     async def refuse(*args, **kwargs):
         raise AssertionError("the exam form stored or read the answer")
+
     for name in ("store_answer", "store_answer_over", "answer_state"):
         monkeypatch.setattr(async_sitting, name, refuse)
 
 
-def test_next_carrying_the_answer_its_page_shows_as_stored_writes_nothing(client, app,
-                                                                          no_writes_or_reads_of_the_answer):
+def test_next_carrying_the_answer_its_page_shows_as_stored_writes_nothing(
+    client, app, no_writes_or_reads_of_the_answer
+):
     attempt = start(client)
     client.get(f"/attempts/{attempt}/questions/1")
     response = press(client, attempt, 1, "next", ["A"], before="A", **HX)
@@ -66,6 +67,7 @@ def test_next_carrying_a_changed_answer_stores_it_without_reading_the_item(clien
         if position == 1:
             await refuse_to_read()
         return await read_screen(conn, position=position, **kwargs)
+
     monkeypatch.setattr(async_sitting, "answer_state", refuse_to_read)
     monkeypatch.setattr(async_sitting, "question_screen", screen_of_any_other_question)
     response = press(client, attempt, 1, "next", ["C"], before="")
@@ -102,8 +104,9 @@ def test_a_button_that_leads_nowhere_else_stays_on_the_question(client, app, pos
     assert paper(app, attempt)[position - 1]["letters"] == ["A"] and where(app, attempt) == position
 
 
-@pytest.mark.parametrize("position, action", [(9, "previous"), (9, "next"), (0, "next"), (0, "previous"),
-                                              (-1, "next"), (99, "save")])
+@pytest.mark.parametrize(
+    "position, action", [(9, "previous"), (9, "next"), (0, "next"), (0, "previous"), (-1, "next"), (99, "save")]
+)
 def test_moving_from_a_question_outside_the_paper_is_not_found_and_moves_nothing(client, app, position, action):
     attempt = start(client)
     response = client.post(f"/attempts/{attempt}/questions/{position}", data={"action": action}, headers=HX)
@@ -152,7 +155,8 @@ def test_exam_form_positions_of_every_spelling_get_the_same_answers(client, posi
 
 def test_an_empty_action_is_a_save_as_on_a_form_without_one(client, app):
     attempt = start(client)
-    response = client.post(f"/attempts/{attempt}/questions/2",
-                           data={"choice": "A", "action": "", "carries_selection": ""}, headers=HX)
+    response = client.post(
+        f"/attempts/{attempt}/questions/2", data={"choice": "A", "action": "", "carries_selection": ""}, headers=HX
+    )
     assert response.status_code == 200 and "Question 2 of 8" in response.text
     assert paper(app, attempt)[1]["selection"] == "" and where(app, attempt) == 2

@@ -33,8 +33,9 @@ def _where(app, attempt_id: str) -> tuple[int, object]:
 
 
 def _screen_as_read(settings, browser: str, attempt_id: str):
-    return _run(settings, lambda conn: async_sitting.question_screen(conn, attempt_id=attempt_id, browser=browser,
-                                                                     position=1)).attempt
+    return _run(
+        settings, lambda conn: async_sitting.question_screen(conn, attempt_id=attempt_id, browser=browser, position=1)
+    ).attempt
 
 
 def test_two_moves_that_read_the_same_position_count_its_time_once(client, app, settings, clock):

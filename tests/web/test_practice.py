@@ -36,10 +36,13 @@ def test_checking_an_answer_shows_every_explanation_and_locks_it(client, app):
     attempt = start_practice(client, count="2")
     first = paper(app, attempt)[0]
     assert "Why option" not in client.get(f"/attempts/{attempt}/questions/1").text
-    response = client.post(f"/attempts/{attempt}/questions/1",
-                           data={"choice": first["key"], "action": "check", "carries_selection": "true"}, headers=HX)
+    response = client.post(
+        f"/attempts/{attempt}/questions/1",
+        data={"choice": first["key"], "action": "check", "carries_selection": "true"},
+        headers=HX,
+    )
     assert "Correct. The answer is" in response.text and response.text.count("Why option") >= 4
-    assert 'disabled' in response.text and "Check answer" not in response.text
+    assert "disabled" in response.text and "Check answer" not in response.text
     changed = answer(client, attempt, 1, first["wrong"][:1] if first["type"] == "single" else first["wrong"][:2])
     assert changed.status_code == 422 and "checked, so it can no longer change" in changed.text
     moved_on = client.post(f"/attempts/{attempt}/questions/1", data={"action": "next"})

@@ -19,8 +19,9 @@ HX = {"HX-Request": "true"}
 
 
 def save(client, attempt_id: str, position: int, letters: list[str], before: str):
-    return client.post(f"/attempts/{attempt_id}/questions/{position}/answer",
-                       data={"choice": letters, "before": before}, headers=HX)
+    return client.post(
+        f"/attempts/{attempt_id}/questions/{position}/answer", data={"choice": letters, "before": before}, headers=HX
+    )
 
 
 def shown_before(html: str) -> str:
@@ -34,15 +35,18 @@ def answered_count(html: str) -> int:
 
 def item(app, attempt_id: str, position: int) -> AttemptItem:
     with Session(app.state.engine) as session:
-        return session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id,
-                                                      AttemptItem.position == position)).one()
+        return session.exec(
+            select(AttemptItem).where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position)
+        ).one()
 
 
 @pytest.fixture
 def no_reads(monkeypatch):
     """Fail any save that reads the item's state first: what is left is the one-statement save."""
+
     async def refuse_to_read(*args, **kwargs):
         raise AssertionError("the save read the item's state")
+
     monkeypatch.setattr(async_sitting, "answer_state", refuse_to_read)
 
 
@@ -141,8 +145,11 @@ def test_a_save_naming_an_answer_to_someone_elses_attempt_is_not_found(client, o
 def test_a_checked_answer_named_by_a_save_stays_locked(client, app):
     attempt = start_practice(client, count="2")
     first = paper(app, attempt)[0]
-    client.post(f"/attempts/{attempt}/questions/1",
-                data={"choice": first["key"], "action": "check", "carries_selection": "true"}, headers=HX)
+    client.post(
+        f"/attempts/{attempt}/questions/1",
+        data={"choice": first["key"], "action": "check", "carries_selection": "true"},
+        headers=HX,
+    )
     wrong = first["wrong"][:1] if first["type"] == "single" else first["wrong"][:2]
     changed = save(client, attempt, 1, wrong, before="".join(first["key"]))
     assert changed.status_code == 422 and "checked, so it can no longer change" in changed.text
@@ -175,8 +182,9 @@ def test_a_wrong_memory_of_an_item_changes_nothing_it_should_not(client, app):
     client.get(f"/attempts/{attempt}/questions/{position}")
     facts = async_sitting.item_facts.get((attempt, position))
     reversed_order = tuple(reversed(facts.option_order))
-    async_sitting.item_facts.put((attempt, position), async_sitting.ItemFacts(
-        facts.deadline, reversed_order, facts.version_id, facts.digest))
+    async_sitting.item_facts.put(
+        (attempt, position), async_sitting.ItemFacts(facts.deadline, reversed_order, facts.version_id, facts.digest)
+    )
     saved = save(client, attempt, position, ["A"], before="")
     assert saved.status_code == 200, saved.text
     stored = item(app, attempt, position)

@@ -43,12 +43,22 @@ def test_review_pages_do_not_exist_before_the_end(client):
     assert client.get(f"/attempts/{attempt}/report").headers["location"].endswith("/questions/1")
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/attempts/{id}"), ("get", "/attempts/{id}/questions/1"), ("post", "/attempts/{id}/questions/1"),
-    ("post", "/attempts/{id}/questions/1/answer"), ("get", "/attempts/{id}/review"), ("get", "/attempts/{id}/end"),
-    ("post", "/attempts/{id}/end"), ("get", "/attempts/{id}/report"), ("get", "/attempts/{id}/domains/D1"),
-    ("get", "/attempts/{id}/incorrect"), ("get", "/attempts/{id}/clock"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/attempts/{id}"),
+        ("get", "/attempts/{id}/questions/1"),
+        ("post", "/attempts/{id}/questions/1"),
+        ("post", "/attempts/{id}/questions/1/answer"),
+        ("get", "/attempts/{id}/review"),
+        ("get", "/attempts/{id}/end"),
+        ("post", "/attempts/{id}/end"),
+        ("get", "/attempts/{id}/report"),
+        ("get", "/attempts/{id}/domains/D1"),
+        ("get", "/attempts/{id}/incorrect"),
+        ("get", "/attempts/{id}/clock"),
+    ],
+)
 def test_another_candidates_attempt_is_not_found(client, other_client, app, method, path):
     attempt = start(client)
     other_client.post("/exams/TST-01/attempts")  # the other browser is a candidate too
@@ -92,9 +102,10 @@ def test_an_autosave_and_a_next_read_their_fields_after_a_csrf_token_sent_as_a_f
     attempt = start(client)
     token = client.headers.pop("X-CSRF-Token")
     saved = client.post(f"/attempts/{attempt}/questions/1/answer", data={"choice": "A", "csrf_token": token})
-    moved = client.post(f"/attempts/{attempt}/questions/1",
-                        data={"choice": "B", "before": "A", "carries_selection": "true", "action": "next",
-                              "csrf_token": token})
+    moved = client.post(
+        f"/attempts/{attempt}/questions/1",
+        data={"choice": "B", "before": "A", "carries_selection": "true", "action": "next", "csrf_token": token},
+    )
     assert saved.status_code == 303 and moved.status_code == 303
     assert moved.headers["location"].endswith(f"/attempts/{attempt}/questions/2")
     assert paper(app, attempt)[0]["letters"] == ["B"]

@@ -4,7 +4,6 @@ import httpx
 import pytest
 
 from tests.conftest import TEST_BANK
-from tests.live_server import server_factory  # noqa: F401  (fixture)
 
 
 @pytest.mark.parametrize("path", ["/", "/healthz", "/static/app.css", "/no-such-page"])
@@ -23,7 +22,7 @@ def test_pages_carry_no_inline_script(client):
     assert page.count("<script ") == 2 and page.count(' src="/static/') == 2
 
 
-def test_the_served_app_does_not_name_its_server_software(server_factory, tmp_path):  # noqa: F811
+def test_the_served_app_does_not_name_its_server_software(server_factory, tmp_path):
     server = server_factory(mockexam_bank_dir=TEST_BANK, database_url=f"sqlite:///{tmp_path / 'live.db'}")
     headers = httpx.get(server.url + "/healthz", timeout=30).headers
     assert "server" not in headers

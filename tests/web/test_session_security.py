@@ -82,16 +82,22 @@ def test_a_cookie_copied_before_sign_out_opens_nothing_after_it(client, app):
     with browser_with(app, copied) as thief:
         assert signed_in_as(thief) is None
         assert thief.get(f"/attempts/{attempt}/questions/1").status_code == 404
-        assert thief.post(f"/attempts/{attempt}/questions/1/answer", data={"choice": ["A"]},
-                          headers={"X-CSRF-Token": "x"}).status_code == 403
+        assert (
+            thief.post(
+                f"/attempts/{attempt}/questions/1/answer", data={"choice": ["A"]}, headers={"X-CSRF-Token": "x"}
+            ).status_code
+            == 403
+        )
 
 
 def test_a_cookie_copied_before_a_password_change_opens_nothing_after_it_but_this_browser_stays_in(client, app):
     sign_up(client)
     attempt = start(client)
     copied = client.cookies[COOKIE]
-    changed = client.post("/account/password", data={"current": PASSWORD, "password": "another long passphrase",
-                                                     "confirmation": "another long passphrase"})
+    changed = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "password": "another long passphrase", "confirmation": "another long passphrase"},
+    )
     assert changed.status_code == 200 and "Your password was changed." in changed.text
     adopt_csrf_token(client)
     assert signed_in_as(client) == "ada@example.com"
@@ -113,9 +119,10 @@ def test_signing_out_everywhere_ends_every_session_of_the_account(client, other_
 
 
 def test_a_session_cookie_of_the_old_kind_naming_a_user_id_opens_nothing(client, app):
-    from itsdangerous import TimestampSigner
     import base64
     import json
+
+    from itsdangerous import TimestampSigner
 
     sign_up(client)
     old_style = TimestampSigner("test-secret").sign(base64.b64encode(json.dumps({"uid": 1}).encode())).decode()

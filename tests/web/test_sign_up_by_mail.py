@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app.db.tables import User
 from tests.conftest import adopt_csrf_token
 from tests.web.helpers import start
-from tests.web.test_accounts import PASSWORD, sign_up
+from tests.web.test_accounts import sign_up
 
 
 class Inbox:
@@ -35,9 +35,15 @@ def inbox(app):
     received = Inbox()
     server = Controller(received, hostname="127.0.0.1", port=port)
     server.start()
-    app.state.settings = app.state.settings.model_copy(update={
-        "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False, "mail_from": "exams@example.org",
-        "public_url": "https://exams.example.org"})
+    app.state.settings = app.state.settings.model_copy(
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": port,
+            "smtp_starttls": False,
+            "mail_from": "exams@example.org",
+            "public_url": "https://exams.example.org",
+        }
+    )
     yield received
     server.stop()
 

@@ -1,6 +1,5 @@
 """The server's deadline, finalization and the score report."""
 
-
 import pytest
 from sqlmodel import Session
 
@@ -37,7 +36,8 @@ def test_a_late_htmx_save_gets_its_message_in_the_alert_region(client, clock):
 
 
 def test_an_attempt_left_alone_is_finalized_when_next_touched_with_answers_saved_before_the_deadline(
-        client, app, clock):
+    client, app, clock
+):
     attempt = start(client)
     _answer_all_correctly(client, app, attempt)
     clock.advance(hours=5)
@@ -53,8 +53,7 @@ def test_an_attempt_left_alone_is_finalized_when_next_touched_with_answers_saved
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_a_question_viewed_after_time_ran_out_finalizes_the_attempt_and_leads_to_the_report(
-        client, app, clock, htmx):
+def test_a_question_viewed_after_time_ran_out_finalizes_the_attempt_and_leads_to_the_report(client, app, clock, htmx):
     attempt = start(client)
     clock.advance(hours=5)
     response = client.get(f"/attempts/{attempt}/questions/3", headers={"HX-Request": "true"} if htmx else {})
@@ -115,8 +114,7 @@ def test_unanswered_questions_score_as_wrong(client, app):
 def test_report_shows_domains_time_used_and_which_questions_were_unscored(client, app, clock):
     attempt = start(client)
     items = paper(app, attempt)
-    _answer_all_correctly(client, app, attempt,
-                          except_positions=[i["position"] for i in items if i["domain"] == "D2"])
+    _answer_all_correctly(client, app, attempt, except_positions=[i["position"] for i in items if i["domain"] == "D2"])
     clock.advance(minutes=12, seconds=5)
     client.post(f"/attempts/{attempt}/end")
     report = client.get(f"/attempts/{attempt}/report").text
@@ -125,7 +123,9 @@ def test_report_shows_domains_time_used_and_which_questions_were_unscored(client
     assert "D1 Alpha</th>" in report and "Meets competencies" in report
     assert "D2 Beta</th>" in report and "Needs improvement" in report
     assert "0:12:05 of 30 minutes" in report
-    assert "80% range of your true level, on the same scale" in report and "Chance that your true level passes" in report
+    assert (
+        "80% range of your true level, on the same scale" in report and "Chance that your true level passes" in report
+    )
 
 
 def test_domain_review_shows_answers_keys_and_every_option_explanation(client, app):
@@ -158,7 +158,10 @@ def test_the_clock_endpoint_reports_the_servers_remaining_time(client, clock):
     assert data["remaining_seconds"] == 20 * 60 and data["finished"] is False
     clock.advance(minutes=25)
     assert client.get(f"/attempts/{attempt}/clock").json() == {
-        "finished": True, "remaining_seconds": 0, "deadline": data["deadline"]}
+        "finished": True,
+        "remaining_seconds": 0,
+        "deadline": data["deadline"],
+    }
 
 
 def test_warning_is_on_the_page_when_fifteen_minutes_or_less_remain(client, clock):

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.db import users
 from app.db.tables import User
-from tests.web.test_admin_import import FILES, admin_client, database_url  # noqa: F401  (fixtures)
+from tests.web.admin.test_import import FILES
 
 
 def make_token(monkeypatch, settings, *args) -> str:
@@ -20,8 +20,12 @@ def make_token(monkeypatch, settings, *args) -> str:
 
 
 def import_with(client, token):
-    return client.post("/api/imports", data={"exam": "TST-01"}, headers={"Authorization": f"Bearer {token}"},
-                       files=[("files", ("sheet.csv", (FILES / "sheet.csv").read_bytes()))])
+    return client.post(
+        "/api/imports",
+        data={"exam": "TST-01"},
+        headers={"Authorization": f"Bearer {token}"},
+        files=[("files", ("sheet.csv", (FILES / "sheet.csv").read_bytes()))],
+    )
 
 
 def listed(monkeypatch, settings) -> str:
@@ -66,8 +70,11 @@ def test_the_admin_pages_list_tokens_and_revoke_one(admin_client, app, settings,
 def test_a_token_stops_working_when_its_owner_is_no_longer_an_administrator(admin_client, app, settings, monkeypatch):
     token = make_token(monkeypatch, settings)
     with Session(app.state.engine) as session:
-        users.set_role(session=session, user=session.exec(select(User).where(User.email == "root@example.com")).one(),
-                       role="candidate")
+        users.set_role(
+            session=session,
+            user=session.exec(select(User).where(User.email == "root@example.com")).one(),
+            role="candidate",
+        )
     assert import_with(admin_client, token).status_code == 401
 
 

@@ -9,7 +9,6 @@ from app.bank.upload_check import check_upload
 from app.db import bank
 from app.db.tables import Attempt, Regrade
 from tests.web.helpers import answer, paper, start
-from tests.web.test_admin_import import admin_client, database_url  # noqa: F401  (fixtures)
 
 
 def edit(admin_client, slug, change):
@@ -19,8 +18,9 @@ def edit(admin_client, slug, change):
 
     content = yaml.safe_load(html.unescape(text))
     change(content)
-    return admin_client.post(f"/admin/questions/TST-01/{slug}/edit",
-                             data={"text": yaml.safe_dump(content, sort_keys=False)})
+    return admin_client.post(
+        f"/admin/questions/TST-01/{slug}/edit", data={"text": yaml.safe_dump(content, sort_keys=False)}
+    )
 
 
 def test_the_question_list_filters_by_domain_type_and_text(admin_client):
@@ -48,7 +48,11 @@ def test_an_edit_is_a_new_version_and_past_attempts_keep_theirs(admin_client, ap
 
 def test_a_bad_edit_is_refused_and_changes_nothing(admin_client, app):
     response = edit(admin_client, "d1-1-1-q1", lambda c: c.update(key=["Z"]))
-    assert response.status_code == 422 and "Nothing was saved" in response.text and "key names no option: Z" in response.text
+    assert (
+        response.status_code == 422
+        and "Nothing was saved" in response.text
+        and "key names no option: Z" in response.text
+    )
     renamed = edit(admin_client, "d1-1-1-q1", lambda c: c.update(id="another-id"))
     assert renamed.status_code == 422 and "must be this one question" in renamed.text
 
@@ -70,8 +74,9 @@ def test_export_then_import_reports_everything_unchanged(admin_client, app):
     with Session(app.state.engine) as session:
         blueprint = bank.get_blueprint(session=session, code="TST-01")
         current = bank.current_hashes(session=session, exam_code="TST-01")
-    report = check_upload(read_upload(exported.content, "tst-01.yaml"), blueprint, filename="tst-01.yaml",
-                          current=current)
+    report = check_upload(
+        read_upload(exported.content, "tst-01.yaml"), blueprint, filename="tst-01.yaml", current=current
+    )
     assert report.counts()["unchanged"] == 10 and report.errors == []
 
 
@@ -79,8 +84,9 @@ def test_a_reported_problem_reaches_the_admin_queue(admin_client, app):
     attempt = start(admin_client)
     admin_client.post(f"/attempts/{attempt}/end")
     position = next(i["position"] for i in paper(app, attempt) if i["domain"] == "D1")
-    response = admin_client.post(f"/attempts/{attempt}/questions/{position}/report",
-                                 data={"kind": "wrong-key", "comment": "I think C is wrong."})
+    response = admin_client.post(
+        f"/attempts/{attempt}/questions/{position}/report", data={"kind": "wrong-key", "comment": "I think C is wrong."}
+    )
     assert response.status_code == 303 and f"reported={position}" in response.headers["location"]
     queue = admin_client.get("/admin/reports").text
     assert "I think C is wrong." in queue and "wrong-key" in queue
@@ -125,8 +131,14 @@ def test_a_corrected_key_is_regraded_after_a_dry_run_and_recorded(admin_client, 
 
 
 def test_candidates_cannot_reach_curation(client):
-    for path in ("/admin/questions", "/admin/coverage", "/admin/reports", "/admin/export/TST-01.yaml",
-                 "/admin/questions/TST-01/d1-1-1-q1", "/admin/regrade/TST-01/d1-1-1-q1"):
+    for path in (
+        "/admin/questions",
+        "/admin/coverage",
+        "/admin/reports",
+        "/admin/export/TST-01.yaml",
+        "/admin/questions/TST-01/d1-1-1-q1",
+        "/admin/regrade/TST-01/d1-1-1-q1",
+    ):
         assert client.get(path).status_code == 404, path
 
 
@@ -144,8 +156,9 @@ def test_item_statistics_use_first_exam_exposures_and_show_every_question(admin_
     assert admin_client.get("/admin/statistics?exam=TST-01&flagged=true").text.count("/admin/questions/TST-01/") == 0
 
 
-@pytest.mark.parametrize("path", ["/admin/imports/99999999999999999999/commit",
-                                  "/admin/reports/99999999999999999999/close"])
+@pytest.mark.parametrize(
+    "path", ["/admin/imports/99999999999999999999/commit", "/admin/reports/99999999999999999999/close"]
+)
 def test_admin_ids_no_column_holds_are_refused_as_input(admin_client, path):
     assert admin_client.post(path).status_code == 422
 

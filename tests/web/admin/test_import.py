@@ -1,40 +1,20 @@
 """The upload page and the HTTP endpoint: admins only, a dry run first, one transaction when stored."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.db import users
 from app.db.tables import Question
-from app.credentials import hash_password
-from tests.conftest import adopt_csrf_token
 
-FILES = Path(__file__).parent.parent / "data" / "imports"
-
-
-@pytest.fixture
-def database_url(fresh_database_url):
-    """These tests change the bank, so each gets a database of its own."""
-    return fresh_database_url
-
-
-@pytest.fixture
-def admin_client(client, app):
-    with Session(app.state.engine) as session:
-        users.register(session=session, guest=None, email="root@example.com", password_hash=hash_password("admin passphrase"),
-                       now=datetime(2026, 1, 1, tzinfo=UTC), role="admin")
-    client.post("/signin", data={"email": "root@example.com", "password": "admin passphrase"})
-    adopt_csrf_token(client)
-    return client
+FILES = Path(__file__).parents[2] / "data" / "imports"
 
 
 def upload(client, name, **form):
-    return client.post("/admin/import", data={"exam": "TST-01", **form},
-                       files=[("files", (name, (FILES / name).read_bytes()))])
+    return client.post(
+        "/admin/import", data={"exam": "TST-01", **form}, files=[("files", (name, (FILES / name).read_bytes()))]
+    )
 
 
 def stored(app, slug):
@@ -68,9 +48,12 @@ def test_an_upload_with_errors_offers_no_store_button(admin_client, app):
 
 
 def test_the_api_needs_an_admin_token(client):
-    response = client.post("/api/imports", data={"exam": "TST-01"},
-                           files=[("files", ("sheet.csv", (FILES / "sheet.csv").read_bytes()))],
-                           headers={"Authorization": "Bearer nonsense", "X-CSRF-Token": ""})
+    response = client.post(
+        "/api/imports",
+        data={"exam": "TST-01"},
+        files=[("files", ("sheet.csv", (FILES / "sheet.csv").read_bytes()))],
+        headers={"Authorization": "Bearer nonsense", "X-CSRF-Token": ""},
+    )
     assert response.status_code == 401 and "API token is required" in response.json()["detail"]
 
 
@@ -85,8 +68,12 @@ def test_the_api_checks_and_commits_with_a_token(admin_client, app, settings, mo
     assert dry.json()["reports"][0]["counts"]["new"] == 2
     done = admin_client.post("/api/imports", data={"exam": "TST-01", "commit": "true"}, files=files, headers=api)
     assert done.status_code == 200 and done.json()["stored"] == {"new": 2, "changed": 0, "unchanged": 0}
-    bad = admin_client.post("/api/imports", data={"exam": "TST-01", "commit": "true"}, headers=api,
-                            files=[("files", ("broken.yaml", (FILES / "broken.yaml").read_bytes()))])
+    bad = admin_client.post(
+        "/api/imports",
+        data={"exam": "TST-01", "commit": "true"},
+        headers=api,
+        files=[("files", ("broken.yaml", (FILES / "broken.yaml").read_bytes()))],
+    )
     assert bad.status_code == 422 and "is not valid YAML/JSON" in bad.json()["reports"][0]["errors"][0]
 
 
@@ -96,8 +83,9 @@ def test_a_file_nested_too_deeply_is_refused_by_name_everywhere(admin_client, ap
     assert page.status_code == 422 and "deep.yaml nests lists or mappings too deeply" in page.text
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     token = CliRunner().invoke(cli, ["admin", "token", "root@example.com"]).output.strip()
-    api = admin_client.post("/api/imports", data={"exam": "TST-01"}, files=[("files", deep)],
-                            headers={"Authorization": f"Bearer {token}"})
+    api = admin_client.post(
+        "/api/imports", data={"exam": "TST-01"}, files=[("files", deep)], headers={"Authorization": f"Bearer {token}"}
+    )
     assert api.status_code == 422 and "nests lists or mappings too deeply" in api.text
     (tmp_path / "deep.yaml").write_bytes(deep[1])
     command = CliRunner().invoke(cli, ["bank", "import", str(tmp_path / "deep.yaml"), "--exam", "TST-01"])
