@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -41,11 +42,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         dependencies=[Depends(verify_csrf)],
+        routes=exam.SITTING_ROUTES,
         redirect_slashes=False,
         lifespan=lifespan,
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
+    app.state.clock = lambda: datetime.now(UTC)
     app.state.paths = Paths(app)
     app.state.engine = make_engine(url, pool_size)
     app.state.async_engine = make_async_engine(url, pool_size)
@@ -69,7 +72,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(practice.router)
     app.include_router(dashboard.router)
     app.include_router(admin.router)
-    app.router.routes[:0] = [exam.SAVE_ROUTE, exam.VIEW_ROUTE, exam.ACT_ROUTE]
     errors.register(app)
     _split_the_schema(app)
     return app

@@ -26,7 +26,6 @@ from app.config import Settings
 from app.db import migrate
 from app.db.engine import make_engine
 from app.main import create_app
-from app.web.deps import utc_now
 from tests.live_server import server_factory, shipped_server  # noqa: F401  (fixtures for every module)
 
 TESTS = Path(__file__).parent
@@ -175,7 +174,7 @@ def settings(tmp_path, database_url) -> Settings:
 @pytest.fixture
 def app(settings, clock):
     application = create_app(settings)
-    application.dependency_overrides[utc_now] = clock
+    application.state.clock = clock
     yield application
     application.state.engine.dispose()
 

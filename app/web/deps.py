@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Annotated
 from urllib.parse import parse_qsl
@@ -85,15 +85,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         session.close()
 
 
-async def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def request_time(request: Request) -> datetime:
-    """The time for an endpoint outside FastAPI's dependencies, honouring an override of `utc_now` as the
-    FastAPI routes do (the tests' clock)."""
-    override = request.app.dependency_overrides.get(utc_now)
-    return override() if override is not None else datetime.now(UTC)
+    """The time, by the app's clock (`app.state.clock`, which tests set), for routes and plain endpoints
+    alike."""
+    return request.app.state.clock()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -101,7 +96,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 # compare a number past 2**63), so they are refused as input before any query.
 MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Path(le=MAX_ROW_ID)]
-Now = Annotated[datetime, Depends(utc_now)]
+Now = Annotated[datetime, Depends(request_time)]
 
 SESSION_KEY = "sid"
 

@@ -46,10 +46,10 @@ router = APIRouter()
 
 
 class PositionConvertor(IntegerConvertor):
-    """A question position in the plain routes' paths: at most nine digits. A longer number matches no
-    plain route and reaches the FastAPI route, which refuses it as input (MAX_ROW_ID)."""
+    """A question position in a path: at most nine digits (no INTEGER column holds more), perhaps signed, so
+    that a position outside the paper is told as such; any other spelling matches no route."""
 
-    regex = "[0-9]{1,9}"
+    regex = "[-+]?[0-9]{1,9}"
 
 
 register_url_convertor("position", PositionConvertor())
@@ -190,18 +190,10 @@ async def _own_screen(conn, browser: str | None, attempt_id: str, position: int)
     return screen
 
 
-@router.get("/attempts/{attempt_id}/questions/{position}", name="show_question")
-async def show_question(request: Request, attempt_id: str, position: RowId, now: Now) -> Response:
+async def show_question(request: Request) -> Response:
     """The question screen, on the asyncio engine like the answer save: one read, the move, the page. An
     attempt whose time ran out is finalized (rarely, so on the ORM path) and shows its report. No
     transaction: the move is one statement, and the read needs no snapshot shared with it."""
-    return await _question_page(request, attempt_id, position, now)
-
-
-async def show_question_directly(request: Request) -> Response:
-    """`show_question` as a plain Starlette endpoint, for every position written in digits: FastAPI's walk
-    through the included routers and its dependency solving were a quarter of a view's CPU in the app.
-    Any other position falls through to the FastAPI route, which refuses it as before."""
     params = request.path_params
     return await _question_page(request, params["attempt_id"], params["position"], request_time(request))
 
@@ -387,14 +379,12 @@ def _save_status(request: Request, now: datetime, letters: tuple[str, ...], answ
 _SAVE_STATUS = templates.get_template("attempts/_save_status.html")
 
 
-# Placed ahead of every other route by create_app: they run for every click of every candidate, and matching
-# them after FastAPI's walk through each included router's routes cost about 25 µs, 7% of a save's CPU.
 SAVE_ROUTE = Route(
     "/attempts/{attempt_id}/questions/{position:position}/answer", save_answer, methods=["POST"], name="save_answer"
 )
 VIEW_ROUTE = Route(
     "/attempts/{attempt_id}/questions/{position:position}",
-    show_question_directly,
+    show_question,
     methods=["GET"],
     name="show_question",
 )
@@ -424,22 +414,11 @@ class ExamForm(BaseModel):
             ) from None
 
 
-@router.post("/attempts/{attempt_id}/questions/{position}", name="act_on_question")
-async def act_on_question(
-    request: Request, attempt_id: str, position: RowId, now: Now, form: Annotated[ExamForm, Form()]
-) -> Response:
+async def act_on_question(request: Request) -> Response:
     """The exam form: saves the selection it carries, then does what the pressed button asks. Works without
     JavaScript (POST, then redirect) and with htmx (the next screen as a fragment). A request that does not
-    say it carries the selection leaves the stored answer alone, so a bare flag never erases an answer.
-    Positions written in digits take `ACT_ROUTE` instead; this route answers every other spelling."""
-    return await _act(request, attempt_id, position, now, form, shown=None)
-
-
-async def act_on_question_directly(request: Request) -> Response:
-    """`act_on_question` as a plain Starlette endpoint, like the save and the view: Next and Previous are how
-    candidates move, and FastAPI's form parsing, dependency solving and walk through the included routers
-    were a sixth of a Next's CPU. It does itself what the other routes get from dependencies: the CSRF check,
-    the clock and the form, which it reads as the autosave does, `before` included."""
+    say it carries the selection leaves the stored answer alone, so a bare flag never erases an answer. The
+    form names the answer its page shows as stored (`before`), as the autosave's does."""
     fields = await read_checked_fields(request)
     params = request.path_params
     return await _act(
@@ -573,13 +552,16 @@ async def _act_on_item(
     )
 
 
-# Placed ahead of FastAPI's routes with the save and the view, for the same reason.
 ACT_ROUTE = Route(
     "/attempts/{attempt_id}/questions/{position:position}",
-    act_on_question_directly,
+    act_on_question,
     methods=["POST"],
     name="act_on_question",
 )
+# The sitting's three endpoints run for every click of every candidate: plain Starlette endpoints that read
+# their form, clock and session themselves (FastAPI's dependency solving and form parsing were a sixth of
+# their CPU), given to the app first so they are matched before FastAPI walks its included routers.
+SITTING_ROUTES = [SAVE_ROUTE, VIEW_ROUTE, ACT_ROUTE]
 
 
 @router.get("/attempts/{attempt_id}/clock", name="clock", responses=errors(404), tags=["json"])

@@ -16,7 +16,6 @@ import httpx
 import pytest
 
 from app.main import create_app
-from app.web.deps import utc_now
 from tests.conftest import adopt_csrf_token
 from tests.web.helpers import answer, start
 
@@ -26,7 +25,7 @@ CONCURRENT = 60
 @pytest.fixture
 def small_pool_app(settings, clock):
     application = create_app(settings.model_copy(update={"database_pool_size": 2}))
-    application.dependency_overrides[utc_now] = clock
+    application.state.clock = clock
     yield application
     application.state.engine.dispose()
 
