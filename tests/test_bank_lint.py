@@ -125,6 +125,54 @@ def test_keys_that_are_usually_the_longest_option_are_an_error(tmp_path):
     assert "8 of 8 single-answer questions (100%)" in finding.message
 
 
+def test_keys_that_are_seldom_the_longest_or_shortest_option_are_errors_too(tmp_path):
+    """'Never pick the longest' beats chance when the key is the longest option in under 15% of questions."""
+
+    def middling(n):
+        key = "ABCD"[n % 4]
+        others = iter(["a much longer distractor", "short", "brief"])
+        return question(
+            n, key=key, texts=tuple("a middling key" if letter == key else next(others) for letter in "ABCD")
+        )
+
+    findings = lint_exam(bank(tmp_path, [middling(n) for n in range(8)]))
+    messages = {f.rule: f.message for f in findings if f.severity == "error"}
+    assert "the key is the longest option in 0 of 8" in messages["longest-key"]
+    assert "'never pick the longest' beats it" in messages["longest-key"]
+    assert "the key is the shortest option in 0 of 8" in messages["shortest-key"]
+
+
+def test_a_key_alone_free_of_absolute_words_is_a_warning(tmp_path):
+    hedged = question(
+        0, key="C", texts=("It always fails", "Only the first shard", "Usually the hot shard", "Every record is lost")
+    )
+    [finding] = [f for f in lint_exam(bank(tmp_path, [hedged] + BALANCED[1:])) if f.rule == "hedged-key"]
+    assert finding.question == "q0" and finding.severity == "warning"
+
+
+def test_a_key_alone_repeating_a_phrase_of_the_stem_is_a_warning(tmp_path):
+    echo = question(
+        0,
+        key="B",
+        stem="A team must keep streaming checkpoints while the cluster scales in.",
+        texts=(
+            "Write logs to disk",
+            "Store streaming checkpoints in Amazon S3",
+            "Add more shards",
+            "Lower the batch size",
+        ),
+    )
+    [finding] = [f for f in lint_exam(bank(tmp_path, [echo] + BALANCED[1:])) if f.rule == "stem-echo"]
+    assert "'streaming checkpoints'" in finding.message and finding.question == "q0"
+    fair = dict(
+        echo,
+        options=[
+            dict(o, text=o["text"] + (" of streaming checkpoints" if o["id"] == "A" else "")) for o in echo["options"]
+        ],
+    )
+    assert not [f for f in lint_exam(bank(tmp_path / "fair", [fair] + BALANCED[1:])) if f.rule == "stem-echo"]
+
+
 def test_keys_crowding_one_position_are_a_warning(tmp_path):
     findings = lint_exam(bank(tmp_path, [question(i, key="A") for i in range(8)]))
     assert rules(findings, "warning") == ["key-position"]

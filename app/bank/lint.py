@@ -15,7 +15,6 @@ from app.bank.format import QuestionIn
 from app.bank.loader import LoadedExam
 
 NEAR_DUPLICATE = 0.8
-LONGEST_KEY_ERROR = 0.35
 POSITION_WARN = (0.15, 0.35)
 _WORD = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
 GIVEAWAY = re.compile(
@@ -49,18 +48,83 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def _single_key_facts(questions: list[QuestionIn]) -> tuple[int, int, Counter]:
+SHARE_LIMITS = (0.15, 0.35)  # chance is 25%: outside this, "pick (or never pick) the longest" beats it
+ABSOLUTE = re.compile(
+    r"\b(always|never|only|all|every|none|guarantees?|guaranteed|completely|entirely|impossible)\b", re.IGNORECASE
+)
+# Words too common to make a phrase distinctive.
+_COMMON_WORDS = """a an the and or of to in on for with by from at as is are be it its this that these those which
+    what when
+    where who how can will would should could may must not no than then there their them they we our you your each
+    any all more most less least one two three use uses used using into out over under about after before between
+    during while so such only also very same other"""
+_STOPWORDS = frozenset(_COMMON_WORDS.split())
+
+
+def _lengths(question: QuestionIn) -> tuple[int, int, int]:
+    """The key's length and the longest and shortest distractor's, of a single-answer question."""
+    key = question.key[0]
+    distractors = [len(o.text) for o in question.options if o.id != key]
+    key_length = next(len(o.text) for o in question.options if o.id == key)
+    return key_length, max(distractors), min(distractors)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOPWORDS]
+
+
+def _phrases(text: str) -> set[tuple[str, str]]:
+    words = _content_words(text)
+    return set(zip(words, words[1:], strict=False))
+
+
+def cues(question: QuestionIn) -> list[tuple[str, str]]:
+    """What lets a test-wise candidate pick a single-answer question's key without knowing the topic, as
+    (rule, message) pairs: the key alone hedged while every distractor speaks in absolutes, or the key alone
+    repeating a phrase of the stem."""
+    if question.type != "single":
+        return []
+    key = question.key[0]
+    keyed = next(o for o in question.options if o.id == key)
+    distractors = [o for o in question.options if o.id != key]
+    found = []
+    if not ABSOLUTE.search(keyed.text) and all(ABSOLUTE.search(o.text) for o in distractors):
+        found.append(
+            (
+                "hedged-key",
+                "the key is the only option without an absolute word (always, never, only, "
+                "all, …): a test-wise candidate picks it unread",
+            )
+        )
+    echoed = _phrases(question.stem) & _phrases(keyed.text)
+    echoed -= set().union(*(_phrases(o.text) for o in distractors))
+    if echoed:
+        shown = ", ".join(sorted(f"'{a} {b}'" for a, b in echoed)[:3])
+        found.append(("stem-echo", f"the key alone repeats the stem's {shown}: a test-wise candidate matches it"))
+    return found
+
+
+@dataclass(frozen=True)
+class KeyFacts:
+    """Of an exam's single-answer questions: how many there are, in how many the key is the longest and
+    the shortest option, and how often each stored position holds the key."""
+
+    singles: int
+    longest: int
+    shortest: int
+    positions: Counter
+
+
+def _single_key_facts(questions: list[QuestionIn]) -> KeyFacts:
     singles = [q for q in questions if q.type == "single"]
-    longest = 0
+    longest = shortest = 0
     positions: Counter = Counter()
     for q in singles:
-        key = q.key[0]
-        index = next(i for i, o in enumerate(q.options) if o.id == key)
-        positions[index] += 1
-        key_length = len(q.options[index].text)
-        if all(key_length > len(o.text) for o in q.options if o.id != key):
-            longest += 1
-    return len(singles), longest, positions
+        positions[next(i for i, o in enumerate(q.options) if o.id == q.key[0])] += 1
+        key_length, longest_distractor, shortest_distractor = _lengths(q)
+        longest += key_length > longest_distractor
+        shortest += key_length < shortest_distractor
+    return KeyFacts(len(singles), longest, shortest, positions)
 
 
 def lint_exam(exam: LoadedExam) -> list[Finding]:
@@ -104,21 +168,28 @@ def lint_exam(exam: LoadedExam) -> list[Finding]:
                 )
             )
 
-    singles, longest, positions = _single_key_facts(questions)
+    for q in questions:
+        for rule, message in cues(q):
+            findings.append(at(q, "warning", rule, message))
+
+    facts = _single_key_facts(questions)
     code = exam.blueprint.code
-    if singles:
-        share = longest / singles
-        if share > LONGEST_KEY_ERROR:
-            findings.append(
-                Finding(
-                    "error",
-                    "longest-key",
-                    f"{code}: the key is the longest option in {longest} of {singles} single-answer "
-                    f"questions ({share:.0%}); chance is 25%, the limit {LONGEST_KEY_ERROR:.0%}",
+    if facts.singles:
+        for count, which in ((facts.longest, "longest"), (facts.shortest, "shortest")):
+            share = count / facts.singles
+            if not SHARE_LIMITS[0] <= share <= SHARE_LIMITS[1]:
+                findings.append(
+                    Finding(
+                        "error",
+                        f"{which}-key",
+                        f"{code}: the key is the {which} option in {count} of {facts.singles} single-answer "
+                        f"questions ({share:.0%}); chance is 25%, and outside {SHARE_LIMITS[0]:.0%}–"
+                        f"{SHARE_LIMITS[1]:.0%} '{'pick' if share > SHARE_LIMITS[1] else 'never pick'} the "
+                        f"{which}' beats it",
+                    )
                 )
-            )
         for index in range(4):
-            share = positions[index] / singles
+            share = facts.positions[index] / facts.singles
             if not POSITION_WARN[0] <= share <= POSITION_WARN[1]:
                 findings.append(
                     Finding(
@@ -166,7 +237,7 @@ def _coverage(exam: LoadedExam) -> list[Finding]:
 
 def stats(exam: LoadedExam) -> dict:
     questions = exam.questions
-    singles, longest, positions = _single_key_facts(questions)
+    facts = _single_key_facts(questions)
     return {
         "questions": len(questions),
         "domains": {d.code: sum(q.domain == d.code for q in questions) for d in exam.blueprint.domains},
@@ -174,6 +245,7 @@ def stats(exam: LoadedExam) -> dict:
         "types": dict(sorted(Counter(q.type for q in questions).items())),
         "difficulty": {str(k): v for k, v in sorted(Counter(q.difficulty for q in questions).items())},
         "reviewed": sum(1 for q in questions if q.review and q.review.status == "reviewed"),
-        "single_answer_key_longest": round(longest / singles, 3) if singles else None,
-        "single_answer_key_positions": {chr(65 + i): positions[i] for i in sorted(positions)},
+        "single_answer_key_longest": round(facts.longest / facts.singles, 3) if facts.singles else None,
+        "single_answer_key_shortest": round(facts.shortest / facts.singles, 3) if facts.singles else None,
+        "single_answer_key_positions": {chr(65 + i): facts.positions[i] for i in sorted(facts.positions)},
     }
