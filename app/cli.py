@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from contextlib import contextmanager
@@ -263,10 +264,10 @@ def bank_schema(
 def bank_lint(path: Annotated[Path | None, typer.Argument(help="Bank folder.")] = None) -> None:
     """Check the bank: schema, keys, choose-N, near-duplicate stems, item-writing flaws, coverage.
     Exits 1 when there is an error."""
-    from app.bank.lint import lint_exam
+    from app.bank.lint import lint_bank
     from app.bank.loader import load_bank
 
-    findings = [f for exam in load_bank(path or Settings().bank_dir) for f in lint_exam(exam)]
+    findings = lint_bank(load_bank(path or Settings().bank_dir), today=dt.date.today())
     for finding in findings:
         typer.echo(str(finding), err=finding.severity == "error")
     errors = sum(f.severity == "error" for f in findings)

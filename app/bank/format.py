@@ -6,12 +6,13 @@ import datetime as dt
 from fractions import Fraction
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from app.domain.exam import Blueprint, Domain, Option, Question, Reference, Scale
+from app.domain.exam import Blueprint, Catalogue, Domain, Option, Question, Reference, Scale
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")]
+ExamCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9-]{2,32}$")]
 
 
 class _Strict(BaseModel):
@@ -52,7 +53,7 @@ class QuestionIn(_Strict):
     review: ReviewIn | None = None
     # The task map: other exams this question serves, each at one of its task statements (the domain follows
     # from that exam's blueprint), so one reviewed question is written once for several exams.
-    also: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9-]{2,32}$")], Text] = {}
+    also: dict[ExamCode, Text] = {}
 
     @field_validator("task", mode="before")
     @classmethod
@@ -98,8 +99,25 @@ class BankGoalsIn(_Strict):
     per_task: Annotated[int, Field(ge=0)]
 
 
+class CatalogueIn(_Strict):
+    status: Literal["live", "beta", "retired"]
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+    successor: ExamCode | None = None
+    note: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
+    sources: Annotated[list[ReferenceIn], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _dates_agree(self) -> CatalogueIn:
+        if self.status == "retired" and self.last_day is None:
+            raise ValueError("a retired exam needs last_day, the last day it was delivered")
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValueError(f"last_day {self.last_day} is before first_day {self.first_day}")
+        return self
+
+
 class ExamIn(_Strict):
-    code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9-]{2,32}$")]
+    code: ExamCode
     title: Text
     minutes: Annotated[int, Field(gt=0)]
     esl_extra_minutes: Annotated[int, Field(ge=0)] = 0
@@ -109,6 +127,7 @@ class ExamIn(_Strict):
     default_cut_fraction: Annotated[float, Field(gt=0, lt=1)]
     domains: Annotated[list[DomainIn], Field(min_length=1)]
     bank_goals: BankGoalsIn | None = None
+    catalogue: CatalogueIn | None = None
 
     def blueprint(self) -> Blueprint:
         return blueprint_from_dict(self.model_dump(mode="json"))
@@ -125,6 +144,24 @@ def blueprint_from_dict(data: dict) -> Blueprint:
         scale=Scale(**data["scale"]),
         default_cut_fraction=Fraction(str(data["default_cut_fraction"])),
         domains=tuple(Domain(d["code"], d["name"], d["weight"], tuple(d["tasks"].items())) for d in data["domains"]),
+        catalogue=_catalogue_from_dict(data.get("catalogue")),
+    )
+
+
+def _catalogue_from_dict(data: dict | None) -> Catalogue:
+    if not data:
+        return Catalogue()
+
+    def day(value: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(value) if value else None
+
+    return Catalogue(
+        status=data["status"],
+        first_day=day(data.get("first_day")),
+        last_day=day(data.get("last_day")),
+        successor=data.get("successor"),
+        note=data.get("note", ""),
+        sources=tuple(Reference(r["title"], r["url"]) for r in data.get("sources", [])),
     )
 
 

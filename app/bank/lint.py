@@ -5,6 +5,7 @@ Errors make `mockexam bank lint` fail; warnings are reported and left to the aut
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter
@@ -201,6 +202,29 @@ def lint_exam(exam: LoadedExam) -> list[Finding]:
                 )
 
     findings.extend(_coverage(exam))
+    return findings
+
+
+def lint_bank(exams: list[LoadedExam], *, today: dt.date) -> list[Finding]:
+    """Every exam's findings, then the catalogue's: a successor the bank does not hold, or an exam still
+    called live (or beta) after its last day."""
+    findings = [f for exam in exams for f in lint_exam(exam)]
+    codes = {exam.blueprint.code for exam in exams}
+    for exam in exams:
+        catalogue, code = exam.blueprint.catalogue, exam.blueprint.code
+        if catalogue.successor and catalogue.successor not in codes:
+            findings.append(
+                Finding("error", "catalogue", f"{code}: successor {catalogue.successor} is not an exam of this bank")
+            )
+        if catalogue.stale_on(today):
+            findings.append(
+                Finding(
+                    "warning",
+                    "catalogue",
+                    f"{code} is still marked {catalogue.status}, but its last day was {catalogue.last_day}: "
+                    "mark it retired",
+                )
+            )
     return findings
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from fractions import Fraction
 from typing import Literal
 
 QuestionType = Literal["single", "multiple"]
+ExamStatus = Literal["live", "beta", "retired"]
 
 _CHOOSE_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
 _CHOOSE_PATTERN = re.compile(r"\(\s*choose\s+(two|three|four|five|\d)\s*\.?\s*\)", re.IGNORECASE)
@@ -33,6 +35,29 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Where an exam stands with its vendor: live, beta or retired, the days it is (or was) delivered, what
+    replaced it, and where those facts come from."""
+
+    status: ExamStatus = "live"
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+    successor: str | None = None
+    note: str = ""
+    sources: tuple[Reference, ...] = ()
+
+    def stale_on(self, today: dt.date) -> bool:
+        """Whether the data still calls the exam live or beta after its last day."""
+        return self.status != "retired" and self.last_day is not None and self.last_day < today
+
+
+@dataclass(frozen=True)
 class Blueprint:
     code: str
     title: str
@@ -43,6 +68,7 @@ class Blueprint:
     scale: Scale
     default_cut_fraction: Fraction
     domains: tuple[Domain, ...]
+    catalogue: Catalogue = Catalogue()
 
     @property
     def total(self) -> int:
@@ -94,12 +120,6 @@ class Option:
     id: str
     text: str
     explanation: str
-
-
-@dataclass(frozen=True)
-class Reference:
-    title: str
-    url: str
 
 
 @dataclass(frozen=True)
