@@ -102,7 +102,7 @@ def test_unreadable_files_are_refused_by_name(name, words):
     "question, field, words",
     [
         ({"colour": "blue"}, "colour", "Extra inputs are not permitted"),
-        ({"key": []}, "key", "at least 1 item"),
+        ({"key": []}, "key", "the key is empty"),
         ({"key": ["Z"]}, "key", "key names no option: Z"),
         ({"domain": "D7"}, "domain", "unknown domain"),
         ({"type": "multiple", "stem": "Pick (Choose three.)", "key": ["A", "B"]}, "stem", "says choose 3"),

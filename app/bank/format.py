@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from app.domain.exam import Blueprint, Catalogue, Domain, Option, Question, Reference, Scale
+from app.domain.exam import Blueprint, Case, Catalogue, Domain, Option, Prompt, Question, Reference, Scale, pair
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")]
@@ -23,6 +23,18 @@ class OptionIn(_Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
     text: Text
     explanation: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
+
+
+class PromptIn(_Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[1-9]$")]
+    text: Text
+    explanation: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
+
+
+class CaseIn(_Strict):
+    id: Slug
+    title: Text
+    scenario: Text
 
 
 class ReferenceIn(_Strict):
@@ -41,12 +53,17 @@ class QuestionIn(_Strict):
     id: Slug
     domain: Text
     task: Text
-    type: Literal["single", "multiple"]
+    type: Literal["single", "multiple", "ordering", "matching"]
     difficulty: Annotated[int, Field(ge=1, le=3)] = 2
     tags: list[Slug] = []
+    # A case study's questions name it; the loader puts the case (its scenario) into each of them, so that
+    # every version a candidate sees carries the scenario it was shown with.
+    case: Slug | CaseIn | None = None
     stem: Text
     options: Annotated[list[OptionIn], Field(min_length=2, max_length=8)]
-    key: Annotated[list[str], Field(min_length=1)]
+    prompts: Annotated[list[PromptIn], Field(max_length=7)] = []
+    # The chosen options (single, multiple), the steps in order (ordering), or prompt id -> option (matching).
+    key: list[str] | dict[str, str]
     explanation: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
     references: list[ReferenceIn] = []
     facts_checked: dt.date | None = None
@@ -62,6 +79,15 @@ class QuestionIn(_Strict):
             raise ValueError(f'write the task as a quoted string, e.g. "{value}", so that 1.10 stays 1.10')
         return value
 
+    @field_validator("key", mode="before")
+    @classmethod
+    def _key_is_a_list_or_mapping(cls, value):
+        if not isinstance(value, (list, dict)):
+            raise ValueError("the key is a list of option ids, or for matching a mapping of prompt ids to option ids")
+        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+            raise ValueError("the key lists option ids, such as [B] or [A, C]")
+        return value
+
     @field_validator("also", mode="before")
     @classmethod
     def _mapped_tasks_are_quoted(cls, value):
@@ -71,14 +97,38 @@ class QuestionIn(_Strict):
                     raise ValueError(f'write the task of {exam} as a quoted string, e.g. "{task}"')
         return value
 
+    @model_validator(mode="after")
+    def _key_fits_the_type(self) -> QuestionIn:
+        if self.type == "matching" and not isinstance(self.key, dict):
+            raise ValueError('a matching key pairs each prompt with a response: {"1": B, "2": A, ...}')
+        if self.type != "matching" and isinstance(self.key, dict):
+            raise ValueError(f"the key of this {self.type} question is a list of option ids, not a mapping")
+        if isinstance(self.case, str):
+            raise ValueError(f"case {self.case!r} is not one of the `cases` of this file")
+        return self
+
     def content(self) -> dict:
         """What a candidate sees and is scored on: review metadata is left out so that a review alone
-        never makes a new version."""
-        return self.model_dump(mode="json", exclude={"review", "facts_checked", "also"})
+        never makes a new version. Fields of other item types are left out when empty, so that a question's
+        hash does not change when the format grows."""
+        content = self.model_dump(mode="json", exclude={"review", "facts_checked", "also"})
+        for name in ("case", "prompts"):
+            if not content[name]:
+                del content[name]
+        return content
 
 
 class QuestionFile(_Strict):
+    cases: list[CaseIn] = []
     questions: list[QuestionIn]
+
+
+def with_case(raw: object, cases: dict[str, dict]) -> object:
+    """A question as written, with the case study it names (by id, from its file's `cases`) put in its place;
+    an unknown id is left for validation to name."""
+    if isinstance(raw, dict) and isinstance(raw.get("case"), str) and raw["case"] in cases:
+        return {**raw, "case": cases[raw["case"]]}
+    return raw
 
 
 class ScaleIn(_Strict):
@@ -165,7 +215,16 @@ def _catalogue_from_dict(data: dict | None) -> Catalogue:
     )
 
 
+def _key_tokens(kind: str, key: list | dict) -> frozenset[str]:
+    if kind == "matching":
+        return frozenset(pair(str(prompt), str(option)) for prompt, option in key.items())
+    if kind == "ordering":
+        return frozenset(pair(str(position), option) for position, option in enumerate(key, start=1))
+    return frozenset(key)
+
+
 def question_from_content(content: dict) -> Question:
+    case = content.get("case")
     return Question(
         id=content["id"],
         domain=content["domain"],
@@ -173,7 +232,9 @@ def question_from_content(content: dict) -> Question:
         type=content["type"],
         stem=content["stem"],
         options=tuple(Option(o["id"], o["text"], o["explanation"]) for o in content["options"]),
-        key=frozenset(content["key"]),
+        key=_key_tokens(content["type"], content["key"]),
+        prompts=tuple(Prompt(p["id"], p["text"], p.get("explanation", "")) for p in content.get("prompts", [])),
+        case=Case(case["id"], case["title"], case["scenario"]) if isinstance(case, dict) else None,
         explanation=content["explanation"],
         references=tuple(Reference(r["title"], r["url"]) for r in content.get("references", [])),
         difficulty=content.get("difficulty", 2),

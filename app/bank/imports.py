@@ -19,6 +19,8 @@ import yaml
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from app.bank.format import with_case
+
 FORMATS = ("auto", "native", "csv", "gift", "aiken", "moodle-xml")
 MAX_QUESTIONS = 1000
 LETTERS = "ABCDEFGH"
@@ -128,6 +130,10 @@ def read_native(text: str, filename: str) -> Upload:
         raise UnreadableUpload(f"{filename} nests lists or mappings too deeply to be a question file") from None
     if isinstance(document, dict) and "questions" in document:
         items = document["questions"]
+        cases = document.get("cases", [])
+        if isinstance(items, list) and isinstance(cases, list):
+            by_id = {c["id"]: c for c in cases if isinstance(c, dict) and isinstance(c.get("id"), str)}
+            items = [with_case(item, by_id) for item in items]
     elif isinstance(document, dict):
         items, lines = [document], [1]
     else:

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from app.bank.format import ExamIn, QuestionIn, question_from_content
+from app.bank.format import CaseIn, ExamIn, QuestionIn, question_from_content, with_case
 from app.domain.exam import Blueprint, explanation_gaps, question_problems
 
 QUESTION_SUFFIXES = (".yaml", ".yml", ".json")
@@ -103,11 +103,12 @@ def load_exam(folder: Path, *, relative_to: Path | None = None) -> LoadedExam:
                 BankProblem(shown, 1, None, "questions", "the file needs a top-level `questions` list")
             )
             continue
+        cases = _read_cases(document.get("cases", []), shown, loaded)
         for index, raw in enumerate(document["questions"]):
             line = lines[index] if index < len(lines) else None
             slug = raw.get("id") if isinstance(raw, dict) else None
             try:
-                question = QuestionIn.model_validate(raw)
+                question = QuestionIn.model_validate(with_case(raw, cases))
             except ValidationError as error:
                 for detail in error.errors():
                     loaded.problems.append(
@@ -127,7 +128,51 @@ def load_exam(folder: Path, *, relative_to: Path | None = None) -> LoadedExam:
                 loaded.problems.append(BankProblem(shown, line, question.id, field_name, message))
             if not problems:
                 loaded.questions.append(question)
+    _check_case_groups(loaded)
     return loaded
+
+
+def _read_cases(raw: object, shown: str, loaded: LoadedExam) -> dict[str, dict]:
+    """The case studies a file defines, by id; each problem is reported on the file."""
+    if not isinstance(raw, list):
+        loaded.problems.append(BankProblem(shown, None, None, "cases", "`cases` must be a list of case studies"))
+        return {}
+    cases: dict[str, dict] = {}
+    for index, item in enumerate(raw):
+        try:
+            case = CaseIn.model_validate(item)
+        except ValidationError as error:
+            for detail in error.errors():
+                field_name = _field_name(("cases", index, *detail["loc"]))
+                loaded.problems.append(BankProblem(shown, None, None, field_name, detail["msg"]))
+            continue
+        if case.id in cases:
+            loaded.problems.append(BankProblem(shown, None, None, f"cases.{index}.id", f"duplicate case {case.id}"))
+            continue
+        cases[case.id] = case.model_dump(mode="json")
+    return cases
+
+
+def _check_case_groups(loaded: LoadedExam) -> None:
+    """A case study has two or more questions, and they serve the same exams (so no paper gets half a case)."""
+    groups: dict[str, list[QuestionIn]] = {}
+    for question in loaded.questions:
+        if isinstance(question.case, CaseIn):
+            groups.setdefault(question.case.id, []).append(question)
+    for case_id, members in groups.items():
+        path, line = loaded.locations[members[0].id]
+        if len(members) < 2:
+            loaded.problems.append(
+                BankProblem(
+                    path, line, members[0].id, "case", f"case study {case_id} has one question; it needs two or more"
+                )
+            )
+        if len({tuple(sorted(m.also)) for m in members}) > 1:
+            loaded.problems.append(
+                BankProblem(
+                    path, line, members[0].id, "also", f"case study {case_id}'s questions must map to the same exams"
+                )
+            )
 
 
 def load_bank(bank_dir: Path) -> list[LoadedExam]:

@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
-QuestionType = Literal["single", "multiple"]
+QuestionType = Literal["single", "multiple", "ordering", "matching"]
+# An item's key and a candidate's answer are both sets of tokens, scored all or nothing by set equality: a
+# chosen option's id for single and multiple response, "slot=option" for a pair. Matching pairs each prompt
+# with a response ("2=C"); ordering pairs each position with a response ("1=C" puts C first).
+PAIRED: frozenset[str] = frozenset({"ordering", "matching"})
+ORDERING_STEPS = (3, 5)
+MATCHING_PROMPTS = (3, 7)
 ExamStatus = Literal["live", "beta", "retired"]
 
 _CHOOSE_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
@@ -123,6 +129,33 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Prompt:
+    """What a matching item pairs a response with, or a position of an ordering item."""
+
+    id: str
+    text: str
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    """The scenario of a case study, shown with each of its questions; a paper keeps the group together."""
+
+    id: str
+    title: str
+    scenario: str
+
+
+def pair(slot: str, option: str) -> str:
+    return f"{slot}={option}"
+
+
+def unpair(token: str) -> tuple[str, str]:
+    slot, _, option = token.partition("=")
+    return slot, option
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     domain: str
@@ -135,6 +168,8 @@ class Question:
     references: tuple[Reference, ...] = ()
     difficulty: int = 2
     tags: tuple[str, ...] = ()
+    prompts: tuple[Prompt, ...] = ()
+    case: Case | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def option(self, option_id: str) -> Option:
@@ -146,6 +181,20 @@ class Question:
     @property
     def option_ids(self) -> tuple[str, ...]:
         return tuple(o.id for o in self.options)
+
+    @property
+    def paired(self) -> bool:
+        return self.type in PAIRED
+
+    def prompt(self, prompt_id: str) -> Prompt:
+        for prompt in self.prompts:
+            if prompt.id == prompt_id:
+                return prompt
+        raise KeyError(prompt_id)
+
+    def keyed_option(self, slot: str) -> str | None:
+        """The response the key pairs with a prompt or position of a paired item."""
+        return next((option for s, option in map(unpair, self.key) if s == slot), None)
 
 
 def stated_choose_count(stem: str) -> int | None:
@@ -175,6 +224,10 @@ def question_problems(question: Question, blueprint: Blueprint) -> list[tuple[st
         problems.append(("options", f"option ids repeat: {', '.join(duplicates)}"))
     if not question.key:
         problems.append(("key", "the key is empty"))
+    if question.paired:
+        return problems + _paired_problems(question)
+    if question.prompts:
+        problems.append(("prompts", f"only a matching question has prompts, not a {question.type} one"))
     missing = sorted(question.key - set(ids))
     if missing:
         problems.append(("key", f"key names no option: {', '.join(missing)} (options are {', '.join(ids)})"))
@@ -196,13 +249,63 @@ def question_problems(question: Question, blueprint: Blueprint) -> list[tuple[st
     return problems
 
 
+def _paired_problems(question: Question) -> list[tuple[str, str]]:
+    ids = question.option_ids
+    slots = [slot for slot, _ in map(unpair, question.key)]
+    problems: list[tuple[str, str]] = []
+    missing = sorted({option for _, option in map(unpair, question.key)} - set(ids))
+    if missing:
+        problems.append(("key", f"key names no option: {', '.join(missing)} (options are {', '.join(ids)})"))
+    repeated = sorted({s for s in slots if slots.count(s) > 1})
+    if question.type == "ordering":
+        low, high = ORDERING_STEPS
+        if not low <= len(ids) <= high:
+            problems.append(("options", f"an ordering question has {low}–{high} steps, not {len(ids)}"))
+        used = [option for _, option in map(unpair, question.key)]
+        twice = sorted({o for o in used if used.count(o) > 1})
+        if twice:
+            problems.append(("key", f"the order repeats step {', '.join(twice)}"))
+        unused = sorted(set(ids) - set(used))
+        if unused:
+            problems.append(("key", f"the order leaves out step {', '.join(unused)}: every step has its place"))
+        if question.prompts:
+            problems.append(("prompts", "an ordering question has steps (options), not prompts"))
+        return problems
+    low, high = MATCHING_PROMPTS
+    prompt_ids = [p.id for p in question.prompts]
+    if not low <= len(prompt_ids) <= high:
+        problems.append(("prompts", f"a matching question has {low}–{high} prompts, not {len(prompt_ids)}"))
+    twice = sorted({p for p in prompt_ids if prompt_ids.count(p) > 1})
+    if twice:
+        problems.append(("prompts", f"prompt ids repeat: {', '.join(twice)}"))
+    unmatched = [p for p in prompt_ids if p not in slots]
+    if unmatched:
+        problems.append(("key", f"prompt {', '.join(unmatched)} has no response in the key"))
+    unknown = sorted(set(slots) - set(prompt_ids))
+    if unknown:
+        problems.append(("key", f"the key pairs unknown prompt {', '.join(unknown)}"))
+    if repeated:
+        problems.append(("key", f"prompt {', '.join(repeated)} is paired twice"))
+    if len(ids) < 2:
+        problems.append(("options", f"a matching question needs at least 2 responses, has {len(ids)}"))
+    return problems
+
+
 def explanation_gaps(question: Question) -> list[tuple[str, str]]:
     """Explanations a question lacks. The shipped bank refuses them; an import warns about them."""
-    gaps = [
-        (f"options.{o.id}.explanation", "every option needs its explanation")
-        for o in question.options
-        if not o.explanation.strip()
-    ]
+    if question.type == "matching":
+        # One explanation per pair: on the prompt, which says why its response is the right one.
+        gaps = [
+            (f"prompts.{p.id}.explanation", "every pair needs its explanation")
+            for p in question.prompts
+            if not p.explanation.strip()
+        ]
+    else:
+        gaps = [
+            (f"options.{o.id}.explanation", "every option needs its explanation")
+            for o in question.options
+            if not o.explanation.strip()
+        ]
     if not question.explanation.strip():
         gaps.append(("explanation", "the question needs an overall explanation"))
     return gaps
