@@ -147,3 +147,16 @@ def test_an_uploaded_file_resolves_its_case_studies_like_the_bank(tmp_path):
     document = {"cases": [CASE], "questions": [ordering(case="case-shop"), matching(case="case-shop")]}
     upload = read_native(yaml.safe_dump(document), "cases.yaml")
     assert [q.content["case"] for q in upload.questions] == [CASE, CASE]
+
+
+def test_an_upload_of_the_new_types_is_refused_until_the_exam_screen_shows_them():
+    from app.bank.upload_check import check_upload
+    from tests.domain.helpers import MLS_C01
+
+    upload = read_native(yaml.safe_dump({"questions": [ordering(), matching()]}), "new.yaml")
+    report = check_upload(upload, MLS_C01, filename="new.yaml", current={})
+    assert not report.valid
+    assert {n.message for n in report.errors if n.field == "type"} == {
+        "ordering questions cannot be uploaded yet: the exam screen does not show them",
+        "matching questions cannot be uploaded yet: the exam screen does not show them",
+    }

@@ -178,6 +178,7 @@ class ExamIn(_Strict):
     domains: Annotated[list[DomainIn], Field(min_length=1)]
     bank_goals: BankGoalsIn | None = None
     catalogue: CatalogueIn | None = None
+    case_studies: Annotated[int, Field(ge=0)] = 0
 
     def blueprint(self) -> Blueprint:
         return blueprint_from_dict(self.model_dump(mode="json"))
@@ -195,6 +196,7 @@ def blueprint_from_dict(data: dict) -> Blueprint:
         default_cut_fraction=Fraction(str(data["default_cut_fraction"])),
         domains=tuple(Domain(d["code"], d["name"], d["weight"], tuple(d["tasks"].items())) for d in data["domains"]),
         catalogue=_catalogue_from_dict(data.get("catalogue")),
+        case_studies=data.get("case_studies", 0),
     )
 
 

@@ -161,6 +161,11 @@ def _check_case_groups(loaded: LoadedExam) -> None:
             groups.setdefault(question.case.id, []).append(question)
     for case_id, members in groups.items():
         path, line = loaded.locations[members[0].id]
+        files = sorted({loaded.locations[m.id][0] for m in members})
+        if len(files) > 1:
+            loaded.problems.append(
+                BankProblem(path, line, members[0].id, "case", f"case study {case_id} is defined in {', '.join(files)}")
+            )
         if len(members) < 2:
             loaded.problems.append(
                 BankProblem(

@@ -130,6 +130,10 @@ def check_upload(
         seen[question.id] = where
         domain_question = question_from_content(question.content())
         problems = question_problems(domain_question, blueprint)
+        if domain_question.paired or domain_question.case is not None:
+            # The bank's files may hold them already; an upload waits until the exam screen shows them.
+            kind = "case-study" if domain_question.case is not None else domain_question.type
+            problems.append(("type", f"{kind} questions cannot be uploaded yet: the exam screen does not show them"))
         problems += [
             (
                 f"options.{o.id}.text",

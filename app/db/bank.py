@@ -95,6 +95,7 @@ def store_questions(*, session: Session, exam_code: str, questions, now: datetim
             session.add(version)
             session.flush()
         question.current_version_id = version.id
+        question.case_study = content["case"]["id"] if content.get("case") else None
         hashes[item.id] = digest
     return report
 
@@ -114,15 +115,19 @@ def active_pool(*, session: Session, exam_code: str, calibrated_after: int = 50)
     rows = (
         session.connection()
         .execute(
-            select(Question.current_version_id, Question.slug, Question.domain, Question.exam_responses).where(
-                Question.exam_code == exam_code, Question.status == "active"
-            )
+            select(
+                Question.current_version_id,
+                Question.slug,
+                Question.domain,
+                Question.exam_responses,
+                Question.case_study,
+            ).where(Question.exam_code == exam_code, Question.status == "active")
         )
         .all()
     )
     return [
-        Candidate(version_id, slug, domain, responses >= calibrated_after)
-        for version_id, slug, domain, responses in rows
+        Candidate(version_id, slug, domain, responses >= calibrated_after, case)
+        for version_id, slug, domain, responses, case in rows
     ]
 
 

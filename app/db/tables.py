@@ -64,6 +64,9 @@ class Question(SQLModel, table=True):
     task: str = Field(max_length=16)
     status: str = Field(default="active", max_length=16)
     current_version_id: int | None = Field(default=None)
+    # The case study of its current version, so that a paper can be drawn with whole case studies from this
+    # table alone.
+    case_study: str | None = Field(default=None, max_length=120)
     # Items of finalized exams that showed this question, kept as a count so that an exam start reads no
     # history: it decides which questions are still being calibrated (DESIGN: unscored slots).
     exam_responses: int = Field(default=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class Candidate(NamedTuple):
     question_id: str
     domain: str
     calibrated: bool = True  # False while the question lacks enough responses for its statistics
+    case: str | None = None  # the case study it belongs to: drawn only with the whole group
 
 
 class Drawn(NamedTuple):
@@ -66,21 +68,32 @@ def draw(
     """
     quotas = blueprint.quotas()
     by_domain: dict[str, list[Candidate]] = {d.code: [] for d in blueprint.domains}
+    groups: dict[str, list[Candidate]] = {}
     chosen_questions: set[str] = set()
     for candidate in sorted(pool, key=lambda c: (c.question_id, c.version_id)):
         if candidate.domain in by_domain and candidate.question_id not in chosen_questions:
             chosen_questions.add(candidate.question_id)
-            by_domain[candidate.domain].append(candidate)
+            if candidate.case is None:
+                by_domain[candidate.domain].append(candidate)
+            else:
+                groups.setdefault(candidate.case, []).append(candidate)
+
+    cases = _choose_cases(blueprint, groups, seen=seen, rng=rng)
+    in_cases: dict[str, list[Candidate]] = {d.code: [] for d in blueprint.domains}
+    for case in cases:
+        for member in groups[case]:
+            in_cases[member.domain].append(member)
 
     shortfalls = [
-        (d.code, d.name, sum(quotas[d.code]), len(by_domain[d.code]))
+        (d.code, d.name, sum(quotas[d.code]), len(by_domain[d.code]) + len(in_cases[d.code]))
         for d in blueprint.domains
-        if len(by_domain[d.code]) < sum(quotas[d.code])
+        if len(by_domain[d.code]) + len(in_cases[d.code]) < sum(quotas[d.code])
     ]
     if shortfalls:
         raise BankTooSmall(blueprint.code, shortfalls)
 
-    drawn: list[tuple[Candidate, bool]] = []
+    scored_of: dict[str, bool] = {}
+    singles: list[tuple[Candidate, bool]] = []
     for domain in blueprint.domains:
         scored_count, unscored_count = quotas[domain.code]
         candidates = by_domain[domain.code]
@@ -92,17 +105,53 @@ def draw(
         pretest = [c for c in unseen if not c.calibrated][:unscored_count]
         in_pretest = {c.question_id for c in pretest}
         others = [c for c in unseen + already_seen if c.question_id not in in_pretest]
-        picked = pretest + others[: scored_count + unscored_count - len(pretest)]
+        members = in_cases[domain.code]
+        picked = pretest + members + others[: scored_count + unscored_count - len(pretest) - len(members)]
         fillers = list(range(len(pretest), len(picked)))
         rng.shuffle(fillers)
         unscored_slots = set(range(len(pretest))) | set(fillers[: unscored_count - len(pretest)])
-        drawn.extend((c, i not in unscored_slots) for i, c in enumerate(picked))
+        for i, c in enumerate(picked):
+            scored_of[c.question_id] = i not in unscored_slots
+            if c.case is None:
+                singles.append((c, i not in unscored_slots))
 
-    rng.shuffle(drawn)
+    # The paper's order: single questions and whole case studies shuffled as units, so that a case's
+    # questions sit on consecutive positions. With no case study this is the plain shuffle of the questions.
+    units: list[list[tuple[Candidate, bool]]] = [[item] for item in singles]
+    units += [[(m, scored_of[m.question_id]) for m in groups[case]] for case in cases]
+    rng.shuffle(units)
+    ordered = [item for unit in units for item in unit]
     return tuple(
         Drawn(position, c.version_id, c.question_id, c.domain, scored)
-        for position, (c, scored) in enumerate(drawn, start=1)
+        for position, (c, scored) in enumerate(ordered, start=1)
     )
+
+
+def _choose_cases(
+    blueprint: Blueprint,
+    groups: Mapping[str, Sequence[Candidate]],
+    *,
+    seen: AbstractSet[str],
+    rng: random.Random,
+) -> list[str]:
+    """Up to the blueprint's number of case studies, unseen ones first: each whole, its members counted in
+    their own domains, and only where every domain's count can still be met exactly."""
+    if not blueprint.case_studies or not groups:
+        return []
+    order = sorted(groups)
+    rng.shuffle(order)
+    order.sort(key=lambda case: any(m.question_id in seen for m in groups[case]))
+    room = {code: sum(quota) for code, quota in blueprint.quotas().items()}
+    chosen: list[str] = []
+    for case in order:
+        need = Counter(m.domain for m in groups[case])
+        if all(need[code] <= room[code] for code in need):
+            chosen.append(case)
+            for code, count in need.items():
+                room[code] -= count
+        if len(chosen) == blueprint.case_studies:
+            break
+    return sorted(chosen, key=order.index)
 
 
 def shuffle_options(

@@ -75,6 +75,7 @@ class Blueprint:
     default_cut_fraction: Fraction
     domains: tuple[Domain, ...]
     catalogue: Catalogue = Catalogue()
+    case_studies: int = 0  # how many case studies a paper holds, each drawn whole
 
     @property
     def total(self) -> int:

@@ -147,3 +147,18 @@ def test_sync_reports_new_questions_on_an_empty_database(empty_database_url, eng
         report = sync_exam(session=session, loaded=load_exam(TEST_BANK / "tst-01"), now=NOW)
         session.commit()
     assert (report.new, report.changed, report.unchanged) == (10, 0, 0)
+
+
+def test_a_case_studys_questions_are_offered_to_assembly_as_one_group(fresh_database_url, bank_copy, engine_for):
+    from tests.test_bank_item_types import CASE, matching, ordering
+
+    document = {"cases": [CASE], "questions": [ordering(case="case-shop"), matching(case="case-shop")]}
+    (bank_copy / "tst-01" / "questions" / "case.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    [report] = load_shipped_bank(fresh_database_url, bank_copy, now=NOW)
+    assert report.new == 2
+    with Session(engine_for(fresh_database_url)) as session:
+        pool = {c.question_id: c for c in active_pool(session=session, exam_code="TST-01")}
+        assert pool["order-steps"].case == pool["match-inference"].case == "case-shop"
+        assert pool["d1-1-1-q1"].case is None
+        stored = session.get(QuestionVersion, pool["order-steps"].version_id)
+        assert stored.content["case"]["scenario"] == CASE["scenario"]

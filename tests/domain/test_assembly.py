@@ -1,3 +1,4 @@
+import dataclasses
 import random
 from collections import Counter
 
@@ -97,3 +98,60 @@ def test_options_read_after_the_draw_give_the_paper_the_seed_fixes():
     assert shuffle_options(drawn, only_drawn, rng=rng) == assemble(
         MLS_C01, FULL, OPTIONS, seen=set(), rng=random.Random(9)
     )
+
+
+# ---- case studies: drawn whole, on consecutive positions, counted in their members' domains
+
+
+def _with_cases(cases: dict[str, list[str]]) -> list[Candidate]:
+    """The full pool plus case studies, each given as the domains of its questions in order."""
+    extra, version = [], 8000
+    for case, domains in cases.items():
+        for i, domain in enumerate(domains):
+            extra.append(Candidate(version, f"{case}-q{i}", domain, case=case))
+            version += 1
+    return FULL + extra
+
+
+MLS_WITH_CASES = dataclasses.replace(MLS_C01, case_studies=2)
+CASES = {"case-a": ["D1", "D3", "D3"], "case-b": ["D2", "D2", "D4", "D1"], "case-c": ["D3", "D4", "D4"]}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_case_studies_are_drawn_whole_on_consecutive_positions_and_the_domain_counts_still_hold(seed):
+    paper = assemble(MLS_WITH_CASES, _with_cases(CASES), OPTIONS, seen=set(), rng=random.Random(seed))
+    assert Counter(i.domain for i in paper) == {"D1": 13, "D2": 16, "D3": 23, "D4": 13}
+    assert len({i.question_id for i in paper}) == 65
+    drawn_cases = {i.question_id.split("-q")[0] for i in paper if i.question_id.startswith("case-")}
+    assert len(drawn_cases) == 2
+    for case in drawn_cases:
+        positions = [i.position for i in paper if i.question_id.startswith(case + "-")]
+        assert len(positions) == len(CASES[case]), "a case study is drawn whole"
+        assert positions == list(range(positions[0], positions[0] + len(positions))), "and kept together"
+
+
+def test_an_exam_that_holds_no_case_studies_never_draws_their_questions():
+    paper = assemble(MLS_C01, _with_cases(CASES), OPTIONS, seen=set(), rng=random.Random(3))
+    assert not [i for i in paper if i.question_id.startswith("case-")]
+
+
+def test_a_case_study_the_candidate_has_seen_comes_after_unseen_ones():
+    one_case = dataclasses.replace(MLS_C01, case_studies=1)
+    seen = {"case-a-q0", "case-b-q2"}
+    for seed in range(10):
+        paper = assemble(one_case, _with_cases(CASES), OPTIONS, seen=seen, rng=random.Random(seed))
+        assert {i.question_id.split("-q")[0] for i in paper if i.question_id.startswith("case-")} == {"case-c"}
+
+
+def test_a_case_study_too_big_for_a_domains_count_is_left_out():
+    tiny = dataclasses.replace(MLS_C01, scored=8, unscored=0, case_studies=1)  # D1 2, D2 2, D3 3, D4 1
+    pool = _with_cases({"case-big": ["D4", "D4"], "case-fits": ["D3", "D4"]})
+    for seed in range(10):
+        paper = assemble(tiny, pool, OPTIONS, seen=set(), rng=random.Random(seed))
+        assert not [i for i in paper if i.question_id.startswith("case-big")]
+
+
+def test_without_case_studies_the_draw_is_the_same_as_before_they_existed():
+    plain = assemble(MLS_C01, FULL, OPTIONS, seen=set(), rng=random.Random(7))
+    with_unused = assemble(MLS_C01, _with_cases(CASES), OPTIONS, seen=set(), rng=random.Random(7))
+    assert plain == with_unused
