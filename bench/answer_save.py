@@ -101,7 +101,7 @@ def shown_answers(database_url: str, attempt_ids: list[str]) -> dict[tuple[str, 
     finally:
         engine.dispose()
     return {
-        (attempt, position): "".join(DisplayedOptions(tuple(order.split(","))).to_display(split(selection)))
+        (attempt, position): ",".join(DisplayedOptions(tuple(order.split(","))).to_display(split(selection)))
         for attempt, position, order, selection in rows
     }
 

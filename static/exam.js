@@ -1,5 +1,6 @@
 // The exam page's small island of behaviour: the countdown, the time warnings, keyboard shortcuts, the
-// count of ticked boxes, and the saved / not-saved state of autosave. Everything else is plain forms + htmx.
+// count of ticked boxes (or of placed steps and matched prompts), and the saved / not-saved state of
+// autosave. Everything else is plain forms + htmx.
 (function () {
   "use strict";
 
@@ -62,7 +63,10 @@
   function updateChoiceCount() {
     var count = document.querySelector("#choice-count .count");
     if (!count) return;
-    count.textContent = document.querySelectorAll('#question-form input[name="choice"]:checked').length;
+    var ticked = document.querySelectorAll('#question-form input[name="choice"]:checked').length;
+    var placed = Array.prototype.filter.call(
+      document.querySelectorAll('#question-form select[name="choice"]'), function (s) { return s.value !== ""; }).length;
+    count.textContent = ticked + placed;
   }
 
   function setSaveState(text, ok) {
@@ -75,11 +79,11 @@
 
   function isAnswerRequest(event) {
     var elt = event.detail && event.detail.elt;
-    return elt && elt.matches && elt.matches('input[name="choice"]');
+    return elt && elt.matches && elt.matches('[name="choice"]');
   }
 
   document.addEventListener("change", function (event) {
-    if (event.target.matches('input[name="choice"]')) updateChoiceCount();
+    if (event.target.matches('[name="choice"]')) updateChoiceCount();
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {

@@ -149,14 +149,14 @@ def test_an_uploaded_file_resolves_its_case_studies_like_the_bank(tmp_path):
     assert [q.content["case"] for q in upload.questions] == [CASE, CASE]
 
 
-def test_an_upload_of_the_new_types_is_refused_until_the_exam_screen_shows_them():
+def test_an_upload_takes_ordering_and_matching_items_and_whole_case_studies_only():
     from app.bank.upload_check import check_upload
     from tests.domain.helpers import MLS_C01
 
-    upload = read_native(yaml.safe_dump({"questions": [ordering(), matching()]}), "new.yaml")
-    report = check_upload(upload, MLS_C01, filename="new.yaml", current={})
-    assert not report.valid
-    assert {n.message for n in report.errors if n.field == "type"} == {
-        "ordering questions cannot be uploaded yet: the exam screen does not show them",
-        "matching questions cannot be uploaded yet: the exam screen does not show them",
-    }
+    document = {"cases": [CASE], "questions": [ordering(case="case-shop"), matching()]}
+    report = check_upload(read_native(yaml.safe_dump(document), "new.yaml"), MLS_C01, filename="new.yaml", current={})
+    assert [q.id for q in report.valid] == ["match-inference"]
+    [refused] = report.errors
+    assert (refused.question, refused.field) == ("order-steps", "case")
+    assert refused.message == "case study case-shop needs two or more questions"
+    assert report.statuses == {"match-inference": "new"} and report.domains["D1"] == 0

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from app.bank.format import QuestionIn, question_from_content
+from app.bank.format import CaseIn, QuestionIn, question_from_content
 from app.bank.imports import Upload
 from app.bank.lint import GIVEAWAY, NEAR_DUPLICATE, similarity, stem_tokens
 from app.bank.loader import content_hash
@@ -130,10 +130,6 @@ def check_upload(
         seen[question.id] = where
         domain_question = question_from_content(question.content())
         problems = question_problems(domain_question, blueprint)
-        if domain_question.paired or domain_question.case is not None:
-            # The bank's files may hold them already; an upload waits until the exam screen shows them.
-            kind = "case-study" if domain_question.case is not None else domain_question.type
-            problems.append(("type", f"{kind} questions cannot be uploaded yet: the exam screen does not show them"))
         problems += [
             (
                 f"options.{o.id}.text",
@@ -156,6 +152,14 @@ def check_upload(
         )
         report.domains[question.domain] += 1
         report.valid.append(question)
+    cases = Counter(q.case.id for q in report.valid if isinstance(q.case, CaseIn))
+    for question in [q for q in report.valid if isinstance(q.case, CaseIn) and cases[q.case.id] < 2]:
+        report.errors.append(
+            Note(seen[question.id], question.id, "case", f"case study {question.case.id} needs two or more questions")
+        )
+        report.valid.remove(question)
+        report.domains[question.domain] -= 1
+        report.statuses.pop(question.id, None)
     tokens = [(q.id, stem_tokens(q.stem)) for q in report.valid]
     for i, (first, a) in enumerate(tokens):
         for second, b in tokens[i + 1 :]:

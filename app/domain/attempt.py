@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.domain.exam import Question, pair, unpair
+
 WARNING_THRESHOLDS = (timedelta(minutes=15), timedelta(minutes=5))
 
 
@@ -90,27 +92,58 @@ class DisplayedOptions:
     def letters(self) -> tuple[str, ...]:
         return _LETTERS[: len(self.order)]
 
-    def to_stored(self, letters: Iterable[str]) -> frozenset[str]:
+    def to_stored(self, tokens: Iterable[str]) -> frozenset[str]:
+        """The stored answer of what a page sends: letters ("B"), or for a paired item "slot=letter" ("2=B")."""
         shown = self.letters
-        wanted = [letter.strip().upper() for letter in letters if letter.strip()]
-        unknown = sorted({letter for letter in wanted if letter not in shown})
+        # "2=" is a list left at its blank entry: nothing chosen there.
+        wanted = [
+            part for token in tokens if (part := token.strip().upper().partition("="))[0] and part[1:] != ("=", "")
+        ]
+        letters = [letter if sep else slot for slot, sep, letter in wanted]
+        unknown = sorted({letter for letter in letters if letter not in shown})
         if unknown:
             named = ", ".join(u if u.isascii() and u.isprintable() and len(u) <= 3 else "(unreadable)" for u in unknown)
             raise InvalidSelection(f"Unknown option {named}: this question has options {', '.join(shown)}.")
-        return frozenset(self.order[shown.index(letter)] for letter in wanted)
+        return frozenset(
+            pair(slot, self.order[shown.index(letter)]) if sep else self.order[shown.index(slot)]
+            for slot, sep, letter in wanted
+        )
 
     def to_display(self, stored: Iterable[str]) -> tuple[str, ...]:
+        """The tokens a page shows for a stored answer, in a stable order."""
         shown = self.letters
-        return tuple(sorted(shown[self.order.index(option_id)] for option_id in stored if option_id in self.order))
+        tokens = []
+        for token in stored:
+            slot, sep, option = token.partition("=") if "=" in token else ("", "", token)
+            if option in self.order:
+                letter = shown[self.order.index(option)]
+                tokens.append(pair(slot, letter) if sep else letter)
+        return tuple(sorted(tokens, key=lambda t: (len(t.partition("=")[0]), t)))
 
 
 _LETTERS = tuple(chr(ord("A") + i) for i in range(26))
 
 
-def read_selection(displayed: DisplayedOptions, letters: Iterable[str], *, question_type: str) -> frozenset[str]:
-    selection = displayed.to_stored(letters)
-    if question_type == "single" and len(selection) > 1:
-        raise InvalidSelection("This question takes one answer; choose a single option.")
+def read_selection(displayed: DisplayedOptions, tokens: Iterable[str], question: Question) -> frozenset[str]:
+    """A candidate's answer to `question` from what the page sent, refused with a message the candidate can
+    act on when it cannot be an answer to this item."""
+    selection = displayed.to_stored(tokens)
+    if not question.paired:
+        if any("=" in token for token in selection):
+            raise InvalidSelection("This question takes options, not pairs; choose from its letters.")
+        if question.type == "single" and len(selection) > 1:
+            raise InvalidSelection("This question takes one answer; choose a single option.")
+        return selection
+    noun = "position" if question.type == "ordering" else "prompt"
+    slots = [slot for slot, _ in map(unpair, selection)]
+    if any("=" not in token for token in selection):
+        raise InvalidSelection(f"Give each {noun} its answer from the list beside it.")
+    unknown = sorted(set(slots) - set(question.slots))
+    if unknown:
+        raise InvalidSelection(f"There is no {noun} {unknown[0]}: this question has {', '.join(question.slots)}.")
+    twice = sorted({slot for slot in slots if slots.count(slot) > 1})
+    if twice:
+        raise InvalidSelection(f"The {noun} {twice[0]} has two answers; choose one.")
     return selection
 
 
@@ -145,3 +178,39 @@ def plan_answer(
         first_answer=selection if len(selection) >= required else None,
         changes_complete_answer=len(before) >= required,
     )
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """One prompt or position of a paired item as a page shows it: the response the candidate gave and,
+    once revealed, the keyed response and why (display letters throughout)."""
+
+    slot: str
+    label: str
+    chosen: str | None
+    keyed: str | None = None
+    explanation: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.chosen is not None and self.chosen == self.keyed
+
+
+def pair_rows(
+    question: Question, displayed: DisplayedOptions, selection: frozenset[str], *, reveal: bool
+) -> list[PairRow]:
+    """The prompts (matching) or steps (ordering) of a paired item with the candidate's answer, and the key
+    and its explanations only when `reveal` is set (after the end, or a checked practice answer)."""
+    chosen = dict(unpair(token) for token in displayed.to_display(selection) if "=" in token)
+    rows = []
+    for slot in question.slots:
+        keyed_option = question.keyed_option(slot) if reveal else None
+        keyed = displayed.letters[displayed.order.index(keyed_option)] if keyed_option in displayed.order else None
+        if question.type == "matching":
+            prompt = question.prompt(slot)
+            label, why = prompt.text, prompt.explanation
+        else:
+            label = f"Step {slot}"
+            why = question.option(keyed_option).explanation if keyed_option else ""
+        rows.append(PairRow(slot, label, chosen.get(slot), keyed, why if reveal else ""))
+    return rows

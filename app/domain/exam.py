@@ -187,6 +187,16 @@ class Question:
     def paired(self) -> bool:
         return self.type in PAIRED
 
+    @property
+    def slots(self) -> tuple[str, ...]:
+        """What a paired item's responses go into: the prompts of a matching item, the positions 1 to n of an
+        ordering item; none for single and multiple response."""
+        if self.type == "matching":
+            return tuple(p.id for p in self.prompts)
+        if self.type == "ordering":
+            return tuple(str(position) for position in range(1, len(self.options) + 1))
+        return ()
+
     def prompt(self, prompt_id: str) -> Prompt:
         for prompt in self.prompts:
             if prompt.id == prompt_id:

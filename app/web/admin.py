@@ -18,6 +18,7 @@ from app.db import itemstats as itemstats_store
 from app.db.bank import store_questions
 from app.db.imports import commit_batch, run_import
 from app.db.tables import ImportBatch, ProblemReport, User
+from app.domain import attempt as rules
 from app.domain import itemstats
 from app.domain.coverage import coverage
 from app.web import charts
@@ -235,13 +236,18 @@ def _question_page(
     question = _question_or_404(session, exam, slug)
     versions = bank.question_versions(session=session, question_id=question.id)
     current = next(v for v in versions if v.id == question.current_version_id)
+    content = question_from_content(current.content)
     return templates.TemplateResponse(
         request,
         "admin/question.html",
         {
             "question": question,
             "current": current,
-            "content": question_from_content(current.content),
+            "content": content,
+            "lettered": [(option.id, option) for option in content.options],
+            "pairs": rules.pair_rows(content, rules.DisplayedOptions(content.option_ids), frozenset(), reveal=True)
+            if content.paired
+            else [],
             "versions": versions,
             "saved": saved,
             "error": error,

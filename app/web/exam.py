@@ -141,6 +141,9 @@ def _screen_context(
         for letter, stored in zip(displayed.letters, displayed.order, strict=True)
     ]
     warning = rules.warning_due(attempt.deadline, now)
+    checked = item.checked_at is not None and attempt.mode != "exam"
+    stored = attempts.split(item.selection)
+    pairs = rules.pair_rows(question, displayed, stored, reveal=checked) if question.paired else []
     return {
         "attempt": attempt,
         "blueprint": blueprint,
@@ -149,7 +152,10 @@ def _screen_context(
         "position": position,
         "total": counts["total"],
         "options": options,
-        "choose": (stated_choose_count(question.stem) or len(question.key)) if question.type == "multiple" else 1,
+        "pairs": pairs,
+        "choose": (stated_choose_count(question.stem) or len(question.key))
+        if question.type == "multiple"
+        else len(question.slots) or 1,
         "selected_count": len(selected),
         "answered": counts["answered"],
         "flagged": counts["flagged"],
@@ -166,7 +172,7 @@ def _screen_context(
                 if stored in question.key
             },
         }
-        if item.checked_at is not None and attempt.mode != "exam"
+        if checked
         else None,
     }
 
@@ -267,7 +273,7 @@ async def _save_after_reading(
         before=state.selection,
         checked=state.checked,
         required=len(state.question.key),
-        selection=rules.read_selection(displayed, choice, question_type=state.question.type),
+        selection=rules.read_selection(displayed, choice, state.question),
     )
     if change is not None:
         await async_sitting.store_answer(conn, attempt_id=attempt_id, position=position, now=now, change=change)
@@ -297,8 +303,8 @@ async def _plan_over_shown(
     question = await async_sitting.question_of(conn, facts)
     displayed = rules.DisplayedOptions(facts.option_order)
     try:
-        before = displayed.to_stored(shown)
-        selection = rules.read_selection(displayed, choice, question_type=question.type)
+        before = displayed.to_stored(shown.split(","))
+        selection = rules.read_selection(displayed, choice, question)
         change = rules.plan_answer(before=before, selection=selection, checked=False, required=len(question.key))
     except rules.ExamError:
         return None
@@ -371,7 +377,7 @@ def _save_status(request: Request, now: datetime, letters: tuple[str, ...], answ
     # The time formatted here: a method called from a template goes through Jinja's Context.call.
     return HTMLResponse(
         render_fragment(
-            _SAVE_STATUS, saved_at=f"{now:%H:%M:%S}", ok=True, answered_now=answered, stored="".join(letters)
+            _SAVE_STATUS, saved_at=f"{now:%H:%M:%S}", ok=True, answered_now=answered, stored=",".join(letters)
         )
     )
 
@@ -503,7 +509,7 @@ async def _act_on_item(
                 before=selection,
                 checked=item.checked_at is not None,
                 required=len(question.key),
-                selection=rules.read_selection(displayed, form.choice, question_type=question.type),
+                selection=rules.read_selection(displayed, form.choice, question),
             )
             if change is not None:
                 await async_sitting.store_answer(conn, attempt_id=attempt_id, position=position, now=now, change=change)
@@ -714,6 +720,7 @@ class ReviewedItem:
     row: AttemptItem
     question: Question
     options: list[tuple[str, object, bool, bool]]
+    pairs: list[rules.PairRow]
 
 
 def _reviewed(session, rows: list[AttemptItem]) -> list[ReviewedItem]:
@@ -721,13 +728,14 @@ def _reviewed(session, rows: list[AttemptItem]) -> list[ReviewedItem]:
     reviewed = []
     for row in rows:
         question = questions[row.version_id]
-        order = row.option_order.split(",")
+        displayed = rules.DisplayedOptions(tuple(row.option_order.split(",")))
         selection = attempts.split(row.selection)
         options = [
-            (chr(ord("A") + i), question.option(stored), stored in selection, stored in question.key)
-            for i, stored in enumerate(order)
+            (letter, question.option(stored), stored in selection, stored in question.key)
+            for letter, stored in zip(displayed.letters, displayed.order, strict=True)
         ]
-        reviewed.append(ReviewedItem(row, question, options))
+        pairs = rules.pair_rows(question, displayed, selection, reveal=True) if question.paired else []
+        reviewed.append(ReviewedItem(row, question, options, pairs))
     return reviewed
 
 

@@ -16,6 +16,7 @@ from app.domain.attempt import (
     time_on_question,
     warning_due,
 )
+from app.domain.exam import Option, Prompt, Question
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DEADLINE = deadline_for(T0, 180)
@@ -74,10 +75,52 @@ def test_unknown_letters_are_refused_with_the_valid_ones_named():
         DisplayedOptions(("A", "B", "C", "D")).to_stored(["Z"])
 
 
+def _item(kind: str, options: int = 4, prompts: int = 0, key=frozenset({"A"})) -> Question:
+    return Question(
+        id="q",
+        domain="D1",
+        task="1.1",
+        type=kind,
+        stem="Which?",
+        options=tuple(Option(chr(65 + i), f"option {i}", "why") for i in range(options)),
+        key=frozenset(key),
+        explanation="because",
+        prompts=tuple(Prompt(str(i), f"prompt {i}", "why") for i in range(1, prompts + 1)),
+    )
+
+
 def test_a_single_answer_question_refuses_two_answers():
     with pytest.raises(InvalidSelection, match="takes one answer"):
-        read_selection(DisplayedOptions(("A", "B", "C", "D")), ["A", "B"], question_type="single")
-    assert read_selection(DisplayedOptions(("A", "B", "C", "D")), [], question_type="single") == frozenset()
+        read_selection(DisplayedOptions(("A", "B", "C", "D")), ["A", "B"], _item("single"))
+    assert read_selection(DisplayedOptions(("A", "B", "C", "D")), [], _item("single")) == frozenset()
+
+
+def test_a_paired_answer_maps_each_letter_to_its_stored_option_and_keeps_its_slot():
+    shown = DisplayedOptions(("C", "A", "B"))
+    ordering = _item("ordering", options=3, key={"1=A", "2=B", "3=C"})
+    assert read_selection(shown, ["1=b", "2=C", "3=A"], ordering) == {"1=A", "2=B", "3=C"}
+    assert shown.to_display({"1=A", "2=B", "3=C"}) == ("1=B", "2=C", "3=A")
+    assert read_selection(shown, ["1=B", ""], ordering) == {"1=A"}, "a partly ordered answer is kept"
+
+
+@pytest.mark.parametrize(
+    ("sent", "message"),
+    [
+        (["1=A", "1=B"], "The prompt 1 has two answers"),
+        (["4=A"], "There is no prompt 4: this question has 1, 2, 3"),
+        (["A"], "Give each prompt its answer from the list beside it"),
+        (["1=Z"], "Unknown option Z"),
+    ],
+)
+def test_a_matching_answer_that_cannot_be_one_is_refused_with_a_message(sent, message):
+    matching = _item("matching", options=4, prompts=3, key={"1=A", "2=B", "3=A"})
+    with pytest.raises(InvalidSelection, match=message):
+        read_selection(DisplayedOptions(("A", "B", "C", "D")), sent, matching)
+
+
+def test_a_choice_question_refuses_pairs():
+    with pytest.raises(InvalidSelection, match="takes options, not pairs"):
+        read_selection(DisplayedOptions(("A", "B", "C", "D")), ["1=A"], _item("single"))
 
 
 def test_time_on_a_question_stops_at_the_deadline():
