@@ -105,7 +105,7 @@ def test_an_ordering_question_offers_a_step_list_for_each_position_without_revea
     for n in (1, 2, 3):
         assert f'<label for="pair-{n}">Step {n}</label>' in page
         assert f'<select name="choice" id="pair-{n}"' in page
-    assert "0</span> of 3\n        steps placed" in page
+    assert "0</span> of 3 steps placed" in page
     assert "First: nothing exists before it" not in page, "no explanation before the end"
     assert not re.search(r'value="\d=[A-C]" selected', page)
 
@@ -120,7 +120,7 @@ def test_a_partly_ordered_answer_is_saved_and_shown_as_it_was_left(items_client,
     assert stored(items_app, attempt, "order-steps") != ""
     page = items_client.get(f"/attempts/{attempt}/questions/{item['position']}").text
     assert f'value="{first_step}" selected' in page
-    assert "1</span> of 3\n        steps placed" in page
+    assert "1</span> of 3 steps placed" in page
 
 
 def test_a_matching_answer_is_autosaved_over_the_one_the_page_shows(items_client, items_app):
