@@ -290,7 +290,10 @@ def bank_stats(
         typer.echo(json.dumps(data, indent=2))
         return
     for code, figures in data.items():
-        typer.echo(f"{code}: {figures['questions']} questions, {figures['reviewed']} reviewed")
+        typer.echo(
+            f"{code}: {figures['questions']} questions, {figures['reviewed']} reviewed, "
+            f"{figures['case_studies']} case studies"
+        )
         for key in ("domains", "tasks", "types", "difficulty"):
             typer.echo(f"  {key}: " + ", ".join(f"{k} {v}" for k, v in figures[key].items()))
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations
 
-from app.bank.format import QuestionIn
+from app.bank.format import CaseIn, QuestionIn
 from app.bank.loader import LoadedExam
 
 NEAR_DUPLICATE = 0.8
@@ -269,6 +269,7 @@ def stats(exam: LoadedExam) -> dict:
         "types": dict(sorted(Counter(q.type for q in questions).items())),
         "difficulty": {str(k): v for k, v in sorted(Counter(q.difficulty for q in questions).items())},
         "reviewed": sum(1 for q in questions if q.review and q.review.status == "reviewed"),
+        "case_studies": len({q.case.id for q in questions if isinstance(q.case, CaseIn)}),
         "single_answer_key_longest": round(facts.longest / facts.singles, 3) if facts.singles else None,
         "single_answer_key_shortest": round(facts.shortest / facts.singles, 3) if facts.singles else None,
         "single_answer_key_positions": {chr(65 + i): facts.positions[i] for i in sorted(facts.positions)},
