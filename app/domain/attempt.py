@@ -147,6 +147,14 @@ def read_selection(displayed: DisplayedOptions, tokens: Iterable[str], question:
     return selection
 
 
+def answer_state(selection: frozenset[str], required: int) -> str:
+    """ "unanswered", "incomplete" (fewer options or pairs than a complete answer has, as the real exam's
+    review screen counts them) or "answered"."""
+    if not selection:
+        return "unanswered"
+    return "incomplete" if len(selection) < required else "answered"
+
+
 def time_on_question(entered_at: datetime | None, left_at: datetime, deadline: datetime) -> timedelta:
     """Time spent on a question between entering it and leaving it, never counting past the deadline."""
     if entered_at is None:

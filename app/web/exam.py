@@ -584,7 +584,23 @@ def clock(request: Request, sitting: SittingDep, now: Now) -> JSONResponse:
     )
 
 
-Filter = Literal["all", "unanswered", "flagged"]
+Filter = Literal["all", "unanswered", "incomplete", "flagged"]
+
+
+def _answer_states(session, rows: list[AttemptItem]) -> dict[int, str]:
+    """Each position's state: unanswered, incomplete (fewer options or pairs than the question takes) or
+    answered. How many a complete answer has is no secret: the screen says it."""
+    questions = bank.versions(session=session, version_ids=[r.version_id for r in rows])
+    return {r.position: rules.answer_state(attempts.split(r.selection), len(questions[r.version_id].key)) for r in rows}
+
+
+def _counts(rows: list[AttemptItem], states: dict[int, str]) -> dict[str, int]:
+    return {
+        "all": len(rows),
+        "unanswered": sum(1 for state in states.values() if state == "unanswered"),
+        "incomplete": sum(1 for state in states.values() if state == "incomplete"),
+        "flagged": sum(1 for r in rows if r.flagged),
+    }
 
 
 @router.get("/attempts/{attempt_id}/review", name="review_screen")
@@ -594,11 +610,9 @@ def review_screen(
     if sitting.finished:
         return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
     rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
-    shown = [
-        r
-        for r in rows
-        if filter == "all" or (filter == "unanswered" and not r.selection) or (filter == "flagged" and r.flagged)
-    ]
+    states = _answer_states(session, rows)
+    shown = [r for r in rows if filter == "all" or (filter == "flagged" and r.flagged) or states[r.position] == filter]
+    counts = _counts(rows, states)
     return templates.TemplateResponse(
         request,
         "attempts/review.html",
@@ -606,10 +620,13 @@ def review_screen(
             "attempt": sitting.attempt,
             "blueprint": sitting.blueprint,
             "rows": shown,
+            "states": states,
+            "counts": counts,
             "total": len(rows),
             "filter": filter,
-            "unanswered": sum(1 for r in rows if not r.selection),
-            "flagged": sum(1 for r in rows if r.flagged),
+            "unanswered": counts["unanswered"],
+            "incomplete": counts["incomplete"],
+            "flagged": counts["flagged"],
             "remaining": rules.remaining(sitting.attempt.deadline, now),
         },
     )
@@ -620,6 +637,7 @@ def confirm_end(request: Request, sitting: SittingDep, session: SessionDep, now:
     if sitting.finished:
         return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
     rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
+    counts = _counts(rows, _answer_states(session, rows))
     return templates.TemplateResponse(
         request,
         "attempts/end.html",
@@ -627,8 +645,9 @@ def confirm_end(request: Request, sitting: SittingDep, session: SessionDep, now:
             "attempt": sitting.attempt,
             "blueprint": sitting.blueprint,
             "total": len(rows),
-            "unanswered": sum(1 for r in rows if not r.selection),
-            "flagged": sum(1 for r in rows if r.flagged),
+            "unanswered": counts["unanswered"],
+            "incomplete": counts["incomplete"],
+            "flagged": counts["flagged"],
             "remaining": rules.remaining(sitting.attempt.deadline, now),
         },
     )

@@ -185,7 +185,7 @@ def test_ending_asks_for_confirmation_with_unanswered_and_flagged_counts(client,
     response = client.post(f"/attempts/{attempt}/questions/2", data={"action": "end"})
     assert response.headers["location"] == f"/attempts/{attempt}/end"
     page = client.get(f"/attempts/{attempt}/end").text
-    assert "<strong>7</strong> unanswered questions" in page
+    assert "<strong>7</strong> unanswered," in page
     assert "<strong>1</strong> flagged question " in page
 
 

@@ -234,3 +234,19 @@ def test_the_admin_page_of_a_matching_question_shows_each_pair_of_its_key(items_
     assert "Case study: A shop that forecasts demand" in page
     assert page.count('<tr class="keyed">') == 3 and "Your answer" not in page
     assert "Asynchronous inference queues large payloads." in page
+
+
+def test_a_partial_answer_is_incomplete_on_the_review_screen_and_in_the_end_dialog(items_client, items_app):
+    attempt = start(items_client, exam="TST-02")
+    paper = positions(items_app, attempt)
+    save(items_client, attempt, paper["match-inference"]["position"], paper["match-inference"]["key"][:1])
+    save(items_client, attempt, paper["multiple-d1"]["position"], paper["multiple-d1"]["key"][:1])
+    save(items_client, attempt, paper["single-d1"]["position"], paper["single-d1"]["key"])
+    review = items_client.get(f"/attempts/{attempt}/review").text
+    assert "3 of 5 answered, 2 of them incomplete\n  · 2 unanswered" in review, "as the progress line counts"
+    assert "Incomplete (2)</a>" in review and "Unanswered (2)</a>" in review and "All (5)</a>" in review
+    only = items_client.get(f"/attempts/{attempt}/review?filter=incomplete").text
+    shown = sorted(int(n) for n in re.findall(r"Question (\d+)</span>", only))
+    assert shown == sorted([paper["match-inference"]["position"], paper["multiple-d1"]["position"]])
+    end = items_client.get(f"/attempts/{attempt}/end").text
+    assert "<strong>2</strong> incomplete" in end and "is scored as wrong" in end
