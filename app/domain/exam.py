@@ -203,6 +203,13 @@ class Question:
                 return prompt
         raise KeyError(prompt_id)
 
+    @property
+    def answer_tokens(self) -> tuple[str, ...]:
+        """Everything an answer can hold: the option ids, or for a paired item every slot=option pair."""
+        if not self.paired:
+            return self.option_ids
+        return tuple(pair(slot, option) for slot in self.slots for option in self.option_ids)
+
     def keyed_option(self, slot: str) -> str | None:
         """The response the key pairs with a prompt or position of a paired item."""
         return next((option for s, option in map(unpair, self.key) if s == slot), None)

@@ -395,9 +395,10 @@ def admin_statistics(
     responses, forms = itemstats_store.first_exposures(session=session, exam_code=blueprint.code)
     rows = []
     for question, content in bank.list_questions(session=session, exam_code=blueprint.code):
-        stats = itemstats.item_statistics(
-            question.slug, responses.get(question.slug, []), content["key"], [o["id"] for o in content["options"]]
-        )
+        # Option shares for single and multiple response; for ordering and matching, the share of each
+        # position or pair (a step at a position, a response for a prompt).
+        item = question_from_content(content)
+        stats = itemstats.item_statistics(question.slug, responses.get(question.slug, []), item.key, item.answer_tokens)
         if not flagged or stats.flags:
             rows.append((question, stats))
     rows.sort(key=lambda r: (not r[1].flags, -r[1].n, r[0].slug))

@@ -72,3 +72,30 @@ def test_cronbach_alpha_and_standard_error_of_measurement():
 def test_correlation_needs_variation_and_three_points():
     assert correlation([1, 1, 1], [0, 1, 2]) is None
     assert correlation([0, 1], [0, 1]) is None
+
+
+def test_a_matching_item_reports_each_pairs_share_and_flags_a_pair_that_draws_stronger_candidates():
+    from app.domain.exam import Option, Prompt, Question
+
+    matching = Question(
+        id="m",
+        domain="D1",
+        task="1.1",
+        type="matching",
+        stem="Match.",
+        options=tuple(Option(o, o, "") for o in "ABC"),
+        key=frozenset({"1=A", "2=B"}),
+        explanation="",
+        prompts=(Prompt("1", "one", "why"), Prompt("2", "two", "why")),
+    )
+    assert matching.answer_tokens == ("1=A", "1=B", "1=C", "2=A", "2=B", "2=C")
+    responses = [
+        Response(False, frozenset({"1=A", "2=C"}), 1.0),  # the strongest pick 2=C: a likely mis-key
+        Response(False, frozenset({"1=A", "2=C"}), 0.9),
+        Response(True, frozenset({"1=A", "2=B"}), 0.2),
+        Response(True, frozenset({"1=A", "2=B"}), 0.1),
+    ]
+    stats = item_statistics("m", responses, matching.key, matching.answer_tokens, min_sample=4)
+    assert stats.options["2=C"][0] == 0.5 and stats.options["1=B"][0] == 0.0
+    assert "distractor 2=C attracts stronger candidates (r = 0.99)" in stats.flags
+    assert stats.flags[0].startswith("likely mis-key")
