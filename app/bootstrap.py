@@ -31,7 +31,16 @@ def load_shipped_bank(url: str, bank_dir: Path, now: datetime | None = None) -> 
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            reports = [sync_exam(session=session, loaded=exam, now=now or datetime.now(UTC)) for exam in exams]
+            reports = [
+                sync_exam(
+                    session=session,
+                    blueprint=exam.blueprint,
+                    blueprint_data=exam.blueprint_data,
+                    contents=[question.content() for question in exam.questions],
+                    now=now or datetime.now(UTC),
+                )
+                for exam in exams
+            ]
             session.commit()
     finally:
         engine.dispose()

@@ -190,7 +190,7 @@ def bank_import(
     from app.db import bank as bank_store
     from app.db import migrate as migrations
     from app.db.engine import make_engine
-    from app.db.imports import run_import
+    from app.services.imports import run_import
 
     url = load_settings().resolved_database_url()
     migrations.upgrade(url)

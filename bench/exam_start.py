@@ -79,16 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     loaded = load_exam(Path(ROOT) / "question_bank" / "mls-c01")
     now = datetime.now(UTC)
     with Session(engine) as session:
-        bank.sync_exam(session=session, loaded=type(loaded)(loaded.blueprint, loaded.blueprint_data), now=now)
+        bank.sync_exam(
+            session=session, blueprint=loaded.blueprint, blueprint_data=loaded.blueprint_data, contents=[], now=now
+        )
         session.commit()
         user, _ = users.create_guest(session=session, now=now)
         blueprint = loaded.blueprint
         have = 0
         print(f"exam start, {args.runs} runs per bank size, {engine.dialect.name}")
         for size in args.sizes:
-            bank.store_questions(
-                session=session, exam_code=blueprint.code, questions=synthetic(blueprint, size - have, have), now=now
-            )
+            contents = [q.content() for q in synthetic(blueprint, size - have, have)]
+            bank.store_questions(session=session, exam_code=blueprint.code, contents=contents, now=now)
             session.commit()
             have = size
             timings = []

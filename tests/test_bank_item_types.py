@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.bank.format import question_from_content
 from app.bank.imports import read_native
 from app.bank.loader import load_bank
+from app.domain.content import question_from_content
 from app.domain.exam import Case
 from app.domain.scoring import is_correct
 from tests.conftest import TEST_BANK

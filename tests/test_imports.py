@@ -77,7 +77,7 @@ def test_csv_rows_with_quotes_multiple_keys_and_references(blueprint):
 
 
 def test_reimporting_the_same_file_reports_everything_unchanged(blueprint):
-    from app.bank.loader import content_hash
+    from app.domain.content import content_hash
 
     first = check("sheet.csv", blueprint)
     current = {q.id: content_hash(q.content()) for q in first.valid}

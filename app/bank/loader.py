@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +9,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from app.bank.format import CaseIn, ExamIn, QuestionIn, question_from_content, with_case
+from app.bank.format import CaseIn, ExamIn, QuestionIn, with_case
+from app.domain.content import question_from_content
 from app.domain.exam import Blueprint, explanation_gaps, question_problems
 
 QUESTION_SUFFIXES = (".yaml", ".yml", ".json")
@@ -37,11 +37,6 @@ class LoadedExam:
     questions: list[QuestionIn] = field(default_factory=list)
     problems: list[BankProblem] = field(default_factory=list)
     locations: dict[str, tuple[str, int | None]] = field(default_factory=dict)
-
-
-def content_hash(data: dict) -> str:
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _read_document(path: Path) -> tuple[object, list[int]]:

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from app.bank.format import CaseIn, QuestionIn, question_from_content
+from app.bank.format import CaseIn, QuestionIn
 from app.bank.imports import Upload
 from app.bank.lint import GIVEAWAY, NEAR_DUPLICATE, similarity, stem_tokens
-from app.bank.loader import content_hash
+from app.domain.content import content_hash, question_from_content
 from app.domain.exam import Blueprint, explanation_gaps, question_problems
 
 

@@ -13,13 +13,13 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, insert, update
 from sqlmodel import Session, col, select
 
-from app.bank.format import blueprint_from_dict
 from app.bounded import Bounded
 from app.db import practice
 from app.db.bank import active_pool, count_exam_responses, option_ids, versions
 from app.db.tables import Attempt, AttemptItem, Exam
 from app.domain.assembly import PaperItem, draw, shuffle_options
 from app.domain.attempt import deadline_for, time_on_question
+from app.domain.content import blueprint_from_dict
 from app.domain.exam import Blueprint
 from app.domain.scoring import ItemOutcome, is_correct, score
 

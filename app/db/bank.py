@@ -8,11 +8,10 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, func, update
 from sqlmodel import Session, col, select
 
-from app.bank.format import blueprint_from_dict, question_from_content
-from app.bank.loader import LoadedExam, content_hash
 from app.bounded import Bounded
 from app.db.tables import Attempt, AttemptItem, Exam, Question, QuestionVersion
 from app.domain.assembly import Candidate
+from app.domain.content import blueprint_from_dict, content_hash, question_from_content
 from app.domain.exam import Blueprint
 from app.domain.exam import Question as DomainQuestion
 
@@ -25,25 +24,22 @@ class SyncReport:
     unchanged: int = 0
 
 
-def sync_exam(*, session: Session, loaded: LoadedExam, now: datetime) -> SyncReport:
-    """Store an exam and its questions. Unchanged content changes nothing; changed content becomes a new
-    version, and attempts keep pointing at the versions they showed. The caller commits."""
-    blueprint_hash = content_hash(loaded.blueprint_data)
-    exam = session.get(Exam, loaded.blueprint.code)
+def sync_exam(
+    *, session: Session, blueprint: Blueprint, blueprint_data: dict, contents: list[dict], now: datetime
+) -> SyncReport:
+    """Store an exam (its blueprint as data) and its questions (their content). Unchanged content changes
+    nothing; changed content becomes a new version, and attempts keep pointing at the versions they showed.
+    The caller commits."""
+    blueprint_hash = content_hash(blueprint_data)
+    exam = session.get(Exam, blueprint.code)
     if exam is None:
-        session.add(
-            Exam(
-                code=loaded.blueprint.code,
-                title=loaded.blueprint.title,
-                blueprint=loaded.blueprint_data,
-                content_hash=blueprint_hash,
-            )
-        )
+        exam = Exam(code=blueprint.code, title=blueprint.title, blueprint=blueprint_data, content_hash=blueprint_hash)
+        session.add(exam)
     elif exam.content_hash != blueprint_hash:
-        exam.title, exam.blueprint, exam.content_hash = loaded.blueprint.title, loaded.blueprint_data, blueprint_hash
+        exam.title, exam.blueprint, exam.content_hash = blueprint.title, blueprint_data, blueprint_hash
     session.flush()
 
-    return store_questions(session=session, exam_code=loaded.blueprint.code, questions=loaded.questions, now=now)
+    return store_questions(session=session, exam_code=blueprint.code, contents=contents, now=now)
 
 
 def current_hashes(*, session: Session, exam_code: str) -> dict[str, str]:
@@ -57,27 +53,28 @@ def current_hashes(*, session: Session, exam_code: str) -> dict[str, str]:
     )
 
 
-def store_questions(*, session: Session, exam_code: str, questions, now: datetime) -> SyncReport:
-    """Store questions (validated `QuestionIn`s) as new questions or new versions; unchanged content changes
-    nothing, and past attempts keep pointing at the versions they showed. The caller commits."""
+def store_questions(*, session: Session, exam_code: str, contents: list[dict], now: datetime) -> SyncReport:
+    """Store questions (validated content, as `QuestionIn.content()` gives it) as new questions or new versions;
+    unchanged content changes nothing, and past attempts keep pointing at the versions they showed. The
+    caller commits."""
     report = SyncReport(exam=exam_code)
     existing = {q.slug: q for q in session.exec(select(Question).where(Question.exam_code == exam_code))}
     hashes = current_hashes(session=session, exam_code=exam_code)
-    for item in questions:
-        content = item.content()
+    for content in contents:
+        slug, domain, task = content["id"], content["domain"], content["task"]
         digest = content_hash(content)
-        question = existing.get(item.id)
-        if question is not None and hashes.get(item.id) == digest:
+        question = existing.get(slug)
+        if question is not None and hashes.get(slug) == digest:
             report.unchanged += 1
             continue
         if question is None:
-            question = Question(exam_code=exam_code, slug=item.id, domain=item.domain, task=item.task)
+            question = Question(exam_code=exam_code, slug=slug, domain=domain, task=task)
             session.add(question)
             session.flush()
-            existing[item.id] = question
+            existing[slug] = question
             report.new += 1
         else:
-            question.domain, question.task = item.domain, item.task
+            question.domain, question.task = domain, task
             report.changed += 1
         version = session.exec(
             select(QuestionVersion).where(
@@ -96,7 +93,7 @@ def store_questions(*, session: Session, exam_code: str, questions, now: datetim
             session.flush()
         question.current_version_id = version.id
         question.case_study = content["case"]["id"] if content.get("case") else None
-        hashes[item.id] = digest
+        hashes[slug] = digest
     return report
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 from psycopg.pq import TransactionStatus
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import create_engine
@@ -200,6 +200,11 @@ class PostgresHotPath:
 
     async def dispose(self) -> None:
         await self.pool.close()
+
+
+def ping(*, session) -> None:
+    """One round trip to the database: raises when it cannot be reached."""
+    session.exec(text("SELECT 1"))
 
 
 def make_async_engine(url: str, pool_size: int = 10) -> PostgresHotPath | InlineSQLite:

@@ -1,100 +1,54 @@
-"""The one import engine behind the upload page, the HTTP endpoint and `mockexam bank import`."""
+"""The record of uploads: each checked, refused or committed file as an import batch."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from app.bank.imports import UnreadableUpload, read_upload
-from app.bank.upload_check import Note, Report, check_upload
-from app.db.bank import SyncReport, current_hashes, store_questions
 from app.db.tables import ImportBatch
-from app.domain.exam import Blueprint
 
 
-@dataclass
-class Outcome:
-    reports: list[Report]
-    batch_ids: list[int]
-    stored: SyncReport | None
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.reports)
-
-
-def _check(
-    session: Session, blueprint: Blueprint, filename: str, data: bytes, options: dict, current: dict[str, str]
-) -> Report:
-    try:
-        upload = read_upload(data, filename, options.get("format", "auto"))
-    except UnreadableUpload as error:
-        report = Report(blueprint.code, filename, options.get("format", "auto"))
-        report.errors.append(Note(filename, None, "(file)", str(error)))
-        return report
-    return check_upload(
-        upload,
-        blueprint,
-        filename=filename,
-        current=current,
-        default_domain=options.get("domain") or None,
-        default_task=options.get("task") or None,
-    )
-
-
-def run_import(
+def add_batch(
     *,
     session: Session,
-    blueprint: Blueprint,
-    files: list[tuple[str, bytes]],
-    options: dict,
     user_id: int | None,
+    exam_code: str,
+    filename: str,
+    file_format: str,
+    options: dict,
+    data: bytes,
+    report: dict,
+    status: str,
     now: datetime,
-    commit: bool,
-) -> Outcome:
-    """Check every file; with `commit`, store all of them in one transaction, or nothing if any has an error.
-    Each file is recorded as a batch either way."""
-    current = current_hashes(session=session, exam_code=blueprint.code)
-    reports = [_check(session, blueprint, name, data, options, current) for name, data in files]
-    storing = commit and all(r.ok for r in reports)
-    stored = None
-    if storing:
-        stored = store_questions(
-            session=session, exam_code=blueprint.code, questions=[q for r in reports for q in r.valid], now=now
-        )
-    batches = []
-    for (name, data), report in zip(files, reports, strict=True):
-        batch = ImportBatch(
-            user_id=user_id,
-            exam_code=blueprint.code,
-            filename=name[:255],
-            format=report.format,
-            options=options,
-            data=data.decode("utf-8", errors="replace"),
-            report=report.as_dict(),
-            status="committed" if storing else ("refused" if commit else "checked"),
-            created_at=now,
-            committed_at=now if storing else None,
-        )
-        session.add(batch)
-        batches.append(batch)
-    session.commit()
-    return Outcome(reports, [b.id for b in batches], stored)
-
-
-def commit_batch(*, session: Session, batch: ImportBatch, blueprint: Blueprint, now: datetime) -> Outcome:
-    """Store a checked upload, checking it again first: the bank may have changed since the dry run."""
-    if batch.status != "checked":
-        raise ValueError(f"this upload was {batch.status} already")
-    current = current_hashes(session=session, exam_code=blueprint.code)
-    report = _check(session, blueprint, batch.filename, batch.data.encode("utf-8"), batch.options, current)
-    stored = None
-    if report.ok:
-        stored = store_questions(session=session, exam_code=blueprint.code, questions=report.valid, now=now)
-        batch.status, batch.committed_at = "committed", now
-    batch.report = report.as_dict()
+) -> ImportBatch:
+    batch = ImportBatch(
+        user_id=user_id,
+        exam_code=exam_code,
+        filename=filename[:255],
+        format=file_format,
+        options=options,
+        data=data.decode("utf-8", errors="replace"),
+        report=report,
+        status=status,
+        created_at=now,
+        committed_at=now if status == "committed" else None,
+    )
     session.add(batch)
-    session.commit()
-    return Outcome([report], [batch.id], stored)
+    return batch
+
+
+def settle_batch(*, session: Session, batch: ImportBatch, report: dict, committed: bool, now: datetime) -> None:
+    """A checked batch after its commit was tried: committed, or still checked with the new report."""
+    if committed:
+        batch.status, batch.committed_at = "committed", now
+    batch.report = report
+    session.add(batch)
+
+
+def recent_batches(*, session: Session, limit: int = 20) -> list[ImportBatch]:
+    return list(session.exec(select(ImportBatch).order_by(col(ImportBatch.id).desc()).limit(limit)).all())
+
+
+def get_batch(*, session: Session, batch_id: int) -> ImportBatch | None:
+    return session.get(ImportBatch, batch_id)

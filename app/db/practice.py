@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app import srs
 from app.db.tables import Attempt, AttemptItem, Question, QuestionVersion, ReviewCard
+from app.domain import srs
 from app.domain.practice import Offer, Outcome, review_rating
 
 

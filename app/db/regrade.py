@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.bank.format import blueprint_from_dict
 from app.db.attempts import result_to_dict, split
 from app.db.tables import Attempt, AttemptItem, Exam, Question, QuestionVersion, Regrade, User
+from app.domain.content import blueprint_from_dict, question_from_content
 from app.domain.scoring import ItemOutcome, is_correct, score
 
 
@@ -34,7 +34,7 @@ def preview(*, session: Session, exam_code: str, slug: str) -> tuple[QuestionVer
     """Every finished attempt whose result would change if the question's current key had applied."""
     question = session.exec(select(Question).where(Question.exam_code == exam_code, Question.slug == slug)).one()
     version = session.get(QuestionVersion, question.current_version_id)
-    key = frozenset(version.content["key"])
+    key = question_from_content(version.content).key
     blueprint = blueprint_from_dict(session.get(Exam, exam_code).blueprint)
     affected = session.exec(
         select(AttemptItem.attempt_id)

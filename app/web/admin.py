@@ -8,19 +8,20 @@ from typing import Annotated
 import yaml
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlmodel import select
 
-from app.bank.format import question_from_content
 from app.bank.imports import FORMATS, UnreadableUpload, read_upload
 from app.bank.upload_check import check_upload
 from app.db import bank, regrade, tokens
+from app.db import imports as imports_store
 from app.db import itemstats as itemstats_store
+from app.db import reports as problem_store
 from app.db.bank import store_questions
-from app.db.imports import commit_batch, run_import
-from app.db.tables import ImportBatch, ProblemReport, User
+from app.db.tables import User
 from app.domain import attempt as rules
 from app.domain import itemstats
+from app.domain.content import question_from_content
 from app.domain.coverage import coverage
+from app.services.imports import commit_batch, run_import
 from app.web import charts
 from app.web.deps import MaybeUser, Now, RowId, SessionDep, templates
 from app.web.openapi import errors
@@ -67,7 +68,7 @@ def _blueprint(session, exam: str):
 
 @router.get("/admin/import", name="import_form")
 def import_form(request: Request, session: SessionDep, admin: Admin) -> Response:
-    batches = session.exec(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)).all()
+    batches = imports_store.recent_batches(session=session)
     return templates.TemplateResponse(
         request,
         "admin/import.html",
@@ -111,7 +112,7 @@ async def check_import(
 
 @router.post("/admin/imports/{batch_id}/commit", name="commit_import")
 def commit_import(request: Request, batch_id: RowId, session: SessionDep, admin: Admin, now: Now) -> Response:
-    batch = session.get(ImportBatch, batch_id)
+    batch = imports_store.get_batch(session=session, batch_id=batch_id)
     if batch is None:
         raise HTTPException(404)
     blueprint = _blueprint(session, batch.exam_code)
@@ -303,7 +304,7 @@ def edit_question(
     )
     if not report.ok:
         return _edit_refused(request, session, exam, slug, [str(e) for e in report.errors], text)
-    store_questions(session=session, exam_code=exam, questions=report.valid, now=now)
+    store_questions(session=session, exam_code=exam, contents=[q.content() for q in report.valid], now=now)
     session.commit()
     session.refresh(question)
     return RedirectResponse(
@@ -367,20 +368,14 @@ def regrade_apply(request: Request, exam: str, slug: str, session: SessionDep, a
 
 @router.get("/admin/reports", name="problem_reports")
 def problem_reports(request: Request, session: SessionDep, admin: Admin, status: str = "open") -> Response:
-    reports = session.exec(
-        select(ProblemReport).where(ProblemReport.status == status).order_by(ProblemReport.created_at.desc())
-    ).all()
+    reports = problem_store.reports_with_status(session=session, status=status)
     return templates.TemplateResponse(request, "admin/reports.html", {"reports": reports, "status": status})
 
 
 @router.post("/admin/reports/{report_id}/close", name="close_report")
 def close_report(request: Request, report_id: RowId, session: SessionDep, admin: Admin) -> Response:
-    report = session.get(ProblemReport, report_id)
-    if report is None:
+    if not problem_store.close_report(session=session, report_id=report_id):
         raise HTTPException(404)
-    report.status = "closed"
-    session.add(report)
-    session.commit()
     return RedirectResponse(request.app.url_path_for("problem_reports"), status_code=303)
 
 

@@ -19,8 +19,8 @@ from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.datastructures import FormData
 from starlette.routing import Route
 
-from app.db import async_sitting, attempts, bank
-from app.db.tables import Attempt, AttemptItem, ProblemReport
+from app.db import async_sitting, attempts, bank, reports
+from app.db.tables import Attempt, AttemptItem
 from app.domain import attempt as rules
 from app.domain import progress
 from app.domain.exam import Blueprint, Question, stated_choose_count
@@ -835,17 +835,15 @@ def report_problem(
     item = attempts.get_item(session=session, attempt_id=sitting.attempt.id, position=position)
     if item is None:
         raise HTTPException(404)
-    session.add(
-        ProblemReport(
-            user_id=sitting.attempt.user_id,
-            exam_code=sitting.attempt.exam_code,
-            question_slug=item.question_slug,
-            version_id=item.version_id,
-            kind=kind,
-            comment=comment.strip(),
-            created_at=now,
-        )
+    reports.add_report(
+        session=session,
+        user_id=sitting.attempt.user_id,
+        exam_code=sitting.attempt.exam_code,
+        question_slug=item.question_slug,
+        version_id=item.version_id,
+        kind=kind,
+        comment=comment.strip(),
+        now=now,
     )
-    session.commit()
     back = request.url_for("domain_review", attempt_id=sitting.attempt.id, domain_code=item.domain).path
     return RedirectResponse(f"{back}?reported={position}#q{position}", status_code=303)

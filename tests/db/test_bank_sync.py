@@ -144,7 +144,15 @@ def test_a_file_without_a_questions_list_is_reported(bank_copy):
 def test_sync_reports_new_questions_on_an_empty_database(empty_database_url, engine_for):
     migrate.upgrade(empty_database_url)
     with Session(engine_for(empty_database_url)) as session:
-        report = sync_exam(session=session, loaded=load_exam(TEST_BANK / "tst-01"), now=NOW)
+        loaded = load_exam(TEST_BANK / "tst-01")
+        contents = [q.content() for q in loaded.questions]
+        report = sync_exam(
+            session=session,
+            blueprint=loaded.blueprint,
+            blueprint_data=loaded.blueprint_data,
+            contents=contents,
+            now=NOW,
+        )
         session.commit()
     assert (report.new, report.changed, report.unchanged) == (10, 0, 0)
 

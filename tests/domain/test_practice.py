@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.domain.practice import AGAIN, GOOD, HARD, Offer, Outcome, allocate, choose_for_drill, mastery, review_rating
-from app.srs import retrievability, review
+from app.domain.srs import retrievability, review
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MLS_WEIGHTS = {"D1": 20, "D2": 24, "D3": 36, "D4": 20}
