@@ -246,6 +246,7 @@ def _question_page(
             "current": current,
             "content": content,
             "lettered": [(option.id, option) for option in content.options],
+            "keyed_options": [(o.id, o, False, o.id in content.key) for o in content.options],
             "pairs": rules.pair_rows(content, rules.DisplayedOptions(content.option_ids), frozenset(), reveal=True)
             if content.paired
             else [],

@@ -171,6 +171,10 @@ def _screen_context(
                 for letter, stored in zip(displayed.letters, displayed.order, strict=True)
                 if stored in question.key
             },
+            "entries": [
+                (letter, question.option(stored), letter in selected, stored in question.key)
+                for letter, stored in zip(displayed.letters, displayed.order, strict=True)
+            ],
         }
         if checked
         else None,

@@ -33,7 +33,7 @@ def test_the_question_list_filters_by_domain_type_and_text(admin_client):
 
 def test_preview_shows_the_question_as_a_candidate_sees_it_with_key_and_versions(admin_client):
     page = admin_client.get("/admin/questions/TST-01/d1-1-1-q1").text
-    assert "As a candidate sees it" in page and "Stem of d1-1-1-q1" in page and "Key</strong>" in page
+    assert "As a candidate sees it" in page and "Stem of d1-1-1-q1" in page and "Correct answer</strong>" in page
 
 
 def test_an_edit_is_a_new_version_and_past_attempts_keep_theirs(admin_client, app):
