@@ -111,3 +111,35 @@ def test_a_paired_question_fits_a_phone_and_works_without_javascript(browser, se
             raise AssertionError("no paired question before the last one")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("exam", ["MLA-C02", "MLA-C01"])
+def test_a_whole_mla_paper_from_the_shipped_bank_is_sat_and_reviewed(page: Page, shipped_server, exam):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    attempt = start_exam(page, shipped_server, exam)
+    kinds = []
+    for position in range(1, 66):
+        expect(page.get_by_role("heading", name=f"Question {position} of 65")).to_be_visible()
+        # As a person would, choose only once htmx has wired up the question it swapped in.
+        expect(page.locator(".htmx-settling, .htmx-swapping, .htmx-added")).to_have_count(0)
+        selects = page.locator('select[name="choice"]')
+        if selects.count():
+            kinds.append("paired")
+            saved_by(page, lambda selects=selects: selects.first.select_option(index=1))
+        elif page.locator('input[type="checkbox"][name="choice"]').count():
+            kinds.append("multiple")
+            saved_by(page, lambda: page.keyboard.press("1"))
+        else:
+            kinds.append("single")
+            saved_by(page, lambda: page.keyboard.press("2"))
+        if position < 65:
+            page.get_by_role("button", name="Next", exact=True).click()
+    assert "paired" in kinds and "multiple" in kinds, "a paper of the MLA bank holds the newer item types"
+    page.goto(f"{shipped_server.url}/attempts/{attempt}/end")
+    page.get_by_role("button", name="End exam").click()
+    expect(page.get_by_role("heading", name=re.compile("Estimated scaled score"))).to_be_visible()
+    for domain in ("D1", "D2", "D3", "D4"):
+        page.goto(f"{shipped_server.url}/attempts/{attempt}/domains/{domain}")
+        expect(page.locator("article.answer").first).to_be_visible()
+    assert not errors, errors
