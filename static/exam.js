@@ -67,6 +67,9 @@
     var placed = Array.prototype.filter.call(
       document.querySelectorAll('#question-form select[name="choice"]'), function (s) { return s.value !== ""; }).length;
     count.textContent = ticked + placed;
+    var note = document.getElementById("choice-limit");
+    var choose = parseInt(document.getElementById("choice-count").dataset.choose || "0", 10);
+    if (note && ticked <= choose) note.textContent = "";
   }
 
   function setSaveState(text, ok) {
@@ -81,6 +84,20 @@
     var elt = event.detail && event.detail.elt;
     return elt && elt.matches && elt.matches('[name="choice"]');
   }
+
+  // "(Choose two)" means two, as on the real exam: a third box cannot be ticked until one is cleared.
+  document.addEventListener("click", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches('input[type="checkbox"][name="choice"]') || !box.checked) return;
+    var count = document.getElementById("choice-count");
+    var choose = count ? parseInt(count.dataset.choose, 10) : 0;
+    var ticked = document.querySelectorAll('#question-form input[name="choice"]:checked').length;
+    if (choose && ticked > choose) {
+      event.preventDefault();
+      var note = document.getElementById("choice-limit");
+      if (note) note.textContent = "You can choose " + choose + ". Clear one of your answers to choose another.";
+    }
+  }, true);
 
   document.addEventListener("change", function (event) {
     if (event.target.matches('[name="choice"]')) updateChoiceCount();

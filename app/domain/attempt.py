@@ -133,6 +133,10 @@ def read_selection(displayed: DisplayedOptions, tokens: Iterable[str], question:
             raise InvalidSelection("This question takes options, not pairs; choose from its letters.")
         if question.type == "single" and len(selection) > 1:
             raise InvalidSelection("This question takes one answer; choose a single option.")
+        if question.type == "multiple" and len(selection) > len(question.key):
+            raise InvalidSelection(
+                f"This question takes {len(question.key)} answers; clear one of yours before choosing another."
+            )
         return selection
     noun = "position" if question.type == "ordering" else "prompt"
     slots = [slot for slot, _ in map(unpair, selection)]

@@ -472,7 +472,8 @@ async def _save_and_move(
         target = {"next": position + 1, "previous": max(position - 1, 1)}.get(form.action, position)
         screen = await _own_screen(conn, browser, attempt_id, target)
         total = screen.progress["total"]
-        if target > total and 1 <= position <= total:  # Next on the last question stays on it
+        leaves_for_review = target > total and 1 <= position <= total  # Next on the last question, as AWS's does
+        if leaves_for_review:
             target = position
             screen = await _own_screen(conn, browser, attempt_id, target)
         attempt = screen.attempt
@@ -481,6 +482,8 @@ async def _save_and_move(
             raise rules.NoSuchQuestion(position, total)
         blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
         await async_sitting.move_to(conn, attempt=attempt, position=target, now=now)
+    if leaves_for_review:
+        return _redirect(request, str(request.url_for("review_screen", attempt_id=attempt_id).path))
     url = _question_url(request, attempt_id, target)
     if not is_htmx(request):
         return RedirectResponse(url, status_code=303)
@@ -532,6 +535,8 @@ async def _act_on_item(
                 raise rules.ExamError(
                     "Checking an answer is for practice; in an exam the answers come with the report."
                 )
+            if item.checked_at is None and not selection:
+                raise rules.InvalidSelection("Choose your answer first; checking shows the key only for an answer.")
             if item.checked_at is None:
                 await async_sitting.check_answer(
                     conn,

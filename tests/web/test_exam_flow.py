@@ -224,3 +224,23 @@ def test_a_flag_that_does_not_carry_the_form_leaves_the_answer_alone(client, app
     answer(client, attempt, 1, ["A"])
     client.post(f"/attempts/{attempt}/questions/1", data={"action": "flag"})
     assert paper(app, attempt)[0]["selection"] != "" and paper(app, attempt)[0]["flagged"]
+
+
+def test_a_multiple_response_answer_with_more_choices_than_asked_is_refused_and_changes_nothing(client, app):
+    attempt = start(client)
+    multiple = next(i for i in paper(app, attempt) if i["type"] == "multiple")
+    answer(client, attempt, multiple["position"], multiple["key"])
+    over = answer(client, attempt, multiple["position"], multiple["key"] + multiple["wrong"][:1], **HX)
+    assert over.status_code == 422 and "This question takes 2 answers" in over.text
+    assert paper(app, attempt)[multiple["position"] - 1]["letters"] == sorted(multiple["key"])
+
+
+def test_next_on_the_last_question_saves_and_leads_to_the_review_screen(client, app):
+    attempt = start(client)
+    last = paper(app, attempt)[-1]
+    data = {"action": "next", "carries_selection": "true", "choice": last["key"]}
+    response = client.post(f"/attempts/{attempt}/questions/{last['position']}", data=data)
+    assert response.status_code == 303 and response.headers["location"] == f"/attempts/{attempt}/review"
+    assert paper(app, attempt)[-1]["letters"] == sorted(last["key"])
+    htmx = client.post(f"/attempts/{attempt}/questions/{last['position']}", data={"action": "next"}, headers=HX)
+    assert htmx.status_code == 204 and htmx.headers["HX-Redirect"] == f"/attempts/{attempt}/review"

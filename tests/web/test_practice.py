@@ -131,3 +131,12 @@ def test_dashboard_charts_exam_scores_and_points_at_stake_with_their_numbers(cli
 
 def test_a_dashboard_link_preselects_the_domain_to_drill(client):
     assert 'value="D2" checked' in client.get("/practice?exam=TST-01&domain=D2").text
+
+
+def test_checking_with_nothing_chosen_asks_for_an_answer_and_reveals_nothing(client, app):
+    attempt = start_practice(client, count="2")
+    response = client.post(
+        f"/attempts/{attempt}/questions/1", data={"action": "check", "carries_selection": "true"}, headers=HX
+    )
+    assert response.status_code == 422 and "Choose your answer first" in response.text
+    assert "Why option" not in response.text and paper(app, attempt)[0]["correct"] is None
