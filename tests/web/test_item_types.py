@@ -250,3 +250,16 @@ def test_a_partial_answer_is_incomplete_on_the_review_screen_and_in_the_end_dial
     assert shown == sorted([paper["match-inference"]["position"], paper["multiple-d1"]["position"]])
     end = items_client.get(f"/attempts/{attempt}/end").text
     assert "<strong>2</strong> incomplete" in end and "is scored as wrong" in end
+
+
+def test_lists_of_questions_show_their_markdown_rendered(items_client, items_app):
+    from app.credentials import hash_password
+    from app.db import users
+
+    with Session(items_app.state.engine) as session:
+        users.register(
+            session=session, guest=None, email="r@example.com", now=T0, role="admin", password_hash=hash_password("x")
+        )
+    items_client.post("/signin", data={"email": "r@example.com", "password": "x"})
+    listing = items_client.get("/admin/questions?exam=TST-02").text
+    assert "Which <code>option</code> is right?" in listing and "`option`" not in listing

@@ -140,3 +140,16 @@ def test_checking_with_nothing_chosen_asks_for_an_answer_and_reveals_nothing(cli
     )
     assert response.status_code == 422 and "Choose your answer first" in response.text
     assert "Why option" not in response.text and paper(app, attempt)[0]["correct"] is None
+
+
+def test_practice_says_end_practice_and_an_untimed_session_shows_no_countdown_anywhere(client):
+    attempt = start_practice(client, count="2")
+    for page in (
+        client.get(f"/attempts/{attempt}/questions/1").text,
+        client.get(f"/attempts/{attempt}/review").text,
+        client.get(f"/attempts/{attempt}/end").text,
+    ):
+        assert "End practice" in page and "End exam" not in page
+    home = client.get("/").text
+    assert "practice, started" in home and "untimed." in home
+    assert not re.search(r"\d+:\d\d:\d\d left", home)
