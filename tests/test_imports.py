@@ -268,3 +268,16 @@ def test_the_loader_reports_a_bank_file_nested_too_deeply(tmp_path):
     (tmp_path / "tst-01" / "questions" / "deep.yaml").write_text("questions: " + "[" * 50_000 + "]" * 50_000)
     [problem] = load_exam(tmp_path / "tst-01").problems
     assert problem.path.endswith("deep.yaml") and "nested too deeply" in problem.message
+
+
+def test_two_files_of_one_import_defining_one_id_is_an_error_naming_both(database_url, monkeypatch, app, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    copy = tmp_path / "copy-of-sheet.csv"
+    copy.write_bytes((FILES / "sheet.csv").read_bytes())
+    runner = CliRunner()
+    command = ["bank", "import", str(FILES / "sheet.csv"), str(copy), "--exam", "TST-01", "--commit"]
+    refused = runner.invoke(cli, command)
+    assert refused.exit_code == 1 and "nothing was stored" in refused.output
+    assert "sheet.csv of this import defines question csv-scaling too" in refused.output
+    with Session(app.state.engine) as session:
+        assert session.exec(select(Question).where(Question.slug == "csv-scaling")).first() is None

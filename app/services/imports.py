@@ -46,6 +46,28 @@ def _check(
     )
 
 
+def _refuse_ids_defined_twice(reports: list[Report]) -> None:
+    """A question id that two files of one import define is an error in the later file, naming the first:
+    storing both would let the second silently replace the first."""
+    first_file: dict[str, str] = {}
+    for report in reports:
+        for question in list(report.valid):
+            if question.id not in first_file:
+                first_file[question.id] = report.filename
+                continue
+            report.errors.append(
+                Note(
+                    report.filename,
+                    question.id,
+                    "id",
+                    f"{first_file[question.id]} of this import defines question {question.id} too; give one a new id",
+                )
+            )
+            report.valid.remove(question)
+            report.domains[question.domain] -= 1
+            report.statuses.pop(question.id, None)
+
+
 def run_import(
     *,
     session: Session,
@@ -60,6 +82,7 @@ def run_import(
     Each file is recorded as a batch either way."""
     current = current_hashes(session=session, exam_code=blueprint.code)
     reports = [_check(session, blueprint, name, data, options, current) for name, data in files]
+    _refuse_ids_defined_twice(reports)
     storing = commit and all(r.ok for r in reports)
     stored = None
     if storing:
