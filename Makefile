@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test` (ruff's lint and format check, then the
-# whole suite). Both create .venv/ on first use.
+# whole suite). Both create .venv/ on first use, from requirements-test.lock (pinned, with hashes).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,10 +7,11 @@ PORT ?= 8000
 
 .PHONY: run test install clean
 
-$(BIN)/mockexam: pyproject.toml
+$(BIN)/mockexam: pyproject.toml requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(BIN)/mockexam

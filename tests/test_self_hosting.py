@@ -223,3 +223,20 @@ def test_the_proxy_config_buffers_slow_clients_in_front_of_a_live_app(server_fac
             connection.close()
         proxy.terminate()
         proxy.wait(10)
+
+
+def test_the_test_lock_pins_every_runtime_dependency_at_the_images_version():
+    """`make test` tests the versions the Docker image runs: requirements-test.lock (hashed, for `make`)
+    and requirements.lock (for the image) agree on every runtime pin."""
+    import re
+
+    def pins(name: str) -> dict[str, str]:
+        text = (ROOT / name).read_text()
+        return {
+            m.group(1).lower().replace("_", "-"): m.group(2)
+            for m in re.finditer(r"^([A-Za-z0-9_.\-]+)==([^\s\\]+)", text, re.MULTILINE)
+        }
+
+    runtime, tested = pins("requirements.lock"), pins("requirements-test.lock")
+    assert {name: (version, tested.get(name)) for name, version in runtime.items() if tested.get(name) != version} == {}
+    assert "--hash=sha256:" in (ROOT / "requirements-test.lock").read_text()
