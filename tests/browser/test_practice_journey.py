@@ -38,8 +38,8 @@ def test_sign_up_take_a_short_drill_and_see_it_on_the_dashboard(page: Page, serv
     assert_accessible(page)
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_role("heading", name="Question 2 of 2")).to_be_visible()
-    page.get_by_role("button", name="End exam").click()
-    page.get_by_role("button", name="End exam").click()
+    page.get_by_role("button", name="End practice").click()
+    page.get_by_role("button", name="End practice").click()
     expect(page.get_by_role("heading", name=re.compile(r"of 2 correct"))).to_be_visible()
 
     page.goto(server.url + "/dashboard")

@@ -238,7 +238,8 @@ def test_autosaves_and_nexts_racing_on_every_question_store_each_tabs_last_answe
         results = list(pool.map(quick_candidate, range(1, 9)))
     items = _items(url, attempt)
     for position, statuses, shown in results:
-        assert set(statuses) == {200}, (position, statuses)
+        # Next on the last question leads to the review screen (an htmx redirect, 204).
+        assert set(statuses) <= ({200, 204} if position == 8 else {200}), (position, statuses)
         order = items[position].option_order.split(",")
         assert shown == "A" and items[position].selection == order[0], position
     client.close()
