@@ -150,6 +150,10 @@ def score(blueprint: Blueprint, outcomes: Sequence[ItemOutcome], cut_fraction: F
     cut = raw_cut(n, cut_fraction)
     x_cut = float(cut_fraction)
     shown, passed = scaled_score(correct, n, cut, blueprint.scale)
+    # The central 80% of the posterior leaves out the observed share at the ends of the scale (no answer
+    # right: 100, against a band of 102-141); the range shown must hold the estimate shown beside it.
+    low, high = credible_band(correct, n, x_cut, blueprint.scale)
+    band = (min(low, shown), max(high, shown))
     domains = []
     for domain in blueprint.domains:
         mine = [o for o in scored if o.domain == domain.code]
@@ -167,7 +171,7 @@ def score(blueprint: Blueprint, outcomes: Sequence[ItemOutcome], cut_fraction: F
         scaled=shown,
         passed=passed,
         probability_pass=probability_above(correct, n, x_cut),
-        band=credible_band(correct, n, x_cut, blueprint.scale),
+        band=band,
         domains=tuple(domains),
         cut_fraction=cut_fraction,
     )

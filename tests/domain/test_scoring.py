@@ -142,3 +142,14 @@ def test_score_reports_domains_with_labels_and_points_at_stake():
     assert (d1.code, d1.correct, d1.total, d1.label) == ("D1", 5, 10, NEEDS)
     assert d1.points_at_stake == pytest.approx(0.20 * 0.5 * 50)
     assert result.domains[2].label == MEETS
+
+
+@pytest.mark.parametrize("correct", [0, 1, 25, 49, 50])
+def test_the_estimate_lies_inside_its_own_range_even_at_the_ends_of_the_scale(correct):
+    outcomes = [ItemOutcome("D3", True, i < correct) for i in range(50)]
+    result = score(MLS_C01, outcomes)
+    assert result.band[0] <= result.scaled <= result.band[1]
+    if correct == 0:
+        assert result.scaled == result.band[0] == 100
+    if correct == 50:
+        assert result.scaled == result.band[1] == 1000
