@@ -43,6 +43,13 @@ class Report:
     def ok(self) -> bool:
         return not self.errors and bool(self.valid)
 
+    def refuse(self, question: QuestionIn, where: str, field_name: str, message: str) -> None:
+        """Take back a question that passed its own checks but fails one across questions."""
+        self.errors.append(Note(where, question.id, field_name, message))
+        self.valid.remove(question)
+        self.domains[question.domain] -= 1
+        self.statuses.pop(question.id, None)
+
     def counts(self) -> dict[str, int]:
         counted = Counter(self.statuses.values())
         return {
@@ -154,12 +161,7 @@ def check_upload(
         report.valid.append(question)
     cases = Counter(q.case.id for q in report.valid if isinstance(q.case, CaseIn))
     for question in [q for q in report.valid if isinstance(q.case, CaseIn) and cases[q.case.id] < 2]:
-        report.errors.append(
-            Note(seen[question.id], question.id, "case", f"case study {question.case.id} needs two or more questions")
-        )
-        report.valid.remove(question)
-        report.domains[question.domain] -= 1
-        report.statuses.pop(question.id, None)
+        report.refuse(question, seen[question.id], "case", f"case study {question.case.id} needs two or more questions")
     tokens = [(q.id, stem_tokens(q.stem)) for q in report.valid]
     for i, (first, a) in enumerate(tokens):
         for second, b in tokens[i + 1 :]:

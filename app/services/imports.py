@@ -55,17 +55,8 @@ def _refuse_ids_defined_twice(reports: list[Report]) -> None:
             if question.id not in first_file:
                 first_file[question.id] = report.filename
                 continue
-            report.errors.append(
-                Note(
-                    report.filename,
-                    question.id,
-                    "id",
-                    f"{first_file[question.id]} of this import defines question {question.id} too; give one a new id",
-                )
-            )
-            report.valid.remove(question)
-            report.domains[question.domain] -= 1
-            report.statuses.pop(question.id, None)
+            defined = f"{first_file[question.id]} of this import defines question {question.id} too; give one a new id"
+            report.refuse(question, report.filename, "id", defined)
 
 
 def run_import(

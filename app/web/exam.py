@@ -134,7 +134,8 @@ def _screen_context(
 ) -> dict:
     """The question screen's context, from the attempt and item as rows or as the async path's views."""
     displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
-    selected = displayed.to_display(attempts.split(item.selection))
+    answer = attempts.split(item.selection)
+    selected = displayed.to_display(answer)
     struck = displayed.to_display(attempts.split(item.struck))
     options = [
         (letter, question.option(stored), letter in selected, letter in struck)
@@ -142,8 +143,7 @@ def _screen_context(
     ]
     warning = rules.warning_due(attempt.deadline, now)
     checked = item.checked_at is not None and attempt.mode != "exam"
-    stored = attempts.split(item.selection)
-    pairs = rules.pair_rows(question, displayed, stored, reveal=checked) if question.paired else []
+    pairs = rules.pair_rows(question, displayed, answer, reveal=checked) if question.paired else []
     return {
         "attempt": attempt,
         "blueprint": blueprint,

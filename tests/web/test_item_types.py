@@ -56,6 +56,20 @@ def items_client(items_app):
         yield client
 
 
+@pytest.fixture
+def items_admin(items_client, items_app):
+    """The browser of `items_client`, signed in as an administrator."""
+    from app.credentials import hash_password
+    from app.db import users
+
+    with Session(items_app.state.engine) as session:
+        users.register(
+            session=session, guest=None, email="r@example.com", now=T0, role="admin", password_hash=hash_password("x")
+        )
+    items_client.post("/signin", data={"email": "r@example.com", "password": "x"})
+    return items_client
+
+
 def positions(app, attempt_id: str) -> dict[str, dict]:
     """Per question id: its position, its type and, in display letters, its key as a page would send it."""
     with Session(app.state.engine) as session:
@@ -221,15 +235,8 @@ def test_no_response_before_the_end_carries_an_order_a_pair_or_an_explanation(it
     assert all(item["row"].correct is None for item in positions(items_app, attempt).values())
 
 
-def test_the_admin_page_of_a_matching_question_shows_each_pair_of_its_key(items_client, items_app):
-    from app.credentials import hash_password
-    from app.db import users
-
-    with Session(items_app.state.engine) as session:
-        users.register(
-            session=session, guest=None, email="r@example.com", now=T0, role="admin", password_hash=hash_password("x")
-        )
-    items_client.post("/signin", data={"email": "r@example.com", "password": "x"})
+def test_the_admin_page_of_a_matching_question_shows_each_pair_of_its_key(items_admin):
+    items_client = items_admin
     page = items_client.get("/admin/questions/TST-02/match-inference").text
     assert "Case study: A shop that forecasts demand" in page
     assert page.count('<tr class="keyed">') == 3 and "Your answer" not in page
@@ -252,14 +259,7 @@ def test_a_partial_answer_is_incomplete_on_the_review_screen_and_in_the_end_dial
     assert "<strong>2</strong> incomplete" in end and "is scored as wrong" in end
 
 
-def test_lists_of_questions_show_their_markdown_rendered(items_client, items_app):
-    from app.credentials import hash_password
-    from app.db import users
-
-    with Session(items_app.state.engine) as session:
-        users.register(
-            session=session, guest=None, email="r@example.com", now=T0, role="admin", password_hash=hash_password("x")
-        )
-    items_client.post("/signin", data={"email": "r@example.com", "password": "x"})
+def test_lists_of_questions_show_their_markdown_rendered(items_admin):
+    items_client = items_admin
     listing = items_client.get("/admin/questions?exam=TST-02").text
     assert "Which <code>option</code> is right?" in listing and "`option`" not in listing
