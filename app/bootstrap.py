@@ -12,6 +12,7 @@ from app.config import Settings
 from app.db import migrate
 from app.db.bank import SyncReport, sync_exam
 from app.db.engine import make_engine
+from app.db.study import store_study_aids
 
 
 class BankInvalid(Exception):
@@ -31,16 +32,23 @@ def load_shipped_bank(url: str, bank_dir: Path, now: datetime | None = None) -> 
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            reports = [
-                sync_exam(
-                    session=session,
-                    blueprint=exam.blueprint,
-                    blueprint_data=exam.blueprint_data,
-                    contents=[question.content() for question in exam.questions],
-                    now=now or datetime.now(UTC),
+            reports = []
+            for exam in exams:
+                reports.append(
+                    sync_exam(
+                        session=session,
+                        blueprint=exam.blueprint,
+                        blueprint_data=exam.blueprint_data,
+                        contents=[question.content() for question in exam.questions],
+                        now=now or datetime.now(UTC),
+                    )
                 )
-                for exam in exams
-            ]
+                store_study_aids(
+                    session=session,
+                    exam_code=exam.code,
+                    cards=[card.content() for card in exam.cards],
+                    sheets=[sheet.content() for sheet in exam.sheets],
+                )
             session.commit()
     finally:
         engine.dispose()

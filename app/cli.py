@@ -156,6 +156,8 @@ def bank_check(
         exam.blueprint.code: {
             "questions": len(exam.questions),
             "domains": {d.code: sum(q.domain == d.code for q in exam.questions) for d in exam.blueprint.domains},
+            "cards": len(exam.cards),
+            "sheets": len(exam.sheets),
         }
         for exam in exams
     }
@@ -164,7 +166,9 @@ def bank_check(
     else:
         for code, data in counts.items():
             typer.echo(
-                f"{code}: {data['questions']} questions " + ", ".join(f"{d} {n}" for d, n in data["domains"].items())
+                f"{code}: {data['questions']} questions "
+                + ", ".join(f"{d} {n}" for d, n in data["domains"].items())
+                + f"; {data['cards']} flashcards, {data['sheets']} cheat sheets"
             )
         for problem in problems:
             typer.echo(str(problem), err=True)
@@ -292,7 +296,7 @@ def bank_stats(
     for code, figures in data.items():
         typer.echo(
             f"{code}: {figures['questions']} questions, {figures['reviewed']} reviewed, "
-            f"{figures['case_studies']} case studies"
+            f"{figures['case_studies']} case studies, {figures['cards']} flashcards, {figures['sheets']} cheat sheets"
         )
         for key in ("domains", "tasks", "types", "difficulty"):
             typer.echo(f"  {key}: " + ", ".join(f"{k} {v}" for k, v in figures[key].items()))

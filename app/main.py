@@ -12,7 +12,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.config import ROOT, Settings
 from app.db.engine import make_async_engine, make_engine
-from app.web import accounts, admin, dashboard, errors, exam, pages, practice
+from app.web import accounts, admin, dashboard, errors, exam, pages, practice, study
 from app.web.csrf import verify_csrf
 from app.web.deps import Paths
 from app.web.edge import Edge
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exam.router)
     app.include_router(accounts.router)
     app.include_router(practice.router)
+    app.include_router(study.router)
     app.include_router(dashboard.router)
     app.include_router(admin.router)
     errors.register(app)

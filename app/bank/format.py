@@ -19,6 +19,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _quoted_task(value: object) -> object:
+    if isinstance(value, (int, float)):
+        raise ValueError(f'write the task as a quoted string, e.g. "{value}", so that 1.10 stays 1.10')
+    return value
+
+
+def _quoted_task_map(value: object) -> object:
+    if isinstance(value, dict):
+        for exam, task in value.items():
+            if isinstance(task, (int, float)):
+                raise ValueError(f'write the task of {exam} as a quoted string, e.g. "{task}"')
+    return value
+
+
 class OptionIn(_Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
     text: Text
@@ -75,9 +89,7 @@ class QuestionIn(_Strict):
     @field_validator("task", mode="before")
     @classmethod
     def _task_is_quoted(cls, value):
-        if isinstance(value, (int, float)):
-            raise ValueError(f'write the task as a quoted string, e.g. "{value}", so that 1.10 stays 1.10')
-        return value
+        return _quoted_task(value)
 
     @field_validator("key", mode="before")
     @classmethod
@@ -91,11 +103,7 @@ class QuestionIn(_Strict):
     @field_validator("also", mode="before")
     @classmethod
     def _mapped_tasks_are_quoted(cls, value):
-        if isinstance(value, dict):
-            for exam, task in value.items():
-                if isinstance(task, (int, float)):
-                    raise ValueError(f'write the task of {exam} as a quoted string, e.g. "{task}"')
-        return value
+        return _quoted_task_map(value)
 
     @model_validator(mode="after")
     def _key_fits_the_type(self) -> QuestionIn:
@@ -121,6 +129,73 @@ class QuestionIn(_Strict):
 class QuestionFile(_Strict):
     cases: list[CaseIn] = []
     questions: list[QuestionIn]
+
+
+class CardIn(_Strict):
+    """A flashcard: one concept, recalled from its front."""
+
+    id: Slug
+    domain: Text
+    task: Text
+    tags: Annotated[list[Slug], Field(min_length=1, max_length=6)]
+    front: Text
+    back: Text
+    why: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
+    reference: ReferenceIn
+    facts_checked: dt.date | None = None
+    review: ReviewIn | None = None
+    also: dict[ExamCode, Text] = {}
+
+    @field_validator("task", mode="before")
+    @classmethod
+    def _task_is_quoted(cls, value):
+        return _quoted_task(value)
+
+    @field_validator("also", mode="before")
+    @classmethod
+    def _mapped_tasks_are_quoted(cls, value):
+        return _quoted_task_map(value)
+
+    def content(self) -> dict:
+        content = self.model_dump(mode="json", exclude={"review", "facts_checked", "also"})
+        if not content["why"]:
+            del content["why"]
+        return content
+
+
+class CardFile(_Strict):
+    cards: list[CardIn]
+
+
+class SectionIn(_Strict):
+    id: Slug
+    title: Text
+    tags: Annotated[list[Slug], Field(min_length=1)]
+    body: Text
+    references: Annotated[list[ReferenceIn], Field(min_length=1, max_length=3)]
+
+
+class SheetIn(_Strict):
+    """A cheat sheet: one page of an exam's domain, in sections a question's page can point to."""
+
+    domain: Text
+    title: Text
+    sections: Annotated[list[SectionIn], Field(min_length=1)]
+    facts_checked: dt.date | None = None
+    review: ReviewIn | None = None
+    # Other exams with the same domain codes that show this sheet too.
+    also: list[ExamCode] = []
+
+    @model_validator(mode="after")
+    def _section_ids_are_unique(self) -> SheetIn:
+        ids = [section.id for section in self.sections]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"section ids must be unique within a sheet: {', '.join(repeated)} repeated")
+        return self
+
+    def content(self) -> dict:
+        return self.model_dump(mode="json", exclude={"review", "facts_checked", "also"})
 
 
 def with_case(raw: object, cases: dict[str, dict]) -> object:

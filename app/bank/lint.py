@@ -273,4 +273,9 @@ def stats(exam: LoadedExam) -> dict:
         "single_answer_key_longest": round(facts.longest / facts.singles, 3) if facts.singles else None,
         "single_answer_key_shortest": round(facts.shortest / facts.singles, 3) if facts.singles else None,
         "single_answer_key_positions": {chr(65 + i): facts.positions[i] for i in sorted(facts.positions)},
+        "cards": len(exam.cards),
+        "cards_by_domain": {d.code: sum(c.domain == d.code for c in exam.cards) for d in exam.blueprint.domains},
+        "cards_reviewed": sum(1 for c in exam.cards if c.review and c.review.status == "reviewed"),
+        "sheets": len(exam.sheets),
+        "sheet_sections": sum(len(s.sections) for s in exam.sheets),
     }

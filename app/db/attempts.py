@@ -14,7 +14,7 @@ from sqlalchemy import and_, exists, func, insert, update
 from sqlmodel import Session, col, select
 
 from app.bounded import Bounded
-from app.db import practice
+from app.db import practice, study
 from app.db.bank import active_pool, count_exam_responses, option_ids, versions
 from app.db.tables import Attempt, AttemptItem, Exam
 from app.domain.assembly import PaperItem, draw, shuffle_options
@@ -22,6 +22,7 @@ from app.domain.attempt import deadline_for, time_on_question
 from app.domain.content import blueprint_from_dict
 from app.domain.exam import Blueprint
 from app.domain.scoring import ItemOutcome, is_correct, score
+from app.domain.study import cards_for_misses
 
 # These UPDATEs are guarded in SQL and followed by explicit refreshes where needed, so the ORM need not
 # evaluate them against objects in the session.
@@ -248,6 +249,18 @@ def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: d
         outcomes_by_position={r.position: ok for r, ok in outcomes},
         now=ended,
     )
+    # A question answered wrongly or flagged brings the flashcards on its concept forward.
+    weak = [questions[r.version_id] for r, ok in outcomes if r.flagged or (r.selection and not ok)]
+    if weak:
+        study.bring_forward(
+            session=session,
+            user_id=attempt.user_id,
+            exam_code=attempt.exam_code,
+            cards=cards_for_misses(
+                [(q.tags, q.task) for q in weak], study.cards(session=session, exam_code=attempt.exam_code)
+            ),
+            now=ended,
+        )
     session.commit()
     session.refresh(attempt)
     return True

@@ -249,6 +249,44 @@ class ReviewCard(SQLModel, table=True):
     last_outcome: str = Field(max_length=16)
 
 
+class Flashcard(SQLModel, table=True):
+    """A flashcard of an exam as the bank (or an import) last gave it; its content is the validated card."""
+
+    exam_code: str = Field(foreign_key="exam.code", primary_key=True, max_length=32)
+    slug: str = Field(primary_key=True, max_length=120)
+    domain: str = Field(max_length=16)
+    task: str = Field(max_length=16)
+    content: dict = Field(sa_column=Column(JSON, nullable=False))
+    content_hash: str = Field(max_length=64)
+
+
+class CheatSheet(SQLModel, table=True):
+    """An exam's cheat sheet for one domain."""
+
+    exam_code: str = Field(foreign_key="exam.code", primary_key=True, max_length=32)
+    domain: str = Field(primary_key=True, max_length=16)
+    content: dict = Field(sa_column=Column(JSON, nullable=False))
+    content_hash: str = Field(max_length=64)
+
+
+class FlashcardState(SQLModel, table=True):
+    """A candidate's schedule for one flashcard, with the same FSRS scheduler as the review queue. A card
+    that a missed question brought forward has no FSRS state yet (`card` is null) and is due at once."""
+
+    __table_args__ = (Index("ix_flashcardstate_user_due", "user_id", "due"),)
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    exam_code: str = Field(foreign_key="exam.code", primary_key=True, max_length=32)
+    card_slug: str = Field(primary_key=True, max_length=120)
+    domain: str = Field(max_length=16)
+    card: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    due: datetime = _utc(nullable=False)
+    last_grade: int | None = Field(default=None)
+    # Grades of a card seen before: recalled (Hard, Good, Easy) or lapsed (Again); retention is their ratio.
+    recalled: int = Field(default=0)
+    lapsed: int = Field(default=0)
+
+
 __all__ = [
     "Exam",
     "Question",
@@ -265,5 +303,8 @@ __all__ = [
     "Attempt",
     "AttemptItem",
     "ReviewCard",
+    "Flashcard",
+    "CheatSheet",
+    "FlashcardState",
     "metadata",
 ]

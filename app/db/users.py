@@ -17,6 +17,7 @@ from app.db.tables import (
     Attempt,
     AttemptItem,
     BrowserSession,
+    FlashcardState,
     GuestStart,
     ImportBatch,
     PendingSignUp,
@@ -247,13 +248,13 @@ def clear_failures(*, session: Session, email: str) -> None:
 
 
 def delete_user_and_data(*, session: Session, user: User) -> None:
-    """Everything the user made goes: attempts, review cards, problem reports, API tokens. Imports they ran
-    and regrades they applied stay in the bank's history, no longer linked to anyone."""
+    """Everything the user made goes: attempts, review cards, flashcard schedules, problem reports, API tokens.
+    Imports they ran and regrades they applied stay in the bank's history, no longer linked to anyone."""
     bank.forget_exam_responses(session=session, user_id=user.id)
     attempt_ids = select(Attempt.id).where(Attempt.user_id == user.id)
     session.exec(delete(AttemptItem).where(col(AttemptItem.attempt_id).in_(attempt_ids)))
     session.exec(delete(Attempt).where(Attempt.user_id == user.id))
-    for owned in (ReviewCard, ProblemReport, ApiToken, BrowserSession):
+    for owned in (ReviewCard, FlashcardState, ProblemReport, ApiToken, BrowserSession):
         session.exec(delete(owned).where(owned.user_id == user.id))
     session.exec(update(ImportBatch).where(ImportBatch.user_id == user.id).values(user_id=None))
     session.exec(update(Regrade).where(Regrade.admin_id == user.id).values(admin_id=None))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.db import attempts, bank, practice
+from app.db import attempts, bank, practice, study
 from app.web import charts
 from app.web.deps import MaybeUser, Now, SessionDep, templates
 
@@ -35,6 +35,12 @@ def dashboard(
         "due": len(practice.due(session=session, user_id=user.id, exam_code=blueprint.code, now=now))
         if user and blueprint
         else 0,
+        "cards_due": study.due_count(session=session, user_id=user.id, exam_code=blueprint.code, now=now)
+        if user and blueprint
+        else 0,
+        "retention": study.retention(session=session, user_id=user.id, exam_code=blueprint.code)
+        if user and blueprint
+        else (0, 0),
     }
     if blueprint and exams_taken:
         scale = blueprint.scale

@@ -142,8 +142,17 @@ def starting_candidate(
     return user
 
 
+def studying_candidate(
+    request: Request, session: SessionDep, now: Now, user: Annotated[User | None, Depends(optional_user)]
+) -> User:
+    """The candidate grading a flashcard: whoever this browser already is, or a new guest made as for an
+    attempt (so a first grade counts against the guest limit once, not every grade)."""
+    return user if user is not None else starting_candidate(request, session, now, None)
+
+
 MaybeUser = Annotated[User | None, Depends(optional_user)]
 StartingCandidate = Annotated[User, Depends(starting_candidate)]
+StudyingCandidate = Annotated[User, Depends(studying_candidate)]
 
 
 URLENCODED = "application/x-www-form-urlencoded"

@@ -41,6 +41,7 @@ from app.web.deps import (
     templates,
 )
 from app.web.openapi import errors
+from app.web.study import aids_by_question
 
 router = APIRouter()
 
@@ -792,6 +793,7 @@ def domain_review(
     except KeyError:
         raise HTTPException(404) from None
     rows = [r for r in attempts.items(session=session, attempt_id=sitting.attempt.id) if r.domain == domain.code]
+    items = _reviewed(session, _filtered(rows, filter))
     return templates.TemplateResponse(
         request,
         "attempts/answers.html",
@@ -800,7 +802,8 @@ def domain_review(
             "blueprint": sitting.blueprint,
             "domain": domain,
             "filter": filter,
-            "items": _reviewed(session, _filtered(rows, filter)),
+            "items": items,
+            "aids": aids_by_question(session, sitting.blueprint.code, [item.question for item in items]),
             "count": len(rows),
             "reported": reported,
             "title": f"{domain.code} {domain.name}",
@@ -813,6 +816,7 @@ def domain_review(
 def incorrect_review(request: Request, sitting: SittingDep, session: SessionDep) -> Response:
     _finished_or_404(sitting)
     rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
+    items = _reviewed(session, _filtered(rows, "incorrect"))
     return templates.TemplateResponse(
         request,
         "attempts/answers.html",
@@ -821,7 +825,8 @@ def incorrect_review(request: Request, sitting: SittingDep, session: SessionDep)
             "blueprint": sitting.blueprint,
             "domain": None,
             "filter": "incorrect",
-            "items": _reviewed(session, _filtered(rows, "incorrect")),
+            "items": items,
+            "aids": aids_by_question(session, sitting.blueprint.code, [item.question for item in items]),
             "count": len(rows),
             "title": "Incorrect answers, all domains",
             "filter_url": None,

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.db import attempts, bank, practice
+from app.db import attempts, bank, practice, study
 from app.domain.assembly import PaperItem
 from app.domain.attempt import InvalidSelection
 from app.domain.exam import Blueprint
@@ -94,6 +94,9 @@ def practice_home(
         {
             "blueprint": blueprint,
             "due": len(due),
+            "cards_due": study.due_count(session=session, user_id=user.id, exam_code=blueprint.code, now=now)
+            if user
+            else 0,
             "counts": counts,
             "preselected": set(domain),
             "missed": len(practice.missed(session=session, user_id=user.id, exam_code=blueprint.code)) if user else 0,
