@@ -243,7 +243,11 @@ async def save_answer(request: Request) -> Response:
     form = await read_checked_fields(request)
     now = request_time(request)
     attempt_id, position = request.path_params["attempt_id"], request.path_params["position"]
-    choice, shown = form.getlist("choice"), form.get("before")
+    sent = form.getlist("choice")
+    choice = [token for token in sent if isinstance(token, str)]
+    if len(choice) < len(sent):  # a multipart form can send a file where a letter belongs
+        raise rules.InvalidSelection("An answer is a choice of the question's letters, not a file.")
+    shown = form.get("before")
     browser = browser_key(request)
     if browser is None:
         raise HTTPException(404)
