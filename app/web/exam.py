@@ -553,9 +553,7 @@ async def _act_on_item(
         if action not in ("review", "end"):
             await async_sitting.move_to(conn, attempt=attempt, position=position, now=now)
             if is_htmx(request):
-                screen = await async_sitting.question_screen(
-                    conn, attempt_id=attempt_id, browser=browser, position=position
-                )
+                screen = await _own_screen(conn, browser, attempt_id, position)
                 blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
     if action == "review":
         return _redirect(request, str(request.url_for("review_screen", attempt_id=attempt_id).path))
