@@ -1,5 +1,6 @@
-# The two commands of the README: `make run` and `make test` (ruff's lint and format check, then the
-# whole suite). Both create .venv/ on first use, from requirements-test.lock (pinned, with hashes).
+# The two commands of the README: `make run` and `make test` (ruff's lint and format check, mypy's type
+# check, then the whole suite). Both create .venv/ on first use, from requirements-test.lock (pinned, with
+# hashes).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,7 +23,8 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache

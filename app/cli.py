@@ -7,7 +7,7 @@ import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -152,7 +152,7 @@ def bank_check(
 
     exams = load_bank(path or Settings().bank_dir)
     problems = [p for exam in exams for p in exam.problems]
-    counts = {
+    counts: dict[str, dict[str, Any]] = {
         exam.blueprint.code: {
             "questions": len(exam.questions),
             "domains": {d.code: sum(q.domain == d.code for q in exam.questions) for d in exam.blueprint.domains},

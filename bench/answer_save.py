@@ -37,12 +37,13 @@ import httpx
 import psycopg
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlmodel import col
 
 from app.db.attempts import split
 from app.db.engine import make_engine
 from app.db.tables import AttemptItem
 from app.domain.attempt import DisplayedOptions
-from bench.load import ATTEMPT, TOKEN
+from bench.load import ATTEMPT, TOKEN, found
 from bench.proc import named, total_cpu_seconds, tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,8 +96,11 @@ def shown_answers(database_url: str, attempt_ids: list[str]) -> dict[tuple[str, 
         with engine.connect() as connection:
             rows = connection.execute(
                 select(
-                    AttemptItem.attempt_id, AttemptItem.position, AttemptItem.option_order, AttemptItem.selection
-                ).where(AttemptItem.attempt_id.in_(attempt_ids))
+                    col(AttemptItem.attempt_id),
+                    col(AttemptItem.position),
+                    col(AttemptItem.option_order),
+                    col(AttemptItem.selection),
+                ).where(col(AttemptItem.attempt_id).in_(attempt_ids))
             ).all()
     finally:
         engine.dispose()
@@ -135,7 +139,12 @@ def machine() -> str:
 def serve(stack: ExitStack, args: list[str], env: dict[str, str], port: int, cwd: Path = ROOT) -> tuple[str, int]:
     log = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115  (the stack closes it)
     process = subprocess.Popen(args, env={**os.environ, **env}, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
-    stack.callback(lambda: (process.terminate(), process.wait(timeout=30)))
+
+    def stop() -> None:
+        process.terminate()
+        process.wait(timeout=30)
+
+    stack.callback(stop)
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
         try:
@@ -178,9 +187,9 @@ def save_script(
     entries = []
     for _ in range(candidates):
         with httpx.Client(base_url=url, timeout=30) as client:
-            token = TOKEN.search(client.get("/").text).group(1)
+            token = found(TOKEN, client.get("/").text).group(1)
             client.headers["X-CSRF-Token"] = token
-            attempt = ATTEMPT.search(client.post(f"/exams/{exam}/attempts").headers["location"]).group(1)
+            attempt = found(ATTEMPT, client.post(f"/exams/{exam}/attempts").headers["location"]).group(1)
             cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
         headers = (
             f'{{["Cookie"] = "{cookie}", ["X-CSRF-Token"] = "{token}", ["HX-Request"] = "true", '
@@ -211,10 +220,10 @@ def wrk(target: Target, connections: int, seconds: int) -> tuple[float, float, f
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if errors:
         raise SystemExit(f"{target.name}: {errors.group(1)} failed responses\n{result.stdout}")
-    requests = max(int(re.search(r"(\d+) requests in", result.stdout).group(1)), 1)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
-    p50 = _milliseconds(re.search(r"50%\s+([\d.]+\w+)", result.stdout).group(1))
-    p99 = _milliseconds(re.search(r"99%\s+([\d.]+\w+)", result.stdout).group(1))
+    requests = max(int(found(r"(\d+) requests in", result.stdout).group(1)), 1)
+    rate = float(found(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    p50 = _milliseconds(found(r"50%\s+([\d.]+\w+)", result.stdout).group(1))
+    p99 = _milliseconds(found(r"99%\s+([\d.]+\w+)", result.stdout).group(1))
     return rate, p50, p99, 1e6 * server_spent / requests, 1e6 * database_spent / requests
 
 
@@ -223,7 +232,7 @@ def _range(values: list[float]) -> str:
 
 
 def _milliseconds(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    value, unit = found(r"\A([\d.]+)(us|ms|s)\Z", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
@@ -315,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         # The baselines get the very requests the first mockexam gets (the load generator shares the machine,
         # so a cheaper request to make would leave them more of it), at their own addresses.
         same = targets[0].save_script
+        assert same is not None  # the first mockexam's script
         floors = [
             SaveScript(scratch / f"{name}.lua", same.database_url, same.entries, prefix=f"/{name}")
             for name in ("noop", "upsert")

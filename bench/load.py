@@ -30,6 +30,14 @@ SHOWN = re.compile(r'id="answer-before" name="before"\s+value="([A-H]*)"')
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
+def found(pattern: re.Pattern[str] | str, text: str) -> re.Match[str]:
+    """The match of what the bench relies on finding in a page or a tool's output."""
+    match = re.search(pattern, text)
+    if match is None:
+        raise ValueError(f"no {pattern if isinstance(pattern, str) else pattern.pattern!r} in {text[:200]!r}")
+    return match
+
+
 @dataclass
 class Tally:
     acknowledged: dict[str, int] = field(default_factory=dict)
@@ -48,7 +56,7 @@ async def sit(client: httpx.AsyncClient, exam: str, questions: int, tally: Tally
         return response
 
     page = await call("GET", "/")
-    client.headers["X-CSRF-Token"] = TOKEN.search(page.text).group(1)
+    client.headers["X-CSRF-Token"] = found(TOKEN, page.text).group(1)
     started = await call("POST", f"/exams/{exam}/attempts")
     match = ATTEMPT.search(started.headers.get("location", ""))
     if not match:
@@ -81,7 +89,7 @@ async def sit(client: httpx.AsyncClient, exam: str, questions: int, tally: Tally
                 if saved.status_code < 500:
                     tally.other_errors.append(f"save {position}: {saved.status_code}")
                 break
-            before = SHOWN.search(saved.text)
+            before = found(SHOWN, saved.text)
         tally.acknowledged[attempt] += acknowledged
         if moves == "next" and position < questions and acknowledged:
             # The button carries the answer the autosave stored, and names it as the one the page shows.

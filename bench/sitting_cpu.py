@@ -19,7 +19,7 @@ import sys
 
 import httpx
 
-from bench.load import ATTEMPT, TOKEN, require_loopback
+from bench.load import ATTEMPT, TOKEN, found, require_loopback
 from bench.proc import cpu_seconds
 
 
@@ -52,9 +52,9 @@ def sit(
 ) -> None:
     meter = meter or Meter(None)
     with httpx.Client(base_url=url, timeout=30) as client:
-        client.headers["X-CSRF-Token"] = TOKEN.search(client.get("/").text).group(1)
+        client.headers["X-CSRF-Token"] = found(TOKEN, client.get("/").text).group(1)
         started = meter("start", client.post, f"/exams/{exam}/attempts")
-        attempt = ATTEMPT.search(started.headers["location"]).group(1)
+        attempt = found(ATTEMPT, started.headers["location"]).group(1)
         hx = {"HX-Request": "true"}
         for position in range(1, questions + 1):
             if moves == "views" or position == 1:

@@ -320,7 +320,8 @@ def read_gift(text: str, filename: str) -> Upload:
     category = None
     # Comments are lines starting with //; blank lines separate questions.
     lines = [("" if line.lstrip().startswith("//") else line) for line in text.splitlines()]
-    blocks, current, start = [], [], 1
+    blocks, start = [], 1
+    current: list[str] = []
     for number, line in enumerate(lines, start=1):
         if line.strip():
             if not current:

@@ -62,9 +62,15 @@ _COMMON_WORDS = """a an the and or of to in on for with by from at as is are be 
 _STOPWORDS = frozenset(_COMMON_WORDS.split())
 
 
+def _single_key(question: QuestionIn) -> str:
+    """The key of a single-answer question: validation made it a list of one option id."""
+    assert isinstance(question.key, list)
+    return question.key[0]
+
+
 def _lengths(question: QuestionIn) -> tuple[int, int, int]:
     """The key's length and the longest and shortest distractor's, of a single-answer question."""
-    key = question.key[0]
+    key = _single_key(question)
     distractors = [len(o.text) for o in question.options if o.id != key]
     key_length = next(len(o.text) for o in question.options if o.id == key)
     return key_length, max(distractors), min(distractors)
@@ -85,7 +91,7 @@ def cues(question: QuestionIn) -> list[tuple[str, str]]:
     repeating a phrase of the stem."""
     if question.type != "single":
         return []
-    key = question.key[0]
+    key = _single_key(question)
     keyed = next(o for o in question.options if o.id == key)
     distractors = [o for o in question.options if o.id != key]
     found = []
@@ -121,7 +127,7 @@ def _single_key_facts(questions: list[QuestionIn]) -> KeyFacts:
     longest = shortest = 0
     positions: Counter = Counter()
     for q in singles:
-        positions[next(i for i, o in enumerate(q.options) if o.id == q.key[0])] += 1
+        positions[next(i for i, o in enumerate(q.options) if o.id == _single_key(q))] += 1
         key_length, longest_distractor, shortest_distractor = _lengths(q)
         longest += key_length > longest_distractor
         shortest += key_length < shortest_distractor

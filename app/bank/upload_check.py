@@ -161,6 +161,7 @@ def check_upload(
         report.valid.append(question)
     cases = Counter(q.case.id for q in report.valid if isinstance(q.case, CaseIn))
     for question in [q for q in report.valid if isinstance(q.case, CaseIn) and cases[q.case.id] < 2]:
+        assert isinstance(question.case, CaseIn)
         report.refuse(question, seen[question.id], "case", f"case study {question.case.id} needs two or more questions")
     tokens = [(q.id, stem_tokens(q.stem)) for q in report.valid]
     for i, (first, a) in enumerate(tokens):

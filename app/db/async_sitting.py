@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Float, Integer, String, and_, bindparam, case, exists, func, select, true, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
+from sqlmodel import col
 
 from app.bounded import Bounded
 from app.db.attempts import cached_blueprint, join, open_and_in_time, progress_query, remember_blueprint, split
 from app.db.bank import parsed_versions
+from app.db.engine import HotConnection
 from app.db.tables import Attempt, AttemptItem, BrowserSession, Exam, QuestionVersion, UTCDateTime
 from app.domain.attempt import (
     AnswerChange,
@@ -69,7 +70,7 @@ item_facts: Bounded[tuple[str, int], ItemFacts] = Bounded(32_768)
 def _remember(
     attempt_id: str, position: int, deadline: datetime, option_order: str, version_id: int | None, digest: str | None
 ) -> None:
-    if version_id is not None and (attempt_id, position) not in item_facts:
+    if version_id is not None and digest is not None and (attempt_id, position) not in item_facts:
         # Interned, the strings that items share (an attempt's id, a question's option ids and digest) are
         # kept once: a full cache then takes about 10 MB instead of 24.
         item_facts.put(
@@ -87,27 +88,29 @@ def _remember(
 # Every read and write names its candidate by the browser's session (the hash of its token), resolved in
 # the same statement: an ended session owns nothing, at no extra round trip.
 _BROWSER_USER = (
-    select(BrowserSession.user_id).where(BrowserSession.token_hash == bindparam("browser")).scalar_subquery()
+    select(col(BrowserSession.user_id)).where(col(BrowserSession.token_hash) == bindparam("browser")).scalar_subquery()
 )
 _COUNTS = progress_query(bindparam("attempt_id")).subquery()
 _STATE = (
     select(
-        Attempt.deadline,
-        Attempt.finalized_at,
-        AttemptItem.option_order,
-        AttemptItem.selection,
-        AttemptItem.checked_at,
-        AttemptItem.version_id,
-        QuestionVersion.content_hash,
+        col(Attempt.deadline),
+        col(Attempt.finalized_at),
+        col(AttemptItem.option_order),
+        col(AttemptItem.selection),
+        col(AttemptItem.checked_at),
+        col(AttemptItem.version_id),
+        col(QuestionVersion.content_hash),
         *_COUNTS.c,
     )
     .select_from(Attempt)
     .join(_COUNTS, true())
-    .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == bindparam("position")))
-    .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-    .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == _BROWSER_USER)
+    .outerjoin(
+        AttemptItem, and_(col(AttemptItem.attempt_id) == Attempt.id, col(AttemptItem.position) == bindparam("position"))
+    )
+    .outerjoin(QuestionVersion, col(QuestionVersion.id) == AttemptItem.version_id)
+    .where(col(Attempt.id) == bindparam("attempt_id"), col(Attempt.user_id) == _BROWSER_USER)
 )
-_CONTENT = select(QuestionVersion.content).where(QuestionVersion.id == bindparam("version_id"))
+_CONTENT = select(col(QuestionVersion.content)).where(col(QuestionVersion.id) == bindparam("version_id"))
 _STORED_VALUES = {
     "selection": bindparam("new_selection"),
     "answered_at": bindparam("now", type_=UTCDateTime()),
@@ -119,9 +122,9 @@ _STORED_VALUES = {
 def _attempt_writable(*also):
     """The guard of a stored answer: its attempt not finalized and before its deadline."""
     return exists().where(
-        Attempt.id == bindparam("item_attempt"),
-        Attempt.finalized_at.is_(None),
-        Attempt.deadline > bindparam("now", type_=UTCDateTime()),
+        col(Attempt.id) == bindparam("item_attempt"),
+        col(Attempt.finalized_at).is_(None),
+        col(Attempt.deadline) > bindparam("now", type_=UTCDateTime()),
         *also,
     )
 
@@ -142,16 +145,16 @@ def _stored_parameters(attempt_id: str, position: int, now: datetime, change: An
 _STORE = (
     update(AttemptItem)
     .where(
-        AttemptItem.attempt_id == bindparam("item_attempt"),
-        AttemptItem.position == bindparam("item_position"),
-        AttemptItem.checked_at.is_(None),
+        col(AttemptItem.attempt_id) == bindparam("item_attempt"),
+        col(AttemptItem.position) == bindparam("item_position"),
+        col(AttemptItem.checked_at).is_(None),
         _attempt_writable(),
     )
     .values(_STORED_VALUES)
 )
 
 
-async def answer_state(conn: AsyncConnection, *, attempt_id: str, browser: str, position: int) -> AnswerState | None:
+async def answer_state(conn: HotConnection, *, attempt_id: str, browser: str, position: int) -> AnswerState | None:
     """The state of one question of an attempt that belongs to this browser's candidate, or None for
     anyone else's."""
     row = (await conn.execute(_STATE, {"attempt_id": attempt_id, "browser": browser, "position": position})).first()
@@ -174,11 +177,11 @@ async def answer_state(conn: AsyncConnection, *, attempt_id: str, browser: str, 
     )
 
 
-async def question_of(conn: AsyncConnection, facts: ItemFacts) -> Question:
+async def question_of(conn: HotConnection, facts: ItemFacts) -> Question:
     return await _question(conn, facts.version_id, facts.digest)
 
 
-async def _question(conn: AsyncConnection, version_id: int, digest: str) -> Question:
+async def _question(conn: HotConnection, version_id: int, digest: str) -> Question:
     question = parsed_versions.get(version_id, digest)
     if question is None:
         content = (await conn.execute(_CONTENT, {"version_id": version_id})).scalar_one()
@@ -187,7 +190,7 @@ async def _question(conn: AsyncConnection, version_id: int, digest: str) -> Ques
 
 
 async def store_answer(
-    conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime, change: AnswerChange
+    conn: HotConnection, *, attempt_id: str, position: int, now: datetime, change: AnswerChange
 ) -> None:
     """Store the change while the attempt is open and in time; otherwise raise the domain's refusal."""
     result = await conn.execute(_STORE, _stored_parameters(attempt_id, position, now, change))
@@ -203,28 +206,28 @@ async def store_answer(
 # sixth of the database's work for a save.
 _OTHER = aliased(AttemptItem)
 _ANSWERED_ELSEWHERE = (
-    select(func.count().filter(_OTHER.selection != ""))
-    .where(_OTHER.attempt_id == bindparam("item_attempt"), _OTHER.position != bindparam("item_position"))
+    select(func.count().filter(col(_OTHER.selection) != ""))
+    .where(col(_OTHER.attempt_id) == bindparam("item_attempt"), col(_OTHER.position) != bindparam("item_position"))
     .scalar_subquery()
 )
 _STORE_OVER = (
     update(AttemptItem)
     .where(
-        AttemptItem.attempt_id == bindparam("item_attempt"),
-        AttemptItem.position == bindparam("item_position"),
-        AttemptItem.version_id == bindparam("item_version"),
-        AttemptItem.option_order == bindparam("item_order"),
-        AttemptItem.selection == bindparam("before"),
-        AttemptItem.checked_at.is_(None),
-        _attempt_writable(Attempt.user_id == _BROWSER_USER),
+        col(AttemptItem.attempt_id) == bindparam("item_attempt"),
+        col(AttemptItem.position) == bindparam("item_position"),
+        col(AttemptItem.version_id) == bindparam("item_version"),
+        col(AttemptItem.option_order) == bindparam("item_order"),
+        col(AttemptItem.selection) == bindparam("before"),
+        col(AttemptItem.checked_at).is_(None),
+        _attempt_writable(col(Attempt.user_id) == _BROWSER_USER),
     )
     .values(_STORED_VALUES)
-    .returning(_ANSWERED_ELSEWHERE + case((AttemptItem.selection != "", 1), else_=0))
+    .returning(_ANSWERED_ELSEWHERE + case((col(AttemptItem.selection) != "", 1), else_=0))
 )
 
 
 async def store_answer_over(
-    conn: AsyncConnection,
+    conn: HotConnection,
     *,
     attempt_id: str,
     browser: str,
@@ -254,7 +257,7 @@ async def store_answer_over(
 
 
 async def check_answer(
-    conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime, selection: frozenset[str], correct: bool
+    conn: HotConnection, *, attempt_id: str, position: int, now: datetime, selection: frozenset[str], correct: bool
 ) -> None:
     """Lock the answer as checked, with `correct` judged on `selection`, only while that is still the stored
     answer: a save landing between the read and this write would otherwise be marked with the verdict of
@@ -262,10 +265,10 @@ async def check_answer(
     result = await conn.execute(
         update(AttemptItem)
         .where(
-            AttemptItem.attempt_id == attempt_id,
-            AttemptItem.position == position,
-            AttemptItem.checked_at.is_(None),
-            AttemptItem.selection == join(selection),
+            col(AttemptItem.attempt_id) == attempt_id,
+            col(AttemptItem.position) == position,
+            col(AttemptItem.checked_at).is_(None),
+            col(AttemptItem.selection) == join(selection),
             open_and_in_time(attempt_id, now),
         )
         .values(checked_at=now, correct=correct)
@@ -276,13 +279,15 @@ async def check_answer(
             raise refusal
 
 
-async def _refusal(conn: AsyncConnection, attempt_id: str, position: int, now: datetime) -> ExamError:
+async def _refusal(conn: HotConnection, attempt_id: str, position: int, now: datetime) -> ExamError:
     """Why a guarded write to an item changed nothing, read after the fact."""
     deadline, finalized_at, checked_at = (
         await conn.execute(
-            select(Attempt.deadline, Attempt.finalized_at, AttemptItem.checked_at)
-            .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == position))
-            .where(Attempt.id == attempt_id)
+            select(col(Attempt.deadline), col(Attempt.finalized_at), col(AttemptItem.checked_at))
+            .outerjoin(
+                AttemptItem, and_(col(AttemptItem.attempt_id) == Attempt.id, col(AttemptItem.position) == position)
+            )
+            .where(col(Attempt.id) == attempt_id)
         )
     ).one()
     if finalized_at is not None:
@@ -329,57 +334,59 @@ class QuestionScreen:
 
 _SCREEN = (
     select(
-        Attempt.id,
-        Attempt.user_id,
-        Attempt.mode,
-        Attempt.config,
-        Attempt.deadline,
-        Attempt.finalized_at,
-        Attempt.position,
-        Attempt.position_entered_at,
-        Exam.content_hash.label("exam_hash"),
-        AttemptItem.option_order,
-        AttemptItem.selection,
-        AttemptItem.struck,
-        AttemptItem.flagged,
-        AttemptItem.checked_at,
-        AttemptItem.correct,
-        AttemptItem.version_id,
-        QuestionVersion.content_hash.label("version_hash"),
+        col(Attempt.id),
+        col(Attempt.user_id),
+        col(Attempt.mode),
+        col(Attempt.config),
+        col(Attempt.deadline),
+        col(Attempt.finalized_at),
+        col(Attempt.position),
+        col(Attempt.position_entered_at),
+        col(Exam.content_hash).label("exam_hash"),
+        col(AttemptItem.option_order),
+        col(AttemptItem.selection),
+        col(AttemptItem.struck),
+        col(AttemptItem.flagged),
+        col(AttemptItem.checked_at),
+        col(AttemptItem.correct),
+        col(AttemptItem.version_id),
+        col(QuestionVersion.content_hash).label("version_hash"),
         *_COUNTS.c,
     )
     .select_from(Attempt)
-    .join(Exam, Exam.code == Attempt.exam_code)
+    .join(Exam, col(Exam.code) == Attempt.exam_code)
     .join(_COUNTS, true())
-    .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == bindparam("position")))
-    .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-    .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == _BROWSER_USER)
+    .outerjoin(
+        AttemptItem, and_(col(AttemptItem.attempt_id) == Attempt.id, col(AttemptItem.position) == bindparam("position"))
+    )
+    .outerjoin(QuestionVersion, col(QuestionVersion.id) == AttemptItem.version_id)
+    .where(col(Attempt.id) == bindparam("attempt_id"), col(Attempt.user_id) == _BROWSER_USER)
 )
 _ENTER = (
     update(Attempt)
-    .where(Attempt.id == bindparam("moving"), Attempt.finalized_at.is_(None))
+    .where(col(Attempt.id) == bindparam("moving"), col(Attempt.finalized_at).is_(None))
     .values(position=bindparam("entered"), position_entered_at=bindparam("now", type_=UTCDateTime()))
 )
 # The move counts the time on the question left only while the attempt is still where the move read it:
 # of two views that read the same position at once (a double click, two tabs), one counts that time.
 _ENTER_FROM_READ = _ENTER.where(
-    Attempt.position == bindparam("left"),
-    Attempt.position_entered_at.is_not_distinct_from(bindparam("entered_at", type_=UTCDateTime())),
+    col(Attempt.position) == bindparam("left"),
+    col(Attempt.position_entered_at).is_not_distinct_from(bindparam("entered_at", type_=UTCDateTime())),
 )
 _LEAVE = (
     update(AttemptItem)
-    .where(AttemptItem.attempt_id == bindparam("moving"), AttemptItem.position == bindparam("left"))
+    .where(col(AttemptItem.attempt_id) == bindparam("moving"), col(AttemptItem.position) == bindparam("left"))
     .values(seconds_spent=AttemptItem.seconds_spent + bindparam("spent", type_=Float))
 )
 # On PostgreSQL both as one statement (a data-modifying WITH): one round trip, and atomic without a
 # transaction around it. The entering UPDATE takes the attempt's row lock and, behind a racing move, sees
 # the position that move wrote; the time is added only if it entered.
-_ENTERED = _ENTER_FROM_READ.returning(Attempt.id).cte("entered")
-_MOVE = _LEAVE.where(AttemptItem.attempt_id.in_(select(_ENTERED.c.id)))
+_ENTERED = _ENTER_FROM_READ.returning(col(Attempt.id)).cte("entered")
+_MOVE = _LEAVE.where(col(AttemptItem.attempt_id).in_(select(_ENTERED.c.id)))
 
 
 async def question_screen(
-    conn: AsyncConnection, *, attempt_id: str, browser: str, position: int
+    conn: HotConnection, *, attempt_id: str, browser: str, position: int
 ) -> QuestionScreen | None:
     """Everything the question screen shows, for an attempt that belongs to this browser's candidate, in
     one read."""
@@ -406,19 +413,21 @@ async def question_screen(
     return QuestionScreen(attempt, item, question, {"answered": answered, "flagged": flagged, "total": total})
 
 
-async def blueprint(conn: AsyncConnection, *, exam_hash: str, attempt_id: str) -> Blueprint:
+async def blueprint(conn: HotConnection, *, exam_hash: str, attempt_id: str) -> Blueprint:
     cached = cached_blueprint(exam_hash)
     if cached is not None:
         return cached
     data = (
         await conn.execute(
-            select(Exam.blueprint).join(Attempt, Attempt.exam_code == Exam.code).where(Attempt.id == attempt_id)
+            select(col(Exam.blueprint))
+            .join(Attempt, col(Attempt.exam_code) == Exam.code)
+            .where(col(Attempt.id) == attempt_id)
         )
     ).scalar_one()
     return remember_blueprint(exam_hash, data)
 
 
-async def move_to(conn: AsyncConnection, *, attempt: AttemptView, position: int, now: datetime) -> None:
+async def move_to(conn: HotConnection, *, attempt: AttemptView, position: int, now: datetime) -> None:
     """Record that the candidate moved to `position`, adding the time spent on the question they left."""
     if attempt.finalized_at is not None or now >= attempt.deadline or position == attempt.position:
         return
@@ -441,13 +450,15 @@ async def move_to(conn: AsyncConnection, *, attempt: AttemptView, position: int,
         await conn.execute(_ENTER, move)
 
 
-async def update_item(conn: AsyncConnection, *, attempt_id: str, position: int, now: datetime, **values) -> None:
+async def update_item(conn: HotConnection, *, attempt_id: str, position: int, now: datetime, **values) -> None:
     """Change an item (a flag, cross-outs, a checked answer) while its attempt is open and in time; otherwise
     raise the domain's refusal. Built per call: these actions are far rarer than saves and views."""
     result = await conn.execute(
         update(AttemptItem)
         .where(
-            AttemptItem.attempt_id == attempt_id, AttemptItem.position == position, open_and_in_time(attempt_id, now)
+            col(AttemptItem.attempt_id) == attempt_id,
+            col(AttemptItem.position) == position,
+            open_and_in_time(attempt_id, now),
         )
         .values(**values)
     )

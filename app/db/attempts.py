@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, update
+from sqlalchemy import BindParameter, and_, exists, func, insert, update
 from sqlmodel import Session, col, select
 
 from app.bounded import Bounded
@@ -164,7 +165,7 @@ def get_sitting(*, session: Session, attempt_id: str, user_id: int) -> tuple[Att
         return None
     attempt, content_hash = row
     blueprint = cached_blueprint(content_hash) or remember_blueprint(
-        content_hash, session.exec(select(Exam.blueprint).where(Exam.code == attempt.exam_code)).one()
+        content_hash, session.exec(select(col(Exam.blueprint)).where(Exam.code == attempt.exam_code)).one()
     )
     return attempt, blueprint
 
@@ -177,7 +178,9 @@ def user_attempts(*, session: Session, user_id: int) -> list[Attempt]:
 
 def items(*, session: Session, attempt_id: str) -> list[AttemptItem]:
     return list(
-        session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position))
+        session.exec(
+            select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(col(AttemptItem.position))
+        )
     )
 
 
@@ -196,12 +199,16 @@ def seen_questions(*, session: Session, user_id: int, exam_code: str) -> set[str
 
 
 def open_and_in_time(attempt_id: str, now: datetime):
-    return exists().where(and_(Attempt.id == attempt_id, col(Attempt.finalized_at).is_(None), Attempt.deadline > now))
+    return exists().where(
+        and_(col(Attempt.id) == attempt_id, col(Attempt.finalized_at).is_(None), col(Attempt.deadline) > now)
+    )
 
 
-def progress_query(attempt_id: str):
+def progress_query(attempt_id: str | BindParameter[Any]):
     return select(
-        func.count().filter(AttemptItem.selection != ""), func.count().filter(AttemptItem.flagged), func.count()
+        func.count().filter(col(AttemptItem.selection) != ""),
+        func.count().filter(col(AttemptItem.flagged)),
+        func.count(),
     ).where(AttemptItem.attempt_id == attempt_id)
 
 
@@ -219,9 +226,9 @@ def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: d
         outcomes.append((row, row_correct))
     result = score(blueprint, [ItemOutcome(r.domain, r.scored, ok) for r, ok in outcomes])
     spent = time_on_question(attempt.position_entered_at, ended, attempt.deadline).total_seconds()
-    claimed = session.execute(
+    claimed = session.exec(
         update(Attempt)
-        .where(Attempt.id == attempt.id, col(Attempt.finalized_at).is_(None))
+        .where(col(Attempt.id) == attempt.id, col(Attempt.finalized_at).is_(None))
         .values(finalized_at=ended, finalize_reason=reason, result=result_to_dict(result))
         .execution_options(**NO_SYNC)
     )
@@ -236,7 +243,7 @@ def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: d
     )
     session.execute(
         update(AttemptItem)
-        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == attempt.position)
+        .where(col(AttemptItem.attempt_id) == attempt.id, col(AttemptItem.position) == attempt.position)
         .values(seconds_spent=AttemptItem.seconds_spent + spent)
         .execution_options(**NO_SYNC)
     )

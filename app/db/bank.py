@@ -47,7 +47,7 @@ def current_hashes(*, session: Session, exam_code: str) -> dict[str, str]:
     return dict(
         session.exec(
             select(Question.slug, QuestionVersion.content_hash)
-            .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+            .join(QuestionVersion, col(Question.current_version_id) == QuestionVersion.id)
             .where(Question.exam_code == exam_code)
         ).all()
     )
@@ -112,7 +112,8 @@ def active_pool(*, session: Session, exam_code: str, calibrated_after: int = 50)
     rows = (
         session.connection()
         .execute(
-            select(
+            # sqlmodel's select() is typed for at most four columns
+            select(  # type: ignore[call-overload]
                 Question.current_version_id,
                 Question.slug,
                 Question.domain,
@@ -144,7 +145,7 @@ def count_exam_responses(*, session: Session, exam_code: str, slugs: list[str]) 
         session.execute(
             select(Question.id)
             .where(Question.exam_code == exam_code, col(Question.slug).in_(slugs))
-            .order_by(Question.id)
+            .order_by(col(Question.id))
             .with_for_update()
         )
         .scalars()
@@ -165,13 +166,18 @@ def forget_exam_responses(*, session: Session, user_id: int) -> None:
         select(Question.id, func.count())
         .select_from(AttemptItem)
         .join(Attempt)
-        .join(Question, and_(Question.exam_code == Attempt.exam_code, Question.slug == AttemptItem.question_slug))
+        .join(
+            Question,
+            and_(col(Question.exam_code) == Attempt.exam_code, col(Question.slug) == AttemptItem.question_slug),
+        )
         .where(Attempt.user_id == user_id, Attempt.mode == "exam", col(Attempt.finalized_at).is_not(None))
-        .group_by(Question.id)
-        .order_by(Question.id)
+        .group_by(col(Question.id))
+        .order_by(col(Question.id))
     ).all()
     if counts:
-        table = Question.__table__  # Core, not the ORM: the ORM reads a list of parameters as a bulk update by key
+        # Core, not the ORM: the ORM reads a list of parameters as a bulk update by key. (SQLModel's classes do
+        # not declare the `__table__` SQLAlchemy gives them.)
+        table = Question.__table__  # type: ignore[attr-defined]
         session.connection().execute(
             update(table)
             .where(table.c.id == bindparam("question"))
@@ -217,7 +223,7 @@ def versions(*, session: Session, version_ids: list[int]) -> dict[int, DomainQue
     missing = [i for i in digests if i not in found]
     if missing:
         for version_id, digest, content in session.exec(
-            select(QuestionVersion.id, QuestionVersion.content_hash, QuestionVersion.content).where(
+            select(QuestionVersion.id, QuestionVersion.content_hash, col(QuestionVersion.content)).where(
                 col(QuestionVersion.id).in_(missing)
             )
         ).all():
@@ -237,8 +243,8 @@ def list_questions(
     text: str = "",
 ) -> list[tuple[Question, dict]]:
     query = (
-        select(Question, QuestionVersion.content)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        select(Question, col(QuestionVersion.content))
+        .join(QuestionVersion, col(QuestionVersion.id) == Question.current_version_id)
         .where(Question.exam_code == exam_code)
         .order_by(Question.domain, Question.task, Question.slug)
     )
@@ -268,7 +274,9 @@ def get_question(*, session: Session, exam_code: str, slug: str) -> Question | N
 def question_versions(*, session: Session, question_id: int) -> list[QuestionVersion]:
     return list(
         session.exec(
-            select(QuestionVersion).where(QuestionVersion.question_id == question_id).order_by(QuestionVersion.id)
+            select(QuestionVersion)
+            .where(col(QuestionVersion.question_id) == question_id)
+            .order_by(col(QuestionVersion.id))
         )
     )
 
@@ -283,7 +291,7 @@ def export_questions(*, session: Session, exam_code: str) -> list[dict]:
     """The current version of every question (active and retired), in the native format."""
     rows = session.exec(
         select(QuestionVersion.content)
-        .join(Question, Question.current_version_id == QuestionVersion.id)
+        .join(Question, col(Question.current_version_id) == QuestionVersion.id)
         .where(Question.exam_code == exam_code)
         .order_by(Question.slug)
     ).all()

@@ -123,6 +123,10 @@ class PsycopgConnection:
         return _Rows(rows, cursor.rowcount)
 
 
+# What the hot paths run their statements on: InlineSQLite's or PostgresHotPath's connection.
+HotConnection = InlineConnection | PsycopgConnection
+
+
 class ConnectionPool:
     """Open psycopg connections kept for reuse, a list per event loop, never waited for.
 

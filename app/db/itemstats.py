@@ -18,7 +18,7 @@ def first_exposures(*, session: Session, exam_code: str) -> tuple[dict[str, list
         select(AttemptItem, Attempt.user_id, Attempt.started_at)
         .join(Attempt)
         .where(Attempt.exam_code == exam_code, Attempt.mode == "exam", col(Attempt.finalized_at).is_not(None))
-        .order_by(Attempt.started_at)
+        .order_by(col(Attempt.started_at))
     ).all()
     papers: dict[str, list[AttemptItem]] = defaultdict(list)
     owner: dict[str, int] = {}

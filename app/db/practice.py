@@ -33,7 +33,8 @@ def withheld(*, session: Session, user_id: int, exam_code: str, now: datetime) -
 def offers(*, session: Session, exam_code: str, user_id: int, now: datetime) -> list[Offer]:
     """The questions practice can offer this candidate now: active, and in none of their open exams."""
     rows = session.exec(
-        select(Question.slug, Question.domain, Question.task, QuestionVersion.id, QuestionVersion.content)
+        # sqlmodel's select() is typed for at most four columns
+        select(Question.slug, Question.domain, Question.task, QuestionVersion.id, QuestionVersion.content)  # type: ignore[call-overload]
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
         .where(
             Question.exam_code == exam_code,
@@ -115,7 +116,7 @@ def due(*, session: Session, user_id: int, exam_code: str, now: datetime) -> lis
         session.exec(
             select(ReviewCard)
             .where(ReviewCard.user_id == user_id, ReviewCard.exam_code == exam_code, ReviewCard.due <= now)
-            .order_by(ReviewCard.due)
+            .order_by(col(ReviewCard.due))
         )
     )
 

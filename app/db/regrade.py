@@ -33,9 +33,9 @@ class Change:
 def preview(*, session: Session, exam_code: str, slug: str) -> tuple[QuestionVersion, list[Change]]:
     """Every finished attempt whose result would change if the question's current key had applied."""
     question = session.exec(select(Question).where(Question.exam_code == exam_code, Question.slug == slug)).one()
-    version = session.get(QuestionVersion, question.current_version_id)
+    version = session.get_one(QuestionVersion, question.current_version_id)
     key = question_from_content(version.content).key
-    blueprint = blueprint_from_dict(session.get(Exam, exam_code).blueprint)
+    blueprint = blueprint_from_dict(session.get_one(Exam, exam_code).blueprint)
     affected = session.exec(
         select(AttemptItem.attempt_id)
         .join(Attempt)
@@ -46,16 +46,19 @@ def preview(*, session: Session, exam_code: str, slug: str) -> tuple[QuestionVer
     ).all()
     changes = []
     for attempt_id in affected:
-        attempt = session.get(Attempt, attempt_id)
+        attempt = session.get_one(Attempt, attempt_id)
         rows = list(
-            session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position))
+            session.exec(
+                select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(col(AttemptItem.position))
+            )
         )
         new_correct = {r.position: is_correct(split(r.selection), key) for r in rows if r.question_slug == slug}
         if all(new_correct[p] == bool(r.correct) for r in rows for p in [r.position] if p in new_correct):
             continue
         outcomes = [ItemOutcome(r.domain, r.scored, new_correct.get(r.position, bool(r.correct))) for r in rows]
         after = result_to_dict(score(blueprint, outcomes))
-        user = session.get(User, attempt.user_id)
+        user = session.get_one(User, attempt.user_id)
+        assert attempt.finalized_at is not None and attempt.result is not None  # only finished attempts were read
         changes.append(
             Change(
                 attempt_id,
@@ -77,10 +80,10 @@ def apply(*, session: Session, exam_code: str, slug: str, admin_id: int, now: da
         for position, correct in change.new_correct.items():
             session.execute(
                 update(AttemptItem)
-                .where(AttemptItem.attempt_id == change.attempt_id, AttemptItem.position == position)
+                .where(col(AttemptItem.attempt_id) == change.attempt_id, col(AttemptItem.position) == position)
                 .values(correct=correct)
             )
-        session.execute(update(Attempt).where(Attempt.id == change.attempt_id).values(result=change.after))
+        session.execute(update(Attempt).where(col(Attempt.id) == change.attempt_id).values(result=change.after))
     record = Regrade(
         admin_id=admin_id,
         exam_code=exam_code,

@@ -44,6 +44,9 @@ def _utc(**kwargs):
 # AUTOINCREMENT, as PostgreSQL's sequences, skips the ids of deleted rows.
 NEVER_REUSED = {"sqlite_autoincrement": True}
 
+# An autoincrement `id` is typed `int`, as SQLAlchemy types such a key (`Mapped[int]`): it is None only on a
+# new row until the session flushes it, and the code reads the ids of stored rows.
+
 
 class Exam(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=32)
@@ -57,7 +60,7 @@ class Question(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("exam_code", "slug"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     exam_code: str = Field(foreign_key="exam.code", max_length=32)
     slug: str = Field(max_length=120)
     domain: str = Field(max_length=16)
@@ -75,7 +78,7 @@ class Question(SQLModel, table=True):
 class QuestionVersion(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("question_id", "content_hash"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id", index=True)
     content_hash: str = Field(max_length=64)
     content: dict = Field(sa_column=Column(JSON, nullable=False))
@@ -89,7 +92,7 @@ class ImportBatch(SQLModel, table=True):
 
     __table_args__ = NEVER_REUSED
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int | None = Field(default=None, foreign_key="user.id")
     exam_code: str = Field(foreign_key="exam.code", max_length=32)
     filename: str = Field(max_length=255)
@@ -107,7 +110,7 @@ class ProblemReport(SQLModel, table=True):
 
     __table_args__ = NEVER_REUSED
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id")
     exam_code: str = Field(foreign_key="exam.code", max_length=32)
     question_slug: str = Field(max_length=120, index=True)
@@ -123,7 +126,7 @@ class Regrade(SQLModel, table=True):
 
     __table_args__ = NEVER_REUSED
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     admin_id: int | None = Field(default=None, foreign_key="user.id")  # None once that account is deleted
     exam_code: str = Field(foreign_key="exam.code", max_length=32)
     question_slug: str = Field(max_length=120)
@@ -147,7 +150,7 @@ class ApiToken(SQLModel, table=True):
 class User(SQLModel, table=True):
     __table_args__ = NEVER_REUSED
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     role: str = Field(default="candidate", max_length=16)
     email: str | None = Field(default=None, max_length=320, unique=True)
     password_hash: str | None = Field(default=None, max_length=255)
@@ -178,7 +181,7 @@ class GuestStart(SQLModel, table=True):
 
     __table_args__ = (Index("ix_gueststart_address_at", "address", "at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     address: str = Field(max_length=64)
     at: datetime = _utc(nullable=False)
 
@@ -191,7 +194,7 @@ class SignInFailure(SQLModel, table=True):
         Index("ix_signinfailure_address_at", "address", "at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email: str = Field(max_length=320)
     address: str = Field(max_length=64)
     at: datetime = _utc(nullable=False)

@@ -65,20 +65,20 @@ def start_session(*, session: Session, user_id: int, now: datetime, replacing: s
     """A new session for the user, ending the one it replaces (this browser's earlier session, so that a
     cookie planted or copied before the sign-in opens nothing after it)."""
     if replacing:
-        session.exec(delete(BrowserSession).where(BrowserSession.token_hash == token_hash(replacing)))
+        session.exec(delete(BrowserSession).where(col(BrowserSession.token_hash) == token_hash(replacing)))
     token = _add_session(session, user_id, now)
     session.commit()
     return token
 
 
 def end_session(*, session: Session, token: str) -> None:
-    session.exec(delete(BrowserSession).where(BrowserSession.token_hash == token_hash(token)))
+    session.exec(delete(BrowserSession).where(col(BrowserSession.token_hash) == token_hash(token)))
     session.commit()
 
 
 def end_all_sessions(*, session: Session, user_id: int) -> int:
     """Sign the user out everywhere; returns how many sessions ended."""
-    ended = session.exec(delete(BrowserSession).where(BrowserSession.user_id == user_id)).rowcount
+    ended = session.exec(delete(BrowserSession).where(col(BrowserSession.user_id) == user_id)).rowcount
     session.commit()
     return ended
 
@@ -87,7 +87,7 @@ def session_user(*, session: Session, token: str) -> User | None:
     """The user a live session belongs to, or None for an ended or unknown one."""
     return session.exec(
         select(User)
-        .join(BrowserSession, BrowserSession.user_id == User.id)
+        .join(BrowserSession, col(BrowserSession.user_id) == User.id)
         .where(BrowserSession.token_hash == token_hash(token))
     ).first()
 
@@ -137,7 +137,7 @@ def pending_sign_up(*, session: Session, token: str, now: datetime) -> PendingSi
 def confirm_sign_up(*, session: Session, pending: PendingSignUp, guest: User | None, now: datetime) -> User:
     """The account a followed link asked for (from this browser's guest, as at a direct sign-up); every
     pending sign-up of the address goes with it. AccountError when the address has an account by now."""
-    session.exec(delete(PendingSignUp).where(PendingSignUp.email == pending.email))
+    session.exec(delete(PendingSignUp).where(col(PendingSignUp.email) == pending.email))
     return register(session=session, guest=guest, email=pending.email, password_hash=pending.password_hash, now=now)
 
 
@@ -145,7 +145,7 @@ def set_password(*, session: Session, user: User, password_hash: str) -> None:
     """A new password hash; every session of the user ends with the old password."""
     user.password_hash = password_hash
     session.add(user)
-    session.exec(delete(BrowserSession).where(BrowserSession.user_id == user.id))
+    session.exec(delete(BrowserSession).where(col(BrowserSession.user_id) == user.id))
     session.commit()
 
 
@@ -167,7 +167,7 @@ def _serialize(session: Session, what: str) -> None:
     lock held to the end of the transaction; on SQLite the write lock of the insert that comes first does
     it."""
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(hashtext(:what))").bindparams(what=f"mockexam.{what}"))
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:what))").bindparams(what=f"mockexam.{what}"))
 
 
 def claim_sign_in(*, session: Session, email: str, address: str, now: datetime) -> None:
@@ -186,7 +186,7 @@ def claim_sign_in(*, session: Session, email: str, address: str, now: datetime) 
             session.exec(
                 select(SignInFailure.at)
                 .where(condition, SignInFailure.at > since, SignInFailure.id != claim.id)
-                .order_by(SignInFailure.at)
+                .order_by(col(SignInFailure.at))
             ).all()
         )
 
@@ -214,7 +214,7 @@ def claim_guest_start(*, session: Session, address: str, limit: int, now: dateti
         session.exec(
             select(GuestStart.at)
             .where(GuestStart.address == address, GuestStart.at > since, GuestStart.id != claim.id)
-            .order_by(GuestStart.at)
+            .order_by(col(GuestStart.at))
         ).all()
     )
     try:
@@ -234,7 +234,7 @@ def purge_abandoned_guests(*, session: Session, idle_since: datetime, batch: int
     abandoned = session.exec(
         select(User)
         .where(col(User.email).is_(None), User.created_at < idle_since, ~active.exists())
-        .order_by(User.id)
+        .order_by(col(User.id))
         .limit(batch)
     ).all()
     for guest in abandoned:
@@ -243,7 +243,7 @@ def purge_abandoned_guests(*, session: Session, idle_since: datetime, batch: int
 
 
 def clear_failures(*, session: Session, email: str) -> None:
-    session.exec(delete(SignInFailure).where(SignInFailure.email == email))
+    session.exec(delete(SignInFailure).where(col(SignInFailure.email) == email))
     session.commit()
 
 
@@ -253,12 +253,12 @@ def delete_user_and_data(*, session: Session, user: User) -> None:
     bank.forget_exam_responses(session=session, user_id=user.id)
     attempt_ids = select(Attempt.id).where(Attempt.user_id == user.id)
     session.exec(delete(AttemptItem).where(col(AttemptItem.attempt_id).in_(attempt_ids)))
-    session.exec(delete(Attempt).where(Attempt.user_id == user.id))
+    session.exec(delete(Attempt).where(col(Attempt.user_id) == user.id))
     for owned in (ReviewCard, FlashcardState, ProblemReport, ApiToken, BrowserSession):
-        session.exec(delete(owned).where(owned.user_id == user.id))
-    session.exec(update(ImportBatch).where(ImportBatch.user_id == user.id).values(user_id=None))
-    session.exec(update(Regrade).where(Regrade.admin_id == user.id).values(admin_id=None))
+        session.exec(delete(owned).where(col(owned.user_id) == user.id))
+    session.exec(update(ImportBatch).where(col(ImportBatch.user_id) == user.id).values(user_id=None))
+    session.exec(update(Regrade).where(col(Regrade.admin_id) == user.id).values(admin_id=None))
     if user.email:
-        session.exec(delete(SignInFailure).where(SignInFailure.email == user.email))
+        session.exec(delete(SignInFailure).where(col(SignInFailure.email) == user.email))
     session.delete(user)
     session.commit()

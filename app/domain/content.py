@@ -52,6 +52,7 @@ def _catalogue_from_dict(data: dict | None) -> Catalogue:
 
 def _key_tokens(kind: str, key: list | dict) -> frozenset[str]:
     if kind == "matching":
+        assert isinstance(key, dict)
         return frozenset(pair(str(prompt), str(option)) for prompt, option in key.items())
     if kind == "ordering":
         return frozenset(pair(str(position), option) for position, option in enumerate(key, start=1))

@@ -161,6 +161,7 @@ def signin(
         return response
     except AccountError as error:
         return _form(request, "accounts/signin.html", 422, error=str(error), email=email)
+    assert account is not None and account.password_hash is not None  # the password verified
     users.clear_failures(session=session, email=typed)
     if needs_rehash(account.password_hash):
         users.rehash_password(session=session, user=account, password_hash=hash_password(password))
@@ -245,7 +246,7 @@ def _history(session, user: User) -> list[dict]:
                 "mode": attempt.mode,
                 "started_at": attempt.started_at.isoformat(),
                 "deadline": attempt.deadline.isoformat(),
-                "finished_at": attempt.finalized_at.isoformat() if finished else None,
+                "finished_at": attempt.finalized_at.isoformat() if attempt.finalized_at is not None else None,
                 "scaled_score": result.get("scaled"),
                 "passed": result.get("passed"),
                 "correct": result.get("correct"),
@@ -287,7 +288,7 @@ def history_csv(session: SessionDep, user: MaybeUser) -> Response:
         ]
     )
     for entry in _history(session, _account_user(user)):
-        minutes = ""
+        minutes: str | float = ""
         if entry["finished_at"]:
             used = datetime.fromisoformat(entry["finished_at"]) - datetime.fromisoformat(entry["started_at"])
             minutes = round(used.total_seconds() / 60, 1)

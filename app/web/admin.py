@@ -324,7 +324,7 @@ def admin_coverage(request: Request, session: SessionDep, admin: Admin, exam: st
     for blueprint in exams:
         active = bank.active_counts(session=session, exam_code=blueprint.code)
         domains, papers = coverage(blueprint, active)
-        tasks = {}
+        tasks: dict[str, int] = {}
         for question, _ in bank.list_questions(session=session, exam_code=blueprint.code, status="active"):
             tasks[question.task] = tasks.get(question.task, 0) + 1
         rows.append({"blueprint": blueprint, "domains": domains, "papers": papers, "tasks": tasks})

@@ -8,6 +8,7 @@ import secrets
 from fastapi import HTTPException, Request
 from jinja2 import pass_context
 from markupsafe import Markup
+from starlette.datastructures import UploadFile
 
 SESSION_KEY = "csrf"
 FIELD = "csrf_token"
@@ -47,7 +48,7 @@ def check_token(request: Request, sent) -> None:
 async def verify_csrf(request: Request) -> None:
     if not needs_token(request):
         return
-    sent = request.headers.get(HEADER)
+    sent: str | UploadFile | None = request.headers.get(HEADER)
     content_type = request.headers.get("content-type", "")
     if sent is None and content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         sent = (await request.form()).get(FIELD)

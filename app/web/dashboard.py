@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -27,7 +27,8 @@ def dashboard(
     )
     exams_taken = [a for a in finished if a.mode == "exam"]
     labels = [a.started_at.strftime("%m-%d") for a in exams_taken]
-    context = {
+    results = [a.result for a in exams_taken if a.result is not None]  # every finished attempt's
+    context: dict[str, Any] = {
         "history": history,
         "blueprint": blueprint,
         "exams_taken": exams_taken,
@@ -46,20 +47,20 @@ def dashboard(
         scale = blueprint.scale
         context["trend"] = charts.line_chart(
             labels,
-            [charts.Series("Scaled score", tuple(a.result["scaled"] for a in exams_taken))],
+            [charts.Series("Scaled score", tuple(r["scaled"] for r in results))],
             title="Estimated scaled score by exam attempt",
             description=f"{len(exams_taken)} exam attempts in date order; the shaded band is each score's 80% "
             f"range and the dashed line the pass mark of {scale.cut}.",
             y_range=(scale.min, scale.max),
             reference=scale.cut,
             reference_label=f"pass {scale.cut}",
-            band=[tuple(a.result["band"]) for a in exams_taken],
+            band=[tuple(r["band"]) for r in results],
         )
         series = []
         for domain in blueprint.domains:
             values = []
-            for a in exams_taken:
-                d = next(d for d in a.result["domains"] if d["code"] == domain.code)
+            for result in results:
+                d = next(d for d in result["domains"] if d["code"] == domain.code)
                 values.append(round(100 * d["correct"] / d["total"]) if d["total"] else None)
             series.append(charts.Series(f"{domain.code} {domain.name}", tuple(values)))
         context["domain_chart"] = charts.line_chart(
@@ -73,6 +74,6 @@ def dashboard(
             reference_label="pass mark",
         )
         context["domain_series"] = series
-        latest = exams_taken[-1].result["domains"]
+        latest = results[-1]["domains"]
         context["at_stake"] = sorted(latest, key=lambda d: d["points_at_stake"], reverse=True)
     return templates.TemplateResponse(request, "dashboard.html", context)

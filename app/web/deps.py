@@ -172,7 +172,7 @@ async def read_fields(request: Request) -> FormData:
         fields = parse_qsl(body.decode("latin-1"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
     except ValueError:
         raise HTTPException(400, f"The form has more than {MAX_FORM_FIELDS} fields, so nothing was changed.") from None
-    return FormData(fields)
+    return FormData(fields)  # type: ignore[arg-type]  # Starlette wants list[tuple[str, str | UploadFile]] (invariant)
 
 
 async def read_checked_fields(request: Request) -> FormData:

@@ -17,13 +17,13 @@ from pydantic import Field as PydanticField
 from sqlmodel import Session
 from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.datastructures import FormData
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from app.db import async_sitting, attempts, bank, reports
 from app.db.tables import Attempt, AttemptItem
 from app.domain import attempt as rules
 from app.domain import progress
-from app.domain.exam import Blueprint, Question, stated_choose_count
+from app.domain.exam import Blueprint, Option, Question, stated_choose_count
 from app.domain.scoring import is_correct
 from app.web import charts
 from app.web.deps import (
@@ -131,9 +131,10 @@ def show_attempt(request: Request, sitting: SittingDep) -> Response:
 
 
 def _screen_context(
-    attempt, blueprint: Blueprint, item, question: Question, counts: dict[str, int], position: int, now: datetime
+    attempt, blueprint: Blueprint, item, question: Question | None, counts: dict[str, int], position: int, now: datetime
 ) -> dict:
     """The question screen's context, from the attempt and item as rows or as the async path's views."""
+    assert question is not None  # a screen with an item has the item's question
     displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
     answer = attempts.split(item.selection)
     selected = displayed.to_display(answer)
@@ -244,7 +245,11 @@ async def save_answer(request: Request) -> Response:
     form = await read_checked_fields(request)
     now = request_time(request)
     attempt_id, position = request.path_params["attempt_id"], request.path_params["position"]
-    choice, shown = form.getlist("choice"), form.get("before")
+    sent = form.getlist("choice")
+    choice = [token for token in sent if isinstance(token, str)]
+    if len(choice) < len(sent):  # a multipart form can send a file where a letter belongs
+        raise rules.InvalidSelection("An answer is a choice of the question's letters, not a file.")
+    shown = form.get("before")
     browser = browser_key(request)
     if browser is None:
         raise HTTPException(404)
@@ -355,6 +360,7 @@ async def _store_carried(
         return
     if (
         plan is not None
+        and plan.change is not None
         and await async_sitting.store_answer_over(
             conn,
             attempt_id=attempt_id,
@@ -431,6 +437,7 @@ async def act_on_question(request: Request) -> Response:
     say it carries the selection leaves the stored answer alone, so a bare flag never erases an answer. The
     form names the answer its page shows as stored (`before`), as the autosave's does."""
     fields = await read_checked_fields(request)
+    shown = fields.get("before")
     params = request.path_params
     return await _act(
         request,
@@ -438,7 +445,7 @@ async def act_on_question(request: Request) -> Response:
         params["position"],
         request_time(request),
         ExamForm.read(fields),
-        shown=fields.get("before"),
+        shown=shown if isinstance(shown, str) else None,
     )
 
 
@@ -508,7 +515,7 @@ async def _act_on_item(
         screen = await _own_screen(conn, browser, attempt_id, position)
         attempt, item, question = screen.attempt, screen.item, screen.question
         rules.check_writable(deadline=attempt.deadline, finished=attempt.finalized_at is not None, now=now)
-        if item is None:
+        if item is None or question is None:
             raise rules.NoSuchQuestion(position, screen.progress["total"])
         displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
         selection = attempts.split(item.selection)
@@ -550,9 +557,7 @@ async def _act_on_item(
         if action not in ("review", "end"):
             await async_sitting.move_to(conn, attempt=attempt, position=position, now=now)
             if is_htmx(request):
-                screen = await async_sitting.question_screen(
-                    conn, attempt_id=attempt_id, browser=browser, position=position
-                )
+                screen = await _own_screen(conn, browser, attempt_id, position)
                 blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
     if action == "review":
         return _redirect(request, str(request.url_for("review_screen", attempt_id=attempt_id).path))
@@ -577,7 +582,7 @@ ACT_ROUTE = Route(
 # The sitting's three endpoints run for every click of every candidate: plain Starlette endpoints that read
 # their form, clock and session themselves (FastAPI's dependency solving and form parsing were a sixth of
 # their CPU), given to the app first so they are matched before FastAPI walks its included routers.
-SITTING_ROUTES = [SAVE_ROUTE, VIEW_ROUTE, ACT_ROUTE]
+SITTING_ROUTES: list[BaseRoute] = [SAVE_ROUTE, VIEW_ROUTE, ACT_ROUTE]
 
 
 @router.get("/attempts/{attempt_id}/clock", name="clock", responses=errors(404), tags=["json"])
@@ -684,6 +689,7 @@ def show_report(request: Request, sitting: SittingDep, session: SessionDep) -> R
     if not sitting.finished:
         return _redirect(request, _question_url(request, sitting.attempt.id, sitting.attempt.position))
     attempt = sitting.attempt
+    assert attempt.result is not None and attempt.finalized_at is not None  # as they are once it is finished
     rows = attempts.items(session=session, attempt_id=attempt.id)
     cut = Fraction(attempt.result["raw_cut"])
     return templates.TemplateResponse(
@@ -748,7 +754,7 @@ ReviewFilter = Literal["all", "incorrect", "flagged", "unanswered"]
 class ReviewedItem:
     row: AttemptItem
     question: Question
-    options: list[tuple[str, object, bool, bool]]
+    options: list[tuple[str, Option, bool, bool]]
     pairs: list[rules.PairRow]
 
 

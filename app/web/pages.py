@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -14,7 +16,7 @@ router = APIRouter()
 
 @router.get("/", name="home")
 def home(request: Request, session: SessionDep, user: MaybeUser, now: Now) -> Response:
-    exams = []
+    exams: list[dict[str, Any]] = []
     for blueprint in bank.list_exams(session=session):
         counts = bank.active_counts(session=session, exam_code=blueprint.code)
         ready = all(counts.get(code, 0) >= sum(quota) for code, quota in blueprint.quotas().items())

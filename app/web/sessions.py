@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, overload
 
 from itsdangerous import SignatureExpired, TimestampSigner, want_bytes
 from starlette.middleware.sessions import SessionMiddleware
@@ -21,6 +22,17 @@ class RememberingSigner(TimestampSigner):
     def __init__(self, secret_key: str, limit: int = 8192) -> None:
         super().__init__(secret_key)
         self._verified: Bounded[bytes, tuple[bytes, int]] = Bounded(limit)
+
+    # The overloads of TimestampSigner.unsign: the return type follows `return_timestamp`.
+    @overload
+    def unsign(
+        self, signed_value: str | bytes, max_age: int | None = None, return_timestamp: Literal[False] = False
+    ) -> bytes: ...
+
+    @overload
+    def unsign(
+        self, signed_value: str | bytes, max_age: int | None = None, return_timestamp: Literal[True] = True
+    ) -> tuple[bytes, datetime]: ...
 
     def unsign(
         self, signed_value: str | bytes, max_age: int | None = None, return_timestamp: bool = False
@@ -45,6 +57,7 @@ class RememberingSigner(TimestampSigner):
 class SessionCookieMiddleware(SessionMiddleware):
     """Starlette's signed-cookie sessions, with a signer that remembers the cookies it has verified."""
 
-    def __init__(self, app: ASGIApp, secret_key: str, **options) -> None:
+    # `app` positional-only, as Starlette's middleware protocol has it: add_middleware then type-checks.
+    def __init__(self, app: ASGIApp, /, secret_key: str, **options) -> None:
         super().__init__(app, secret_key, **options)
         self.signer = RememberingSigner(secret_key)

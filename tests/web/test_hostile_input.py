@@ -115,6 +115,16 @@ def test_an_autosave_as_multipart_is_still_read(client, app, attempt):
     assert paper(app, attempt)[0]["selection"] != ""
 
 
+def test_an_autosave_with_a_file_for_its_choice_is_refused_by_name(client, app, attempt):
+    response = client.post(
+        f"/attempts/{attempt}/questions/1/answer",
+        files={"choice": ("a.txt", b"A", "text/plain")},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422 and "not a file" in response.text
+    assert _unchanged(app, attempt)
+
+
 @pytest.mark.parametrize(
     "position, status", [("abc", 404), ("-1", 404), ("0", 404), ("99", 404), ("01", 200), ("+1", 200)]
 )
