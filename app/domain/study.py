@@ -5,7 +5,7 @@ concept that question tests."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -162,7 +162,7 @@ def aids_for(tags: Iterable[str], task: str, sheets: list[CheatSheet], cards: li
     return StudyAids(tuple(linked_sections(tags, sheets)), tuple(linked_cards(tags, cards, task=task)))
 
 
-def card_from_content(content: dict) -> Flashcard:
+def card_from_content(content: Mapping) -> Flashcard:
     reference = content.get("reference")
     return Flashcard(
         slug=content["id"],
@@ -176,7 +176,7 @@ def card_from_content(content: dict) -> Flashcard:
     )
 
 
-def sheet_from_content(content: dict) -> CheatSheet:
+def sheet_from_content(content: Mapping) -> CheatSheet:
     return CheatSheet(
         domain=content["domain"],
         title=content["title"],
