@@ -17,7 +17,9 @@ cli = typer.Typer(help="mockexam: timed, realistic certification practice exams.
 bank_cli = typer.Typer(help="Check and load the question bank.", no_args_is_help=True)
 cli.add_typer(bank_cli, name="bank")
 admin_cli = typer.Typer(help="Administrators.", no_args_is_help=True)
+cards_cli = typer.Typer(help="Flashcards beyond the shipped bank.", no_args_is_help=True)
 cli.add_typer(admin_cli, name="admin")
+cli.add_typer(cards_cli, name="cards")
 
 
 def load_settings() -> Settings:
@@ -300,6 +302,53 @@ def bank_stats(
         )
         for key in ("domains", "tasks", "types", "difficulty"):
             typer.echo(f"  {key}: " + ", ".join(f"{k} {v}" for k, v in figures[key].items()))
+
+
+@cards_cli.command("import")
+def cards_import(
+    path: Annotated[Path, typer.Argument(help="A card file: the bank's YAML, CSV, or Anki notes as plain text.")],
+    exam: Annotated[str, typer.Option(help="The exam the cards belong to, e.g. MLA-C02.")],
+    domain: Annotated[str, typer.Option(help="Domain for cards that name none.")] = "",
+    task: Annotated[str, typer.Option(help="Task statement for cards that name none.")] = "",
+    tag: Annotated[list[str] | None, typer.Option(help="Tags for cards that carry none (repeat the option).")] = None,
+    reference_title: Annotated[str, typer.Option(help="Reference title for cards without one.")] = "",
+    reference_url: Annotated[str, typer.Option(help="Reference URL (https) for cards without one.")] = "",
+    commit: Annotated[bool, typer.Option("--commit", help="Store the cards (default: a dry run).")] = False,
+) -> None:
+    """Check a card file against an exam and, with --commit, store every card (nothing if any has a problem)."""
+    from sqlmodel import Session
+
+    from app.db import migrate as migrations
+    from app.db.engine import make_engine
+    from app.services.study import import_cards
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        typer.echo(f"cannot read {path}: {error.strerror}", err=True)
+        raise typer.Exit(1) from None
+    defaults: dict = {k: v for k, v in {"domain": domain, "task": task, "tags": tag}.items() if v}
+    if reference_url:
+        defaults["reference"] = {"title": reference_title or reference_url, "url": reference_url}
+    url = load_settings().resolved_database_url()
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            outcome = import_cards(
+                session=session, exam_code=exam, data=data, filename=path.name, defaults=defaults, commit=commit
+            )
+    finally:
+        engine.dispose()
+    for problem in outcome.problems:
+        typer.echo(f"  error: {problem}", err=True)
+    if outcome.problems:
+        typer.echo(f"{path.name}: {len(outcome.problems)} problem(s); nothing was stored", err=True)
+        raise typer.Exit(1)
+    if commit:
+        typer.echo(f"{path.name}: {outcome.checked} cards checked, {outcome.stored} new or changed, stored")
+    else:
+        typer.echo(f"{path.name}: {outcome.checked} cards checked, no problems; add --commit to store them")
 
 
 @admin_cli.command("create")

@@ -312,7 +312,7 @@ def _gift_markup(text: str) -> str:
     if not match:
         return text
     body = text[match.end() :]
-    return _html_to_text(body) if match.group(1) == "html" else body
+    return html_to_text(body) if match.group(1) == "html" else body
 
 
 def read_gift(text: str, filename: str) -> Upload:
@@ -408,7 +408,7 @@ def _slug(title: str) -> str | None:
 # ---- Moodle XML ------------------------------------------------------------------------------------
 
 
-def _html_to_text(value: str) -> str:
+def html_to_text(value: str) -> str:
     """Moodle stores HTML; we keep its words and paragraphs, never its markup (which is then escaped)."""
     value = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</div>", "\n\n", value)
     value = re.sub(r"(?is)<(script|style)[^>]*>.*?</\1>", "", value)
@@ -434,7 +434,7 @@ def read_moodle_xml(text: str, filename: str) -> Upload:
 
     def text_of(element, path: str) -> str:
         found = element.find(path)
-        return _html_to_text(found.text or "") if found is not None and found.text else ""
+        return html_to_text(found.text or "") if found is not None and found.text else ""
 
     for number, question in enumerate(root.findall("question"), start=1):
         kind = question.get("type", "")

@@ -296,3 +296,13 @@ def export_questions(*, session: Session, exam_code: str) -> list[dict]:
         .order_by(Question.slug)
     ).all()
     return [dict(content) for content in rows]
+
+
+def question_tags(*, session: Session, exam_code: str) -> set[str]:
+    """Every tag on the current version of the exam's questions: what a card or a sheet section can link to."""
+    contents = session.exec(
+        select(QuestionVersion.content)
+        .join(Question, col(Question.current_version_id) == QuestionVersion.id)
+        .where(Question.exam_code == exam_code)
+    )
+    return {tag for content in contents for tag in content.get("tags", [])}

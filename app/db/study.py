@@ -17,10 +17,10 @@ from app.domain.study import Flashcard as DomainCard
 from app.domain.study import Schedule, card_from_content, sheet_from_content
 
 
-def store_study_aids(*, session: Session, exam_code: str, cards: list[dict], sheets: list[dict]) -> int:
-    """Store an exam's cards and sheets (validated content); unchanged ones are left alone. A sheet the bank no
-    longer has goes; cards stay, as questions do, since imports add cards too. The caller commits. Returns how
-    many cards and sheets were new or changed."""
+def store_study_aids(*, session: Session, exam_code: str, cards: list[dict], sheets: list[dict] | None = None) -> int:
+    """Store an exam's cards and, when given, all its sheets (validated content); unchanged ones are left alone.
+    Given sheets replace the exam's sheets; cards stay when absent, as questions do, since imports add cards
+    too. The caller commits. Returns how many cards and sheets were new or changed."""
     changed = 0
     stored = {c.slug: c for c in session.exec(select(Flashcard).where(Flashcard.exam_code == exam_code))}
     for content in cards:
@@ -33,6 +33,9 @@ def store_study_aids(*, session: Session, exam_code: str, cards: list[dict], she
         row.domain, row.task, row.content, row.content_hash = content["domain"], content["task"], content, digest
         session.add(row)
         changed += 1
+    if sheets is None:
+        session.flush()
+        return changed
     kept = {s.domain: s for s in session.exec(select(CheatSheet).where(CheatSheet.exam_code == exam_code))}
     for content in sheets:
         digest = content_hash(content)
@@ -50,13 +53,8 @@ def store_study_aids(*, session: Session, exam_code: str, cards: list[dict], she
 
 
 def cards(*, session: Session, exam_code: str) -> list[DomainCard]:
-    """The exam's cards in deck order: by domain, task and id."""
-    rows = session.exec(
-        select(Flashcard.content)
-        .where(Flashcard.exam_code == exam_code)
-        .order_by(Flashcard.domain, Flashcard.task, Flashcard.slug)
-    )
-    return [card_from_content(content) for content in rows]
+    """The exam's cards in deck order."""
+    return [card_from_content(content) for content in card_contents(session=session, exam_code=exam_code)]
 
 
 def card_count(*, session: Session, exam_code: str) -> int:
@@ -138,3 +136,13 @@ def bring_forward(
         elif row.due > now:
             row.due = now
             session.add(row)
+
+
+def card_contents(*, session: Session, exam_code: str) -> list[dict]:
+    """The exam's cards as stored (for export), in deck order: by domain, task and id."""
+    rows = session.exec(
+        select(Flashcard.content)
+        .where(Flashcard.exam_code == exam_code)
+        .order_by(Flashcard.domain, Flashcard.task, Flashcard.slug)
+    )
+    return [dict(content) for content in rows]

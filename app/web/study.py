@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import escape
 
+from app.bank import cards
 from app.db import bank, practice, study
 from app.domain.attempt import InvalidSelection
 from app.domain.exam import Blueprint, Question
 from app.domain.study import GRADES, StudyAids, aids_for, drill_queue
+from app.web import markdown
 from app.web.deps import MaybeUser, Now, SessionDep, StudyingCandidate, templates
 
 router = APIRouter()
@@ -145,6 +148,40 @@ def grade_card(
         + [("graded", str(graded + 1))]
     )
     return RedirectResponse(f"{request.app.url_path_for('drill_cards')}?{query}", status_code=303)
+
+
+@router.get("/study/cards/export", name="export_cards")
+def export_cards(
+    session: SessionDep,
+    exam: Annotated[str, Query()],
+    format: Annotated[Literal["anki", "csv", "yaml"], Query()] = "anki",
+) -> Response:
+    """The exam's deck as a file: Anki notes (plain text, HTML fields), CSV, or the bank's own YAML."""
+    blueprint = _blueprint(session, exam)
+    contents = study.card_contents(session=session, exam_code=blueprint.code)
+    if format == "anki":
+        notes = [(str(markdown.render(c["front"])), _back_html(c), " ".join(c["tags"])) for c in contents]
+        body, media, suffix = cards.to_anki(notes, deck=f"mockexam::{blueprint.code}"), "text/plain", "txt"
+    elif format == "csv":
+        body, media, suffix = cards.to_csv(contents), "text/csv", "csv"
+    else:
+        body, media, suffix = cards.to_yaml(contents), "application/yaml", "yaml"
+    filename = f"{blueprint.code.lower()}-flashcards.{suffix}"
+    return Response(
+        body,
+        media_type=f"{media}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _back_html(content: dict) -> str:
+    """The back of an Anki note: the answer, why it matters and the reference, as the drill shows them."""
+    parts = [str(markdown.render(content["back"]))]
+    if content.get("why"):
+        parts.append(f"<p><em>{markdown.render_inline(content['why'])}</em></p>")
+    reference = content["reference"]
+    parts.append(f'<p><a href="{escape(reference["url"])}">{escape(reference["title"])}</a></p>')
+    return "".join(parts)
 
 
 @router.get("/study/sheets/{exam_code}/{domain_code}", name="cheat_sheet")
