@@ -173,3 +173,14 @@ def test_the_sheet_sections_of_a_question_rank_by_shared_tags():
         ),
     )
     assert [s.section_id for s in linked_sections(("kinesis", "shards"), [sheet])] == ["shards", "streams"]
+
+
+def test_lint_names_cards_and_sheets_without_an_independent_review():
+    from app.bank.lint import lint_bank
+
+    findings = [str(f) for f in lint_bank(load_bank(TEST_BANK), today=T.date()) if f.rule == "unreviewed"]
+    assert "warning: tests/data/bank/tst-01/cards/cards.yaml:3: card tst-card-first: [unreviewed] " in "\n".join(
+        f[: len("warning: tests/data/bank/tst-01/cards/cards.yaml:3: card tst-card-first: [unreviewed] ")]
+        for f in findings
+    ) or any(f.startswith("warning: ") and "card tst-card-first: [unreviewed]" in f for f in findings)
+    assert any("sheets/d1.yaml: [unreviewed] no independent review of this cheat sheet yet" in f for f in findings)

@@ -31,12 +31,13 @@ class Finding:
     path: str | None = None
     line: int | None = None
     question: str | None = None
+    kind: str = "question"  # what `question` names: a question, a card or a sheet section
 
     def __str__(self) -> str:
         where = self.path or "(bank)"
         if self.line:
             where += f":{self.line}"
-        who = f" question {self.question}:" if self.question else ""
+        who = f" {self.kind} {self.question}:" if self.question else ""
         return f"{self.severity}: {where}:{who} [{self.rule}] {self.message}"
 
 
@@ -134,9 +135,14 @@ def _single_key_facts(questions: list[QuestionIn]) -> KeyFacts:
     return KeyFacts(len(singles), longest, shortest, positions)
 
 
+def _home(exam: LoadedExam, path: str) -> bool:
+    """Whether a file belongs to this exam's own folder (a card shared from another exam is linted there)."""
+    return f"{exam.code.lower()}/" in path
+
+
 def lint_exam(exam: LoadedExam) -> list[Finding]:
     findings = [
-        Finding("error", "schema", f"{p.field}: {p.message}", p.path, p.line, p.question) for p in exam.problems
+        Finding("error", "schema", f"{p.field}: {p.message}", p.path, p.line, p.question, p.kind) for p in exam.problems
     ]
     questions = exam.questions
 
@@ -160,6 +166,17 @@ def lint_exam(exam: LoadedExam) -> list[Finding]:
                 )
         if q.review is None or q.review.status != "reviewed":
             findings.append(at(q, "warning", "unreviewed", "no independent review of key and explanations yet"))
+
+    for card in exam.cards:
+        path, line = exam.card_locations[card.id]
+        if (card.review is None or card.review.status != "reviewed") and _home(exam, path):
+            findings.append(
+                Finding("warning", "unreviewed", "no independent review of this card yet", path, line, card.id, "card")
+            )
+    for sheet in exam.sheets:
+        path = exam.sheet_locations[sheet.domain]
+        if (sheet.review is None or sheet.review.status != "reviewed") and _home(exam, path):
+            findings.append(Finding("warning", "unreviewed", "no independent review of this cheat sheet yet", path))
 
     tokens = {q.id: stem_tokens(q.stem) for q in questions}
     by_id = {q.id: q for q in questions}
