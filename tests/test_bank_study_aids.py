@@ -175,12 +175,24 @@ def test_the_sheet_sections_of_a_question_rank_by_shared_tags():
     assert [s.section_id for s in linked_sections(("kinesis", "shards"), [sheet])] == ["shards", "streams"]
 
 
-def test_lint_names_cards_and_sheets_without_an_independent_review():
+def test_lint_names_cards_and_sheets_without_an_independent_review(tmp_path):
     from app.bank.lint import lint_bank
 
-    findings = [str(f) for f in lint_bank(load_bank(TEST_BANK), today=T.date()) if f.rule == "unreviewed"]
-    assert "warning: tests/data/bank/tst-01/cards/cards.yaml:3: card tst-card-first: [unreviewed] " in "\n".join(
-        f[: len("warning: tests/data/bank/tst-01/cards/cards.yaml:3: card tst-card-first: [unreviewed] ")]
-        for f in findings
-    ) or any(f.startswith("warning: ") and "card tst-card-first: [unreviewed]" in f for f in findings)
-    assert any("sheets/d1.yaml: [unreviewed] no independent review of this cheat sheet yet" in f for f in findings)
+    section = {
+        "id": "one",
+        "title": "One",
+        "tags": ["test"],
+        "body": "b",
+        "references": [{"title": "t", "url": "https://e.com"}],
+    }
+    root = tmp_path / "bank"
+    bank_with(
+        tmp_path,
+        [card("fresh"), card("checked", review={"status": "reviewed"})],
+        sheet={"domain": "D1", "title": "T", "sections": [section]},
+    )
+    findings = [str(f) for f in lint_bank(load_bank(root), today=T.date()) if f.rule == "unreviewed"]
+    assert findings == [
+        "warning: bank/tst-01/cards/cards.yaml:2: card fresh: [unreviewed] no independent review of this card yet",
+        "warning: bank/tst-01/sheets/d1.yaml: [unreviewed] no independent review of this cheat sheet yet",
+    ]

@@ -1,5 +1,5 @@
 """Every sentence of the README that a test can check stays true: its settings table names every setting,
-and its bank table says how many questions each exam has."""
+and its bank table says how many questions, flashcards and cheat sheets each exam has."""
 
 import re
 
@@ -23,7 +23,10 @@ def test_the_settings_table_names_every_setting_and_nothing_else():
     assert named == expected
 
 
-def test_the_bank_table_gives_each_exams_question_count():
-    counts = {exam.blueprint.code: len(exam.questions) for exam in load_bank(ROOT / "question_bank")}
-    stated = {row[0]: int(row[2]) for row in _table_after("## The question bank")}
+def test_the_bank_table_gives_each_exams_questions_flashcards_and_cheat_sheets():
+    counts = {
+        exam.code: (len(exam.questions), len(exam.cards), len(exam.sheets))
+        for exam in load_bank(ROOT / "question_bank")
+    }
+    stated = {row[0]: (int(row[2]), int(row[3]), int(row[4])) for row in _table_after("## The question bank")}
     assert stated == counts
