@@ -25,12 +25,23 @@ class AnswerChanges:
     wrong_to_wrong: int
 
 
+def change_of(item: SatItem) -> str | None:
+    """The one definition of an answer change: the final answer differs from the first complete one. Named by
+    where it led ("wrong to right", "right to wrong", "wrong to wrong"); None when the answer never changed.
+    Changes back and forth that end where they began are no change."""
+    if item.first is None or item.first == item.final:
+        return None
+    before = "right" if item.first == item.key else "wrong"
+    after = "right" if item.final == item.key else "wrong"
+    return f"{before} to {after}"
+
+
 def answer_changes(items: Sequence[SatItem]) -> AnswerChanges:
-    """Questions whose first complete answer differs from the final one, by where the change led."""
-    changed = [i for i in items if i.first is not None and i.first != i.final]
-    wrong_to_right = sum(1 for i in changed if i.first != i.key and i.final == i.key)
-    right_to_wrong = sum(1 for i in changed if i.first == i.key and i.final != i.key)
-    return AnswerChanges(len(changed), wrong_to_right, right_to_wrong, len(changed) - wrong_to_right - right_to_wrong)
+    """Questions whose answer changed (`change_of`), by where the change led."""
+    kinds = [kind for kind in map(change_of, items) if kind is not None]
+    return AnswerChanges(
+        len(kinds), kinds.count("wrong to right"), kinds.count("right to wrong"), kinds.count("wrong to wrong")
+    )
 
 
 @dataclass(frozen=True)

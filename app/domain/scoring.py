@@ -115,6 +115,19 @@ def classify_domain(correct: int, total: int, x_cut: float) -> tuple[str, bool, 
     return label, 0.2 < chance < 0.8, chance
 
 
+PASS, FAIL, BORDERLINE = "Pass", "Fail", "Borderline"
+
+
+def verdict(probability_pass: float) -> str:
+    """The report's headline, from the chance that the candidate's true level passes, with the same 20-80%
+    band as a domain's "borderline": a paper just over the assumed cut is not a clear pass."""
+    if probability_pass >= 0.8:
+        return PASS
+    if probability_pass <= 0.2:
+        return FAIL
+    return BORDERLINE
+
+
 @dataclass(frozen=True)
 class ItemOutcome:
     domain: str

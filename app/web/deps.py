@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from app.config import ROOT
 from app.db import users
 from app.db.tables import User
+from app.domain import progress, scoring
 from app.web import csrf, markdown
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
@@ -32,6 +33,8 @@ def _clock(value: timedelta | float) -> str:
 
 
 templates.env.filters["clock"] = _clock
+templates.env.filters["verdict"] = scoring.verdict
+templates.env.filters["answer_change"] = progress.change_of
 
 
 class Paths:

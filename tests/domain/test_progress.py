@@ -27,3 +27,12 @@ def test_the_mls_c01_pace_is_166_seconds_and_slow_questions_take_twice_that():
     assert [i.position for i in over_pace([item(1, "A", "A", seconds=400), item(2, "A", "A", seconds=300)], pace)] == [
         1
     ]
+
+
+def test_the_summary_and_each_question_share_one_definition_of_a_change():
+    from app.domain.progress import change_of
+
+    # Changed three times but ending where it began is no change, whatever the stored counter says.
+    items = [item(1, "A", "A", changes=3), item(2, "B", "A", changes=1), item(3, "A", "B", changes=5)]
+    assert [change_of(i) for i in items] == [None, "wrong to right", "right to wrong"]
+    assert answer_changes(items).changed == sum(change_of(i) is not None for i in items) == 2

@@ -153,3 +153,26 @@ def test_the_estimate_lies_inside_its_own_range_even_at_the_ends_of_the_scale(co
         assert result.scaled == result.band[0] == 100
     if correct == 50:
         assert result.scaled == result.band[1] == 1000
+
+
+def test_the_headline_is_borderline_while_the_chance_of_passing_is_between_20_and_80_percent():
+    from app.domain.scoring import verdict
+
+    assert [verdict(p) for p in (0.0, 0.2, 0.21, 0.47, 0.79, 0.8, 1.0)] == [
+        "Fail",
+        "Fail",
+        "Borderline",
+        "Borderline",
+        "Borderline",
+        "Pass",
+        "Pass",
+    ]
+
+
+def test_a_paper_just_over_the_cut_is_borderline_not_a_clear_pass():
+    from app.domain.scoring import verdict
+
+    just_over = score(MLS_C01, _paper({"D1": 7, "D2": 9, "D3": 13, "D4": 7}))
+    assert just_over.passed and verdict(just_over.probability_pass) == "Borderline"
+    clear = score(MLS_C01, _paper({"D1": 10, "D2": 12, "D3": 17, "D4": 9}))
+    assert verdict(clear.probability_pass) == "Pass"

@@ -98,7 +98,7 @@ def test_a_perfect_paper_scores_1000_and_passes(client, app):
     _answer_all_correctly(client, app, attempt)
     client.post(f"/attempts/{attempt}/end")
     report = client.get(f"/attempts/{attempt}/report").text
-    assert '<span class="figure">1000</span>' in report and "<strong>Pass</strong>" in report
+    assert '<span class="figure">1000</span>' in report and '<strong id="verdict">Pass</strong>' in report
     assert "This is an estimate." in report
     assert "places the pass mark at 70% of the\n    scored questions (4.2 of 6)" in report
 
@@ -107,7 +107,7 @@ def test_unanswered_questions_score_as_wrong(client, app):
     attempt = start(client)
     client.post(f"/attempts/{attempt}/end")
     report = client.get(f"/attempts/{attempt}/report").text
-    assert '<span class="figure">100</span>' in report and "<strong>Fail</strong>" in report
+    assert '<span class="figure">100</span>' in report and '<strong id="verdict">Fail</strong>' in report
     assert "You answered 0 of 6 scored questions correctly" in report
 
 
