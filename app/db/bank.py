@@ -98,7 +98,10 @@ def store_questions(*, session: Session, exam_code: str, contents: list[dict], n
 
 
 def list_exams(*, session: Session) -> list[Blueprint]:
-    return [blueprint_from_dict(e.blueprint) for e in session.exec(select(Exam).order_by(Exam.code))]
+    """The bank's exams in catalogue order (live, beta, retired; then by code), so that the first with
+    questions is what a page shows when no exam is chosen."""
+    blueprints = [blueprint_from_dict(e.blueprint) for e in session.exec(select(Exam).order_by(Exam.code))]
+    return sorted(blueprints, key=lambda b: b.catalogue.standing)
 
 
 def get_blueprint(*, session: Session, code: str) -> Blueprint | None:

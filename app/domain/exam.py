@@ -58,6 +58,11 @@ class Catalogue:
     note: str = ""
     sources: tuple[Reference, ...] = ()
 
+    @property
+    def standing(self) -> int:
+        """Where the exam comes in a list: live first, then beta, then retired (which can still be sat)."""
+        return {"live": 0, "beta": 1, "retired": 2}[self.status]
+
     def stale_on(self, today: dt.date) -> bool:
         """Whether the data still calls the exam live or beta after its last day."""
         return self.status != "retired" and self.last_day is not None and self.last_day < today

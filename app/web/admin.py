@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Annotated
 
 import yaml
-from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from app.bank.imports import FORMATS, UnreadableUpload, read_upload
@@ -21,6 +21,7 @@ from app.domain import attempt as rules
 from app.domain import itemstats
 from app.domain.content import question_from_content
 from app.domain.coverage import coverage
+from app.domain.exam import Blueprint
 from app.services.imports import commit_batch, run_import
 from app.web import charts
 from app.web.deps import MaybeUser, Now, RowId, SessionDep, templates
@@ -170,6 +171,21 @@ async def api_import(
     return JSONResponse(body, status_code=200 if outcome.ok else 422)
 
 
+QUESTIONS_PER_PAGE = 50
+
+
+def _chosen_exam(session, exams: list[Blueprint], wanted: str | None) -> Blueprint:
+    """The exam a page asks for; without one, the first in catalogue order that has questions."""
+    if wanted is not None:
+        chosen = next((b for b in exams if b.code == wanted), None)
+    else:
+        chosen = next((b for b in exams if bank.active_counts(session=session, exam_code=b.code)), None)
+        chosen = chosen or (exams[0] if exams else None)
+    if chosen is None:
+        raise HTTPException(404)
+    return chosen
+
+
 @router.get("/admin/questions", name="admin_questions")
 def admin_questions(
     request: Request,
@@ -182,11 +198,10 @@ def admin_questions(
     status: str = "",
     difficulty: str = "",
     q: str = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
     exams = bank.list_exams(session=session)
-    blueprint = next((b for b in exams if b.code == exam), exams[0] if exams else None)
-    if blueprint is None:
-        raise HTTPException(404)
+    blueprint = _chosen_exam(session, exams, exam)
     rows = bank.list_questions(
         session=session,
         exam_code=blueprint.code,
@@ -197,13 +212,19 @@ def admin_questions(
         difficulty=int(difficulty) if difficulty in ("1", "2", "3") else None,
         text=q,
     )
+    pages = max(1, -(-len(rows) // QUESTIONS_PER_PAGE))
+    page = min(page, pages)
     return templates.TemplateResponse(
         request,
         "admin/questions.html",
         {
             "exams": exams,
             "blueprint": blueprint,
-            "rows": rows,
+            "rows": rows[(page - 1) * QUESTIONS_PER_PAGE : page * QUESTIONS_PER_PAGE],
+            "total": len(rows),
+            "page": page,
+            "pages": pages,
+            "first": (page - 1) * QUESTIONS_PER_PAGE + 1,
             "filters": {
                 "domain": domain,
                 "task": task,
@@ -385,9 +406,7 @@ def admin_statistics(
     request: Request, session: SessionDep, admin: Admin, exam: str | None = None, flagged: bool = False
 ) -> Response:
     exams = bank.list_exams(session=session)
-    blueprint = next((b for b in exams if b.code == exam), exams[0] if exams else None)
-    if blueprint is None:
-        raise HTTPException(404)
+    blueprint = _chosen_exam(session, exams, exam)
     responses, forms = itemstats_store.first_exposures(session=session, exam_code=blueprint.code)
     rows = []
     for question, content in bank.list_questions(session=session, exam_code=blueprint.code):

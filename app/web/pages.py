@@ -22,8 +22,7 @@ def home(request: Request, session: SessionDep, user: MaybeUser, now: Now) -> Re
         ready = all(counts.get(code, 0) >= sum(quota) for code, quota in blueprint.quotas().items())
         exams.append({"blueprint": blueprint, "questions": sum(counts.values()), "ready": ready})
     # Live exams first, then beta, then retired (which can still be sat); within each, what can be sat first.
-    standing = {"live": 0, "beta": 1, "retired": 2}
-    exams.sort(key=lambda exam: (standing[exam["blueprint"].catalogue.status], not exam["ready"]))
+    exams.sort(key=lambda exam: (exam["blueprint"].catalogue.standing, not exam["ready"]))
     mine = attempts.user_attempts(session=session, user_id=user.id) if user else []
     unfinished = [a for a in mine if a.finalized_at is None and a.deadline > now]
     finished = [a for a in mine if a.finalized_at is not None and a.mode == "exam"]
