@@ -18,6 +18,7 @@ from app.bounded import Bounded
 from app.db import practice, study
 from app.db.bank import active_pool, count_exam_responses, option_ids, versions
 from app.db.tables import Attempt, AttemptItem, Exam
+from app.domain import attempt as rules
 from app.domain.assembly import PaperItem, draw, shuffle_options
 from app.domain.attempt import deadline_for, time_on_question
 from app.domain.content import blueprint_from_dict
@@ -212,6 +213,24 @@ def progress_query(attempt_id: str | BindParameter[Any]):
     ).where(AttemptItem.attempt_id == attempt_id)
 
 
+def _seen(row: AttemptItem, open_position: int) -> bool:
+    """Whether the candidate had a question on screen: time spent on it, anything done to it, or open now."""
+    return bool(row.seconds_spent or row.selection or row.flagged or row.struck) or row.position == open_position
+
+
+def open_exam(*, session: Session, user_id: int, exam_code: str, now: datetime) -> Attempt | None:
+    """The candidate's mock exam of this exam that is still running, if any."""
+    return session.exec(
+        select(Attempt).where(
+            col(Attempt.user_id) == user_id,
+            col(Attempt.exam_code) == exam_code,
+            col(Attempt.mode) == "exam",
+            col(Attempt.finalized_at).is_(None),
+            col(Attempt.deadline) > now,
+        )
+    ).first()
+
+
 def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: datetime, reason: str) -> bool:
     """Score and close the attempt with what was stored before the deadline. Exactly one caller wins
     when several race (two tabs, the timer and a button); the others change nothing and get False."""
@@ -219,6 +238,7 @@ def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: d
         return False
     ended = min(now, attempt.deadline)
     rows = items(session=session, attempt_id=attempt.id)
+    reason = rules.end_reason(reason, answered=sum(1 for r in rows if r.selection))
     questions = versions(session=session, version_ids=[r.version_id for r in rows])
     outcomes = []
     for row in rows:
@@ -247,12 +267,18 @@ def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: d
         .values(seconds_spent=AttemptItem.seconds_spent + spent)
         .execution_options(**NO_SYNC)
     )
+    if not rules.is_result(reason):
+        session.commit()
+        session.refresh(attempt)
+        return True
     if attempt.mode == "exam":
         count_exam_responses(session=session, exam_code=attempt.exam_code, slugs=[r.question_slug for r in rows])
+    # When time runs out, only the questions the candidate saw enter the review queue.
+    reviewed = [r for r in rows if _seen(r, attempt.position)] if reason == rules.TIME else rows
     practice.update_cards(
         session=session,
         attempt=attempt,
-        rows=rows,
+        rows=reviewed,
         outcomes_by_position={r.position: ok for r, ok in outcomes},
         now=ended,
     )

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from app.db.attempts import split
 from app.db.tables import Attempt, AttemptItem
+from app.domain.attempt import NOT_A_RESULT
 from app.domain.itemstats import Response
 
 
@@ -17,7 +18,13 @@ def first_exposures(*, session: Session, exam_code: str) -> tuple[dict[str, list
     rows = session.exec(
         select(AttemptItem, Attempt.user_id, Attempt.started_at)
         .join(Attempt)
-        .where(Attempt.exam_code == exam_code, Attempt.mode == "exam", col(Attempt.finalized_at).is_not(None))
+        .where(
+            Attempt.exam_code == exam_code,
+            Attempt.mode == "exam",
+            col(Attempt.finalized_at).is_not(None),
+            # A discarded or abandoned sitting is no result, so its blanks say nothing about the questions.
+            col(Attempt.finalize_reason).not_in(sorted(NOT_A_RESULT)),
+        )
         .order_by(col(Attempt.started_at))
     ).all()
     papers: dict[str, list[AttemptItem]] = defaultdict(list)

@@ -43,6 +43,26 @@ class AnswerChangedWhileChecked(InvalidSelection):
         super().__init__("The answer changed while it was being checked; check it again.")
 
 
+class UnfinishedExam(ExamError):
+    def __init__(self, exam_code: str) -> None:
+        super().__init__(f"You have an unfinished {exam_code} exam: resume it, or discard it and start a new one.")
+
+
+# Why an attempt ended. A discarded sitting, and one that ran out of time with nothing answered, stay in the
+# history as such but are no result: they stay out of the score trend, points at stake and the review queue.
+SUBMITTED, TIME, DISCARDED, ABANDONED = "submitted", "time", "discarded", "abandoned"
+NOT_A_RESULT = frozenset({DISCARDED, ABANDONED})
+
+
+def end_reason(requested: str, *, answered: int) -> str:
+    """The reason recorded for an ending: time running out on a sitting with nothing answered is abandoned."""
+    return ABANDONED if requested == TIME and answered == 0 else requested
+
+
+def is_result(reason: str | None) -> bool:
+    return reason not in NOT_A_RESULT
+
+
 class NoSuchQuestion(ExamError):
     def __init__(self, position: int, total: int):
         super().__init__(f"There is no question {position}: this exam has questions 1 to {total}.")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import attempts, bank, practice, study
+from app.domain.attempt import is_result
 from app.web import charts
 from app.web.deps import MaybeUser, Now, SessionDep, templates
 
@@ -25,7 +26,7 @@ def dashboard(
         (a for a in history if a.finalized_at is not None and blueprint and a.exam_code == blueprint.code),
         key=lambda a: a.started_at,
     )
-    exams_taken = [a for a in finished if a.mode == "exam"]
+    exams_taken = [a for a in finished if a.mode == "exam" and is_result(a.finalize_reason)]
     labels = [a.started_at.strftime("%m-%d") for a in exams_taken]
     results = [a.result for a in exams_taken if a.result is not None]  # every finished attempt's
     context: dict[str, Any] = {

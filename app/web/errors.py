@@ -10,12 +10,13 @@ from starlette.routing import Match
 
 from app.domain.accounts import TooManyGuestAttempts
 from app.domain.assembly import BankTooSmall
-from app.domain.attempt import AttemptFinished, ExamError, InvalidSelection, NoSuchQuestion, TimeUp
+from app.domain.attempt import AttemptFinished, ExamError, InvalidSelection, NoSuchQuestion, TimeUp, UnfinishedExam
 from app.web.deps import is_htmx, templates
 
 _STATUS = {
     TimeUp: 409,
     AttemptFinished: 409,
+    UnfinishedExam: 409,
     InvalidSelection: 422,
     NoSuchQuestion: 404,
     BankTooSmall: 409,

@@ -95,6 +95,26 @@ def _question_url(request: Request, attempt_id: str, position: int) -> str:
     return paths(request)("show_question", attempt_id=attempt_id, position=position)
 
 
+@router.get("/exams/{exam_code}/start", name="exam_start")
+def exam_start(request: Request, exam_code: str, session: SessionDep, user: MaybeUser, now: Now) -> Response:
+    """The page before the clock starts: the rules of the sitting, the ESL option, and a running exam of the
+    same code to resume or discard."""
+    blueprint = bank.get_blueprint(session=session, code=exam_code)
+    if blueprint is None:
+        raise HTTPException(404)
+    running = attempts.open_exam(session=session, user_id=user.id, exam_code=exam_code, now=now) if user else None
+    return templates.TemplateResponse(
+        request,
+        "attempts/start.html",
+        {
+            "blueprint": blueprint,
+            "minutes": request.app.state.settings.exam_minutes or blueprint.minutes,
+            "running": running,
+            "now": now,
+        },
+    )
+
+
 @router.post("/exams/{exam_code}/attempts", name="start_attempt")
 def start_attempt(
     request: Request,
@@ -103,10 +123,17 @@ def start_attempt(
     user: StartingCandidate,
     now: Now,
     esl: Annotated[bool, Form()] = False,
+    discard: Annotated[bool, Form()] = False,
 ) -> Response:
+    """Start a mock exam. One runs at a time per exam: a running one must be resumed, or discarded here."""
     blueprint = bank.get_blueprint(session=session, code=exam_code)
     if blueprint is None:
         raise HTTPException(404)
+    running = attempts.open_exam(session=session, user_id=user.id, exam_code=exam_code, now=now)
+    if running is not None:
+        if not discard:
+            raise rules.UnfinishedExam(exam_code)
+        attempts.finalize(session=session, attempt=running, blueprint=blueprint, now=now, reason=rules.DISCARDED)
     minutes = request.app.state.settings.exam_minutes or blueprint.minutes
     if esl:
         minutes += blueprint.esl_extra_minutes

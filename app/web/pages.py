@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.db import attempts, bank, engine
+from app.domain.attempt import is_result
 from app.web.deps import MaybeUser, Now, SessionDep, templates
 from app.web.openapi import errors
 
@@ -25,7 +26,7 @@ def home(request: Request, session: SessionDep, user: MaybeUser, now: Now) -> Re
     exams.sort(key=lambda exam: (exam["blueprint"].catalogue.standing, not exam["ready"]))
     mine = attempts.user_attempts(session=session, user_id=user.id) if user else []
     unfinished = [a for a in mine if a.finalized_at is None and a.deadline > now]
-    finished = [a for a in mine if a.finalized_at is not None and a.mode == "exam"]
+    finished = [a for a in mine if a.finalized_at is not None and a.mode == "exam" and is_result(a.finalize_reason)]
     return templates.TemplateResponse(
         request,
         "home.html",

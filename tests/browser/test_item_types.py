@@ -92,7 +92,8 @@ def test_a_paired_question_fits_a_phone_and_works_without_javascript(browser, se
     page = context.new_page()
     try:
         page.goto(server.url + "/")
-        page.get_by_role("button", name="Start TST-02 exam").click()
+        page.get_by_role("link", name="Start TST-02 exam").click()
+        page.get_by_role("button", name="Start the exam").click()
         for position in range(1, TOTAL + 1):
             expect(heading(page, position)).to_be_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"question {position} overflows"

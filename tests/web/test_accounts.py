@@ -158,10 +158,10 @@ def _responses(app) -> dict[str, int]:
 
 def test_a_finished_exam_counts_one_response_per_question_until_its_account_is_deleted(client, other_client, app):
     sign_up(client)
-    start(client)  # left open: counts nothing
-    start(other_client)  # another candidate's open exam: counts nothing
     finished = start(client)
     client.post(f"/attempts/{finished}/end")
+    start(client)  # left open: counts nothing
+    start(other_client)  # another candidate's open exam: counts nothing
     shown = {item["slug"] for item in paper(app, finished)}
     counts = _responses(app)
     assert {slug for slug, n in counts.items() if n} == shown and {counts[slug] for slug in shown} == {1}
