@@ -396,6 +396,36 @@ def admin_create(email: Annotated[str, typer.Argument(help="The administrator's 
     engine.dispose()
 
 
+@admin_cli.command("reset-link")
+def admin_reset_link(email: Annotated[str, typer.Argument(help="The email address of the account.")]) -> None:
+    """Print a one-time link that lets the account's owner choose a new password (valid for a day)."""
+    from datetime import UTC, datetime
+
+    from app.db import migrate as migrations
+    from app.db import users
+    from app.domain.accounts import ADMIN_RESET_LASTS
+
+    settings = load_settings()
+    migrations.upgrade(settings.resolved_database_url())
+    with database_session() as session:
+        account = users.find_by_email(session=session, email=email.strip().lower())
+        if account is None:
+            typer.echo(f"no account uses {email.strip().lower()}; nothing was made", err=True)
+            raise typer.Exit(1)
+        token = users.issue_password_reset(
+            session=session, user=account, now=datetime.now(UTC), lasts=ADMIN_RESET_LASTS
+        )
+        session.commit()
+    path = f"/password/reset/{token}"
+    if settings.public_url:
+        typer.echo(settings.public_url.rstrip("/") + path)
+    else:
+        typer.echo(path)
+        typer.echo(
+            "(put the address users reach mockexam at in front; set MOCKEXAM_PUBLIC_URL to print it whole)", err=True
+        )
+
+
 @contextmanager
 def database_session():
     """A session on the configured database, its engine disposed afterwards."""

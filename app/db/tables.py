@@ -176,6 +176,16 @@ class PendingSignUp(SQLModel, table=True):
     created_at: datetime = _utc(nullable=False)
 
 
+class PasswordReset(SQLModel, table=True):
+    """A one-time link that sets a new password: issued by an administrator or requested by email. Only the
+    token's hash is kept; using it, or issuing a newer one, deletes it."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = _utc(nullable=False)
+    expires_at: datetime = _utc(nullable=False)
+
+
 class GuestStart(SQLModel, table=True):
     """An attempt a guest started, by network address, kept an hour so the limit holds across processes."""
 
@@ -301,6 +311,7 @@ __all__ = [
     "User",
     "BrowserSession",
     "PendingSignUp",
+    "PasswordReset",
     "GuestStart",
     "SignInFailure",
     "Attempt",

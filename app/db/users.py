@@ -20,6 +20,7 @@ from app.db.tables import (
     FlashcardState,
     GuestStart,
     ImportBatch,
+    PasswordReset,
     PendingSignUp,
     ProblemReport,
     Regrade,
@@ -141,6 +142,35 @@ def confirm_sign_up(*, session: Session, pending: PendingSignUp, guest: User | N
     return register(session=session, guest=guest, email=pending.email, password_hash=pending.password_hash, now=now)
 
 
+def issue_password_reset(*, session: Session, user: User, now: datetime, lasts: timedelta) -> str:
+    """A one-time link token for the user, valid for `lasts`; any older link of theirs stops working, and
+    expired links of anyone are dropped here. The caller commits."""
+    session.exec(delete(PasswordReset).where(col(PasswordReset.user_id) == user.id))
+    session.exec(delete(PasswordReset).where(col(PasswordReset.expires_at) <= now))
+    token = secrets.token_urlsafe(32)
+    session.add(PasswordReset(token_hash=token_hash(token), user_id=user.id, created_at=now, expires_at=now + lasts))
+    return token
+
+
+def latest_password_reset(*, session: Session, user: User) -> PasswordReset | None:
+    return session.exec(select(PasswordReset).where(col(PasswordReset.user_id) == user.id)).first()
+
+
+def password_reset(*, session: Session, token: str, now: datetime) -> tuple[PasswordReset, User] | None:
+    """The unexpired link a token names, with its account."""
+    reset = session.get(PasswordReset, token_hash(token))
+    if reset is None or reset.expires_at <= now:
+        return None
+    user = session.get(User, reset.user_id)
+    return (reset, user) if user is not None else None
+
+
+def reset_password(*, session: Session, reset: PasswordReset, user: User, password_hash: str) -> None:
+    """Set the new password through a link, which then stops working; every session of the user ends."""
+    session.exec(delete(PasswordReset).where(col(PasswordReset.user_id) == user.id))
+    set_password(session=session, user=user, password_hash=password_hash)
+
+
 def set_password(*, session: Session, user: User, password_hash: str) -> None:
     """A new password hash; every session of the user ends with the old password."""
     user.password_hash = password_hash
@@ -254,7 +284,7 @@ def delete_user_and_data(*, session: Session, user: User) -> None:
     attempt_ids = select(Attempt.id).where(Attempt.user_id == user.id)
     session.exec(delete(AttemptItem).where(col(AttemptItem.attempt_id).in_(attempt_ids)))
     session.exec(delete(Attempt).where(col(Attempt.user_id) == user.id))
-    for owned in (ReviewCard, FlashcardState, ProblemReport, ApiToken, BrowserSession):
+    for owned in (ReviewCard, FlashcardState, ProblemReport, ApiToken, BrowserSession, PasswordReset):
         session.exec(delete(owned).where(col(owned.user_id) == user.id))
     session.exec(update(ImportBatch).where(col(ImportBatch.user_id) == user.id).values(user_id=None))
     session.exec(update(Regrade).where(col(Regrade.admin_id) == user.id).values(admin_id=None))

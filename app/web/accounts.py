@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from app.credentials import check_new_password, hash_password, needs_rehash, normalize_email, verify_password
 from app.db import attempts, users
 from app.db.tables import User
-from app.domain.accounts import AccountError, Throttled
+from app.domain.accounts import EMAIL_RESET_LASTS, RESET_REQUEST_GAP, AccountError, Throttled
 from app.domain.attempt import DisplayedOptions
 from app.web import csrf, mail
 from app.web.deps import SESSION_KEY, MaybeUser, Now, SessionDep, client_address, session_token, templates
@@ -169,6 +169,80 @@ def signin(
     return RedirectResponse(request.app.url_path_for("home"), status_code=303)
 
 
+@router.get("/password/forgot", name="forgot_password_form")
+def forgot_password_form(request: Request) -> Response:
+    return _form(request, "accounts/forgot.html", by_mail=request.app.state.settings.sends_mail)
+
+
+@router.post("/password/forgot", name="forgot_password")
+def forgot_password(request: Request, session: SessionDep, now: Now, email: Annotated[str, Form()]) -> Response:
+    """With mail set up, the owner of the address gets a one-time link. The answer is the same whether the
+    address has an account or not, and a second request within minutes sends nothing more."""
+    settings = request.app.state.settings
+    if not settings.sends_mail:
+        return _form(request, "accounts/forgot.html", by_mail=False)
+    address = email.strip().lower()
+    account = users.find_by_email(session=session, email=address)
+    latest = users.latest_password_reset(session=session, user=account) if account else None
+    if account is not None and (latest is None or latest.created_at <= now - RESET_REQUEST_GAP):
+        token = users.issue_password_reset(session=session, user=account, now=now, lasts=EMAIL_RESET_LASTS)
+        link = settings.public_url.rstrip("/") + request.app.url_path_for("reset_password_form", token=token)
+        try:
+            mail.send(
+                settings,
+                to=address,
+                subject="Choose a new mockexam password",
+                body=(
+                    f"Someone, probably you, asked to choose a new password for the mockexam account {address}.\n\n"
+                    f"Open this link within an hour; it works once:\n{link}\n\n"
+                    "If it was not you, do nothing: your password stays as it is."
+                ),
+            )
+        except mail.MailNotSent as error:
+            session.rollback()
+            logging.getLogger("mockexam.mail").error("password reset email not sent: %s", error)
+            return _form(
+                request,
+                "accounts/forgot.html",
+                503,
+                by_mail=True,
+                email=email,
+                error="The email could not be sent just now; try again in a few minutes.",
+            )
+        session.commit()
+    return _form(request, "accounts/forgot_sent.html", address=address)
+
+
+@router.get("/password/reset/{token}", name="reset_password_form")
+def reset_password_form(request: Request, token: str, session: SessionDep, now: Now) -> Response:
+    found = users.password_reset(session=session, token=token, now=now)
+    return _form(request, "accounts/reset.html", 200 if found else 404, found=found, token=token)
+
+
+@router.post("/password/reset/{token}", name="reset_password")
+def reset_password(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    now: Now,
+    password: Annotated[str, Form()],
+    confirmation: Annotated[str, Form()],
+) -> Response:
+    """A new password through a link: the link then stops working, every session of the account ends, and
+    this browser is signed in with the new password."""
+    found = users.password_reset(session=session, token=token, now=now)
+    if found is None:
+        return _form(request, "accounts/reset.html", 404, found=None, token=token)
+    reset, account = found
+    try:
+        check_new_password(password, confirmation, email=account.email or "")
+    except AccountError as error:
+        return _form(request, "accounts/reset.html", 422, found=found, token=token, error=str(error))
+    users.reset_password(session=session, reset=reset, user=account, password_hash=hash_password(password))
+    _signed_in(request, session, account, now)
+    return RedirectResponse(request.app.url_path_for("account") + "?password=reset", status_code=303)
+
+
 @router.post("/signout", name="signout")
 def signout(request: Request, session: SessionDep) -> Response:
     token = session_token(request)
@@ -187,8 +261,8 @@ def signout_everywhere(request: Request, session: SessionDep, user: MaybeUser) -
 
 
 @router.get("/account", name="account")
-def account(request: Request, user: MaybeUser) -> Response:
-    return _form(request, "accounts/account.html", user=_account_user(user))
+def account(request: Request, user: MaybeUser, password: str = "") -> Response:
+    return _form(request, "accounts/account.html", user=_account_user(user), password_changed=password == "reset")
 
 
 @router.post("/account/password", name="change_password")

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from app.bank.imports import FORMATS, UnreadableUpload, read_upload
 from app.bank.upload_check import check_upload
-from app.db import bank, regrade, tokens
+from app.db import bank, regrade, tokens, users
 from app.db import imports as imports_store
 from app.db import itemstats as itemstats_store
 from app.db import reports as problem_store
@@ -19,6 +19,7 @@ from app.db.bank import store_questions
 from app.db.tables import User
 from app.domain import attempt as rules
 from app.domain import itemstats
+from app.domain.accounts import ADMIN_RESET_LASTS
 from app.domain.content import question_from_content
 from app.domain.coverage import coverage
 from app.domain.exam import Blueprint
@@ -450,6 +451,36 @@ def admin_statistics(
             "distribution": distribution,
             "counts": sorted(counts.items()),
         },
+    )
+
+
+@router.get("/admin/password-resets", name="password_reset_admin")
+def password_reset_admin(request: Request, admin: Admin) -> Response:
+    return templates.TemplateResponse(request, "admin/password_reset.html", {})
+
+
+@router.post("/admin/password-resets", name="issue_password_reset")
+def issue_password_reset(
+    request: Request, session: SessionDep, admin: Admin, now: Now, email: Annotated[str, Form()]
+) -> Response:
+    """A one-time link that lets the account's owner choose a new password, for the administrator to hand
+    over (the site may send no email)."""
+    address = email.strip().lower()
+    account = users.find_by_email(session=session, email=address)
+    if account is None:
+        return templates.TemplateResponse(
+            request,
+            "admin/password_reset.html",
+            {"email": email, "error": f"No account uses {address}; nothing was made."},
+            status_code=422,
+        )
+    token = users.issue_password_reset(session=session, user=account, now=now, lasts=ADMIN_RESET_LASTS)
+    session.commit()
+    public = request.app.state.settings.public_url.rstrip("/")
+    path = request.app.url_path_for("reset_password_form", token=token)
+    link = public + path if public else str(request.url_for("reset_password_form", token=token))
+    return templates.TemplateResponse(
+        request, "admin/password_reset.html", {"link": link, "address": address, "expires": now + ADMIN_RESET_LASTS}
     )
 
 
