@@ -4,6 +4,7 @@ bank's YAML, CSV or Anki notes. Every card is checked against the exam; one prob
 import csv
 import io
 
+import pytest
 import yaml
 from sqlmodel import Session
 
@@ -15,6 +16,14 @@ ANKI = (
     'What does <b>shuffling</b> do?\t"Mixes the records<br>so batches differ."\ttest\n'
     "Which task comes first?\tThe first one.\taws::test\n"
 )
+
+
+@pytest.fixture
+def database_url(fresh_database_url):
+    """Imports change the bank, so each test gets a database of its own."""
+    return fresh_database_url
+
+
 DEFAULTS = {"domain": "D1", "task": "1.2", "reference": {"title": "Notes", "url": "https://example.com/notes"}}
 
 
