@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_sitting import answer_with_key, start_exam
+from tests.browser.test_sitting import answer_with_key, assert_accessible, start_exam
 from tests.conftest import TEST_BANK
 
 pytestmark = pytest.mark.browser
@@ -28,6 +28,44 @@ def make_admin(server, email: str, password: str) -> None:
 
 def overflow(page: Page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_pages_in_dark_mode_keep_their_contrast(browser, server_factory):
+    """The system's dark setting gives a dark palette; axe checks contrast and the rest in it."""
+    server = server_factory(mockexam_bank_dir=TEST_BANK)
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/")
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(18, 22, 27)"
+        assert_accessible(page)
+        attempt = start_exam(page, server, "TST-01")
+        answer_with_key(page, "1")
+        page.get_by_role("button", name="Flag for review").click()
+        expect(page.get_by_role("button", name="Flag for review")).to_have_attribute("aria-pressed", "true")
+        assert_accessible(page)
+        for path in (f"/attempts/{attempt}/review", "/exams/TST-01/start"):
+            page.goto(server.url + path)
+            assert_accessible(page)
+        page.goto(f"{server.url}/attempts/{attempt}/end")
+        page.get_by_role("button", name="End exam").click()
+        expect(page.get_by_role("heading", name=re.compile("Score report"))).to_be_visible()
+        assert_accessible(page)
+        for path in (
+            f"/attempts/{attempt}/incorrect",
+            "/practice?exam=TST-01",
+            "/study?exam=TST-01",
+            "/study/sheets/TST-01/D1",
+            "/dashboard?exam=TST-01",
+        ):
+            page.goto(server.url + path)
+            assert_accessible(page)
+        page.goto(server.url + "/study/cards?exam=TST-01")
+        page.keyboard.press("Space")
+        assert_accessible(page)
+    finally:
+        context.close()
 
 
 def test_no_page_scrolls_sideways_at_phone_width(browser, server_factory):
