@@ -1,6 +1,6 @@
-// The exam page's small island of behaviour: the countdown, the time warnings, keyboard shortcuts, the
-// count of ticked boxes (or of placed steps and matched prompts), and the saved / not-saved state of
-// autosave. Everything else is plain forms + htmx.
+// The pages' small island of behaviour: times in the reader's time zone and, on the exam page, the
+// countdown, the time warnings, keyboard shortcuts, the count of ticked boxes (or of placed steps and
+// matched prompts), and the saved / not-saved state of autosave. Everything else is plain forms + htmx.
 (function () {
   "use strict";
 
@@ -169,8 +169,29 @@
     if (swapping) waitingKeys.push(key); else runShortcut(key);
   });
 
+  // Moments come from the server in UTC; show them in the reader's own time zone, named.
+  function localTimes(root) {
+    if (!window.Intl || !Intl.DateTimeFormat) return;
+    var format = new Intl.DateTimeFormat(undefined, {
+      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+      hourCycle: "h23", timeZoneName: "short"
+    });
+    root.querySelectorAll("time[datetime]:not([data-local])").forEach(function (element) {
+      var moment = new Date(element.getAttribute("datetime"));
+      if (isNaN(moment)) return;
+      var parts = {};
+      format.formatToParts(moment).forEach(function (part) { parts[part.type] = part.value; });
+      element.textContent = parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" +
+        parts.minute + " " + parts.timeZoneName;
+      element.setAttribute("data-local", "");
+      element.title = element.getAttribute("datetime");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var timer = document.getElementById("timer");
     if (timer) startTimer(timer);
+    localTimes(document);
   });
+  document.addEventListener("htmx:afterSwap", function (event) { localTimes(event.target); });
 })();

@@ -22,6 +22,7 @@ from app.web.openapi import errors
 
 router = APIRouter()
 EMAIL_KEY = "email"
+ADMIN_KEY = "admin"
 
 
 def _signed_in(request: Request, session, user: User, now) -> None:
@@ -31,6 +32,7 @@ def _signed_in(request: Request, session, user: User, now) -> None:
     csrf.rotate(request)
     request.session[SESSION_KEY] = token
     request.session[EMAIL_KEY] = user.email
+    request.session[ADMIN_KEY] = user.role == "admin"  # shows the Admin link; the admin pages check the role
 
 
 def _form(request: Request, template: str, status: int = 200, **context) -> Response:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Annotated
 from urllib.parse import parse_qsl
@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Template, pass_context
+from markupsafe import Markup
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -33,6 +34,16 @@ def _clock(value: timedelta | float) -> str:
 
 
 templates.env.filters["clock"] = _clock
+
+
+def _when(moment: datetime) -> Markup:
+    """A moment as UTC text in a <time> element; the page's script shows it in the reader's own time zone."""
+    return Markup('<time datetime="{}">{} UTC</time>').format(
+        moment.astimezone(UTC).isoformat(timespec="seconds"), moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    )
+
+
+templates.env.filters["when"] = _when
 templates.env.filters["verdict"] = scoring.verdict
 templates.env.filters["answer_change"] = progress.change_of
 

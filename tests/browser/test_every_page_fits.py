@@ -126,3 +126,20 @@ def test_no_page_scrolls_sideways_at_phone_width(browser, server_factory):
         assert wide == {}, f"pages wider than {PHONE['width']} px, by how many pixels: {wide}"
     finally:
         context.close()
+
+
+def test_times_show_in_the_readers_time_zone(browser, server_factory):
+    server = server_factory(mockexam_bank_dir=TEST_BANK)
+    context = browser.new_context(timezone_id="Asia/Tokyo", locale="en-US")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        start_exam(page, server, "TST-01")
+        page.goto(server.url + "/")
+        started = page.locator("#resume-heading + ul time")
+        expect(started).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d GMT\+9$"))
+        utc = started.get_attribute("datetime")
+        shown = started.inner_text()
+        assert int(shown[11:13]) == (int(utc[11:13]) + 9) % 24
+    finally:
+        context.close()
