@@ -200,10 +200,6 @@ def _screen_context(
                 for letter, stored in zip(displayed.letters, displayed.order, strict=True)
                 if stored in question.key
             },
-            "entries": [
-                (letter, question.option(stored), letter in selected, stored in question.key)
-                for letter, stored in zip(displayed.letters, displayed.order, strict=True)
-            ],
         }
         if checked
         else None,
@@ -561,7 +557,21 @@ async def _act_on_item(
                 conn, attempt_id=attempt_id, position=position, now=now, flagged=not item.flagged
             )
         elif action.startswith("strike-"):
-            struck = attempts.split(item.struck) ^ displayed.to_stored([action.removeprefix("strike-")])
+            option = displayed.to_stored([action.removeprefix("strike-")])
+            struck = attempts.split(item.struck) ^ option
+            # Crossing out a chosen option takes it out of the answer, as eliminating it means.
+            if option & selection and option <= struck:
+                change = rules.plan_answer(
+                    before=selection,
+                    selection=selection - option,
+                    checked=item.checked_at is not None,
+                    required=len(question.key),
+                )
+                if change is not None:
+                    await async_sitting.store_answer(
+                        conn, attempt_id=attempt_id, position=position, now=now, change=change
+                    )
+                    selection = change.selection
             await async_sitting.update_item(
                 conn, attempt_id=attempt_id, position=position, now=now, struck=attempts.join(struck)
             )
