@@ -246,3 +246,11 @@ def pair_rows(
             why = question.option(keyed_option).explanation if keyed_option else ""
         rows.append(PairRow(slot, label, chosen.get(slot), keyed, why if reveal else ""))
     return rows
+
+
+def walk_step(positions: Iterable[int], current: int, *, forward: bool) -> int | None:
+    """The next (or previous) position of a set being walked from the review screen (flagged, unanswered or
+    incomplete questions), or None at its end, where the walk returns to the review screen."""
+    if forward:
+        return min((p for p in positions if p > current), default=None)
+    return max((p for p in positions if p < current), default=None)

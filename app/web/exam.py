@@ -249,6 +249,8 @@ async def _question_page(request: Request, attempt_id: str, position: int, now: 
             await run_in_threadpool(_finalize_if_due, request, attempt_id, attempt.user_id, now)
         return _redirect(request, str(request.url_for("show_report", attempt_id=attempt_id).path))
     context = _screen_context(attempt, blueprint, screen.item, screen.question, screen.progress, position, now)
+    walk = request.query_params.get("walk")
+    context["walk"] = walk if walk in WALKS else None
     template = "attempts/_exam.html" if is_htmx(request) else "attempts/question.html"
     response = templates.TemplateResponse(request, template, context)
     response.headers["Vary"] = "HX-Request"
@@ -438,13 +440,17 @@ class ExamForm(BaseModel):
     choice: list[str] = []
     action: Annotated[str, PydanticField(pattern=ACTION_PATTERN)] = "save"
     carries_selection: bool = False
+    # A set of questions walked from the review screen: Next and Previous stay within it.
+    walk: Literal["unanswered", "incomplete", "flagged"] | None = None
 
     @classmethod
     def read(cls, fields: FormData) -> ExamForm:
         """The model of a posted form, refused as FastAPI refuses a form it cannot read. An empty field counts
         as absent, as it does in FastAPI's forms."""
         present = {
-            name: value for name in ("action", "carries_selection") if (value := fields.get(name)) not in (None, "")
+            name: value
+            for name in ("action", "carries_selection", "walk")
+            if (value := fields.get(name)) not in (None, "")
         }
         try:
             return cls(choice=fields.getlist("choice"), **present)
@@ -501,9 +507,13 @@ async def _save_and_move(
                 shown=shown,
             )
         target = {"next": position + 1, "previous": max(position - 1, 1)}.get(form.action, position)
-        screen = await _own_screen(conn, browser, attempt_id, target)
+        if form.walk and form.action in ("next", "previous"):
+            walked = await run_in_threadpool(_walk_positions, request, attempt_id, form.walk)
+            target = rules.walk_step(walked, position, forward=form.action == "next") or 0
+        screen = await _own_screen(conn, browser, attempt_id, target or position)
         total = screen.progress["total"]
-        leaves_for_review = target > total and 1 <= position <= total  # Next on the last question, as AWS's does
+        # Next on the last question leads to the review screen, as AWS's does; so does the end of a walk.
+        leaves_for_review = (target > total or target == 0) and 1 <= position <= total
         if leaves_for_review:
             target = position
             screen = await _own_screen(conn, browser, attempt_id, target)
@@ -514,14 +524,16 @@ async def _save_and_move(
         blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
         await async_sitting.move_to(conn, attempt=attempt, position=target, now=now)
     if leaves_for_review:
-        return _redirect(request, str(request.url_for("review_screen", attempt_id=attempt_id).path))
-    url = _question_url(request, attempt_id, target)
+        review = str(request.url_for("review_screen", attempt_id=attempt_id).path)
+        return _redirect(request, review + (f"?filter={form.walk}" if form.walk else ""))
+    url = _question_url(request, attempt_id, target) + (f"?walk={form.walk}" if form.walk else "")
     if not is_htmx(request):
         return RedirectResponse(url, status_code=303)
     response = templates.TemplateResponse(
         request,
         "attempts/_exam.html",
-        _screen_context(attempt, blueprint, screen.item, screen.question, screen.progress, target, now),
+        _screen_context(attempt, blueprint, screen.item, screen.question, screen.progress, target, now)
+        | {"walk": form.walk},
     )
     if target != position:
         response.headers["HX-Push-Url"] = url
@@ -637,6 +649,19 @@ def clock(request: Request, sitting: SittingDep, now: Now) -> JSONResponse:
 
 
 Filter = Literal["all", "unanswered", "incomplete", "flagged"]
+
+
+WALKS = ("unanswered", "incomplete", "flagged")
+
+
+def _walk_positions(request: Request, attempt_id: str, walk: str) -> list[int]:
+    """The positions of the set a walk follows, as the review screen counts them now."""
+    with Session(request.app.state.engine) as session:
+        rows = attempts.items(session=session, attempt_id=attempt_id)
+        if walk == "flagged":
+            return [r.position for r in rows if r.flagged]
+        states = _answer_states(session, rows)
+        return [r.position for r in rows if states[r.position] == walk]
 
 
 def _answer_states(session, rows: list[AttemptItem]) -> dict[int, str]:

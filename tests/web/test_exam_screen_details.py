@@ -54,3 +54,39 @@ def test_a_practice_check_marks_the_key_and_the_answer_in_place(client, app):
     assert checked.count("Your answer</strong>") == len(wrong)
     assert 'class="options reviewed"' not in checked  # one list of options, marked, not a second copy
     assert "strike-" not in checked
+
+
+def test_review_flagged_walks_only_the_flagged_questions_and_ends_on_the_review_screen(client, app):
+    attempt = start(client)
+    for position in (2, 5):
+        client.post(f"/attempts/{attempt}/questions/{position}", data={"action": "flag"})
+    review = client.get(f"/attempts/{attempt}/review?filter=flagged").text
+    assert (
+        f'id="walk-start" href="/attempts/{attempt}/questions/2?walk=flagged">Review the 2 flagged questions' in review
+    )
+    page = client.get(f"/attempts/{attempt}/questions/2?walk=flagged").text
+    assert 'name="walk" value="flagged"' in page and "Reviewing flagged questions" in page
+    step = client.post(f"/attempts/{attempt}/questions/2", data={"action": "next", "walk": "flagged"})
+    assert step.status_code == 303 and step.headers["location"] == f"/attempts/{attempt}/questions/5?walk=flagged"
+    back = client.post(f"/attempts/{attempt}/questions/5", data={"action": "previous", "walk": "flagged"})
+    assert back.headers["location"] == f"/attempts/{attempt}/questions/2?walk=flagged"
+    end = client.post(f"/attempts/{attempt}/questions/5", data={"action": "next", "walk": "flagged"}, headers=HX)
+    assert end.status_code == 204 and end.headers["HX-Redirect"] == f"/attempts/{attempt}/review?filter=flagged"
+
+
+def test_review_unanswered_skips_a_question_answered_on_the_way(client, app):
+    attempt = start(client)
+    items = paper(app, attempt)
+    answer(client, attempt, 2, items[1]["key"])
+    first = items[0]
+    step = client.post(
+        f"/attempts/{attempt}/questions/1",
+        data={"action": "next", "walk": "unanswered", "choice": first["key"], "carries_selection": "true"},
+        headers=HX,
+    )
+    # Question 1 was answered by this very click and question 2 before it, so the walk goes on to 3.
+    assert step.headers["HX-Push-Url"] == f"/attempts/{attempt}/questions/3?walk=unanswered"
+    assert "Question 3 of 8" in step.text and 'name="walk" value="unanswered"' in step.text
+    assert paper(app, attempt)[0]["letters"] == sorted(first["key"])
+    refused = client.post(f"/attempts/{attempt}/questions/1", data={"action": "next", "walk": "everything"})
+    assert refused.status_code == 422
