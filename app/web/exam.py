@@ -880,11 +880,25 @@ def domain_review(
     )
 
 
-@router.get("/attempts/{attempt_id}/incorrect", name="incorrect_review")
-def incorrect_review(request: Request, sitting: SittingDep, session: SessionDep) -> Response:
+@router.get("/attempts/{attempt_id}/answers", name="answers_review")
+def answers_review(
+    request: Request,
+    sitting: SittingDep,
+    session: SessionDep,
+    filter: ReviewFilter = "all",
+    reported: int | None = None,
+) -> Response:
+    """Every question of the paper in order (or the incorrect, flagged or unanswered ones), with the answer,
+    the key and every explanation: the whole review in one page, printable."""
     _finished_or_404(sitting)
     rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
-    items = _reviewed(session, _filtered(rows, "incorrect"))
+    items = _reviewed(session, _filtered(rows, filter))
+    titles = {
+        "all": "All answers, in order",
+        "incorrect": "Incorrect answers",
+        "flagged": "Flagged questions",
+        "unanswered": "Unanswered questions",
+    }
     return templates.TemplateResponse(
         request,
         "attempts/answers.html",
@@ -892,12 +906,13 @@ def incorrect_review(request: Request, sitting: SittingDep, session: SessionDep)
             "attempt": sitting.attempt,
             "blueprint": sitting.blueprint,
             "domain": None,
-            "filter": "incorrect",
+            "filter": filter,
             "items": items,
             "aids": aids_by_question(session, sitting.blueprint.code, [item.question for item in items]),
             "count": len(rows),
-            "title": "Incorrect answers, all domains",
-            "filter_url": None,
+            "reported": reported,
+            "title": titles[filter],
+            "filter_url": request.url_for("answers_review", attempt_id=sitting.attempt.id).path,
         },
     )
 
@@ -911,8 +926,11 @@ def report_problem(
     now: Now,
     kind: Annotated[str, Form(pattern="^(wrong-key|unclear|other)$")],
     comment: Annotated[str, Form(max_length=2000)] = "",
+    shown_in: Annotated[ReviewFilter | None, Form()] = None,
 ) -> Response:
-    """A candidate reviewing a finished attempt reports a suspected wrong key or unclear wording."""
+    """A candidate reviewing a finished attempt reports a suspected wrong key or unclear wording, and comes
+    back to the same question on the page they reported from (`shown_in`: the answers page and its filter;
+    otherwise the question's domain page), with the thank-you beside it."""
     _finished_or_404(sitting)
     item = attempts.get_item(session=session, attempt_id=sitting.attempt.id, position=position)
     if item is None:
@@ -927,5 +945,8 @@ def report_problem(
         comment=comment.strip(),
         now=now,
     )
-    back = request.url_for("domain_review", attempt_id=sitting.attempt.id, domain_code=item.domain).path
-    return RedirectResponse(f"{back}?reported={position}#q{position}", status_code=303)
+    if shown_in is not None:
+        back = f"{request.url_for('answers_review', attempt_id=sitting.attempt.id).path}?filter={shown_in}&"
+    else:
+        back = f"{request.url_for('domain_review', attempt_id=sitting.attempt.id, domain_code=item.domain).path}?"
+    return RedirectResponse(f"{back}reported={position}#q{position}", status_code=303)

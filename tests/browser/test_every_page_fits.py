@@ -53,7 +53,7 @@ def test_pages_in_dark_mode_keep_their_contrast(browser, server_factory):
         expect(page.get_by_role("heading", name=re.compile("Score report"))).to_be_visible()
         assert_accessible(page)
         for path in (
-            f"/attempts/{attempt}/incorrect",
+            f"/attempts/{attempt}/answers?filter=incorrect",
             "/practice?exam=TST-01",
             "/study?exam=TST-01",
             "/study/sheets/TST-01/D1",
@@ -103,7 +103,7 @@ def test_no_page_scrolls_sideways_at_phone_width(browser, server_factory):
         for path in (
             f"/attempts/{attempt}/report",
             f"/attempts/{attempt}/domains/D1",
-            f"/attempts/{attempt}/incorrect",
+            f"/attempts/{attempt}/answers?filter=incorrect",
             "/practice?exam=TST-01",
             "/practice/missed?exam=TST-01",
             "/study?exam=TST-01",
@@ -143,3 +143,18 @@ def test_times_show_in_the_readers_time_zone(browser, server_factory):
         assert int(shown[11:13]) == (int(utc[11:13]) + 9) % 24
     finally:
         context.close()
+
+
+def test_the_report_and_the_answers_print_without_the_controls(page: Page, server_factory):
+    server = server_factory(mockexam_bank_dir=TEST_BANK)
+    attempt = start_exam(page, server, "TST-01")
+    page.goto(f"{server.url}/attempts/{attempt}/end")
+    page.get_by_role("button", name="End exam").click()
+    expect(page.locator("#report-date time")).to_be_visible()
+    page.emulate_media(media="print", color_scheme="dark")
+    expect(page.locator(".site-header")).to_be_hidden()
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    page.goto(f"{server.url}/attempts/{attempt}/answers")
+    expect(page.locator("article.answer")).to_have_count(8)
+    expect(page.locator(".report-problem").first).to_be_hidden()
+    expect(page.locator(".filters")).to_be_hidden()

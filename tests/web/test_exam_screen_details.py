@@ -90,3 +90,18 @@ def test_review_unanswered_skips_a_question_answered_on_the_way(client, app):
     assert paper(app, attempt)[0]["letters"] == sorted(first["key"])
     refused = client.post(f"/attempts/{attempt}/questions/1", data={"action": "next", "walk": "everything"})
     assert refused.status_code == 422
+
+
+def test_the_report_leads_to_every_answer_in_order_and_a_report_comes_back_to_its_page(client, app):
+    attempt = start(client)
+    client.post(f"/attempts/{attempt}/end")
+    report = client.get(f"/attempts/{attempt}/report").text
+    assert f'href="/attempts/{attempt}/answers">All answers, in order</a>' in report and 'id="report-date"' in report
+    everything = client.get(f"/attempts/{attempt}/answers").text
+    assert re.findall(r'<article class="panel answer [a-z]+" id="q(\d+)"', everything) == [str(n) for n in range(1, 9)]
+    sent = client.post(
+        f"/attempts/{attempt}/questions/3/report", data={"kind": "unclear", "comment": "Hm.", "shown_in": "all"}
+    )
+    assert sent.headers["location"] == f"/attempts/{attempt}/answers?filter=all&reported=3#q3"
+    back = client.get(f"/attempts/{attempt}/answers?filter=all&reported=3").text
+    assert back.index('id="q3"') < back.index("Thank you: the report was sent") < back.index('id="q4"')

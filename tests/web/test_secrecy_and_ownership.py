@@ -23,7 +23,7 @@ def _in_progress_responses(client, attempt):
     yield client.get(f"/attempts/{attempt}/clock")
     yield client.get(f"/attempts/{attempt}/report")
     yield client.get(f"/attempts/{attempt}/domains/D1")
-    yield client.get(f"/attempts/{attempt}/incorrect")
+    yield client.get(f"/attempts/{attempt}/answers?filter=incorrect")
     yield client.get(f"/attempts/{attempt}/questions/99")
 
 
@@ -39,7 +39,7 @@ def test_no_response_during_the_exam_reveals_keys_explanations_or_unscored_items
 def test_review_pages_do_not_exist_before_the_end(client):
     attempt = start(client)
     assert client.get(f"/attempts/{attempt}/domains/D1").status_code == 404
-    assert client.get(f"/attempts/{attempt}/incorrect").status_code == 404
+    assert client.get(f"/attempts/{attempt}/answers?filter=incorrect").status_code == 404
     assert client.get(f"/attempts/{attempt}/report").headers["location"].endswith("/questions/1")
 
 
@@ -55,7 +55,7 @@ def test_review_pages_do_not_exist_before_the_end(client):
         ("post", "/attempts/{id}/end"),
         ("get", "/attempts/{id}/report"),
         ("get", "/attempts/{id}/domains/D1"),
-        ("get", "/attempts/{id}/incorrect"),
+        ("get", "/attempts/{id}/answers?filter=incorrect"),
         ("get", "/attempts/{id}/clock"),
     ],
 )

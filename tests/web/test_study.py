@@ -113,7 +113,7 @@ def test_a_wrong_exam_answer_brings_the_cards_on_its_concept_forward(client, app
 def test_the_review_of_a_question_links_its_cards_and_sheet_section(client, app):
     attempt = start(client)
     client.post(f"/attempts/{attempt}/end")
-    page = client.get(f"/attempts/{attempt}/incorrect").text
+    page = client.get(f"/attempts/{attempt}/answers?filter=incorrect").text
     assert page.count("Study this concept") == 8
     assert '/study/sheets/TST-01/D1#first-comparison">First choice vs second choice</a>' in page
     assert "What is the <strong>first</strong> concept?" in page

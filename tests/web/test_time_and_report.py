@@ -147,7 +147,7 @@ def test_domain_review_shows_answers_keys_and_every_option_explanation(client, a
     assert flagged.count('<article class="panel answer') == 1
     unanswered = client.get(f"/attempts/{attempt}/domains/D1?filter=unanswered").text
     assert unanswered.count('<article class="panel answer') == 3
-    everything_wrong = client.get(f"/attempts/{attempt}/incorrect").text
+    everything_wrong = client.get(f"/attempts/{attempt}/answers?filter=incorrect").text
     assert everything_wrong.count('<article class="panel answer') == 8
     assert client.get(f"/attempts/{attempt}/domains/D7").status_code == 404
 
