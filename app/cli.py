@@ -244,7 +244,8 @@ def bank_import(
         typer.echo("nothing was stored" if commit else "fix the errors before storing", err=True)
         raise typer.Exit(1)
     typer.echo(
-        f"stored: {outcome.stored.new} new, {outcome.stored.changed} changed"
+        f"stored: {outcome.stored.new} new ({outcome.stored.drafts} as drafts, for want of explanations or a "
+        f"reference), {outcome.stored.changed} changed"
         if outcome.stored
         else "dry run: nothing stored (add --commit to store)"
     )

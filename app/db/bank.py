@@ -12,7 +12,7 @@ from app.bounded import Bounded
 from app.db.tables import Attempt, AttemptItem, Exam, Question, QuestionVersion
 from app.domain.assembly import Candidate
 from app.domain.content import blueprint_from_dict, content_hash, question_from_content
-from app.domain.exam import Blueprint
+from app.domain.exam import Blueprint, publication_gaps
 from app.domain.exam import Question as DomainQuestion
 
 
@@ -22,6 +22,7 @@ class SyncReport:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    drafts: int = 0  # new questions stored as drafts, for want of explanations or a reference
 
 
 def sync_exam(
@@ -68,11 +69,16 @@ def store_questions(*, session: Session, exam_code: str, contents: list[dict], n
             report.unchanged += 1
             continue
         if question is None:
-            question = Question(exam_code=exam_code, slug=slug, domain=domain, task=task)
+            # A new question without explanations or a reference waits as a draft that no paper draws.
+            draft = bool(publication_gaps(question_from_content(content)))
+            question = Question(
+                exam_code=exam_code, slug=slug, domain=domain, task=task, status="draft" if draft else "active"
+            )
             session.add(question)
             session.flush()
             existing[slug] = question
             report.new += 1
+            report.drafts += draft
         else:
             question.domain, question.task = domain, task
             report.changed += 1

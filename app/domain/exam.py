@@ -332,3 +332,12 @@ def explanation_gaps(question: Question) -> list[tuple[str, str]]:
     if not question.explanation.strip():
         gaps.append(("explanation", "the question needs an overall explanation"))
     return gaps
+
+
+def publication_gaps(question: Question) -> list[tuple[str, str]]:
+    """What keeps a question from papers: missing explanations or a missing reference. A question stored with
+    gaps (from an import) is a draft until an administrator completes and publishes it."""
+    gaps = explanation_gaps(question)
+    if not question.references:
+        gaps.append(("references", "the question needs at least one reference"))
+    return gaps

@@ -20,9 +20,10 @@ from app.db.tables import User
 from app.domain import attempt as rules
 from app.domain import itemstats
 from app.domain.accounts import ADMIN_RESET_LASTS
+from app.domain.attempt import InvalidSelection
 from app.domain.content import question_from_content
 from app.domain.coverage import coverage
-from app.domain.exam import Blueprint
+from app.domain.exam import Blueprint, publication_gaps
 from app.services.imports import commit_batch, run_import
 from app.web import charts
 from app.web.deps import MaybeUser, Now, RowId, SessionDep, templates
@@ -164,7 +165,12 @@ async def api_import(
         "batches": outcome.batch_ids,
         "reports": [r.as_dict() for r in outcome.reports],
         "stored": (
-            {"new": outcome.stored.new, "changed": outcome.stored.changed, "unchanged": outcome.stored.unchanged}
+            {
+                "new": outcome.stored.new,
+                "changed": outcome.stored.changed,
+                "unchanged": outcome.stored.unchanged,
+                "drafts": outcome.stored.drafts,
+            }
             if outcome.stored
             else None
         ),
@@ -297,7 +303,14 @@ def set_question_status(
     admin: Admin,
     status: Annotated[str, Form(pattern="^(active|retired)$")],
 ) -> Response:
-    bank.set_status(session=session, question=_question_or_404(session, exam, slug), status=status)
+    question = _question_or_404(session, exam, slug)
+    if status == "active":
+        current = bank.versions(session=session, version_ids=[question.current_version_id])
+        gaps = publication_gaps(current[question.current_version_id])
+        if gaps:
+            missing = "; ".join(f"{field}: {message}" for field, message in gaps)
+            raise InvalidSelection(f"{slug} cannot be drawn by papers yet; complete it first ({missing}).")
+    bank.set_status(session=session, question=question, status=status)
     return RedirectResponse(
         request.app.url_path_for("admin_question", exam=exam, slug=slug) + f"?saved={status}", status_code=303
     )

@@ -67,7 +67,7 @@ def test_the_api_checks_and_commits_with_a_token(admin_client, app, settings, mo
     assert dry.status_code == 200 and dry.json()["committed"] is False and not stored(app, "csv-scaling")
     assert dry.json()["reports"][0]["counts"]["new"] == 2
     done = admin_client.post("/api/imports", data={"exam": "TST-01", "commit": "true"}, files=files, headers=api)
-    assert done.status_code == 200 and done.json()["stored"] == {"new": 2, "changed": 0, "unchanged": 0}
+    assert done.status_code == 200 and done.json()["stored"] == {"new": 2, "changed": 0, "unchanged": 0, "drafts": 1}
     bad = admin_client.post(
         "/api/imports",
         data={"exam": "TST-01", "commit": "true"},
