@@ -8,6 +8,7 @@ from typing import Annotated
 import yaml
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import Field as PydanticField
 
 from app.bank.imports import FORMATS, UnreadableUpload, read_upload
 from app.bank.upload_check import check_upload
@@ -26,7 +27,7 @@ from app.domain.coverage import coverage
 from app.domain.exam import Blueprint, publication_gaps
 from app.services.imports import commit_batch, run_import
 from app.web import charts
-from app.web.deps import MaybeUser, Now, RowId, SessionDep, templates
+from app.web.deps import MAX_ROW_ID, MaybeUser, Now, RowId, SessionDep, templates
 from app.web.openapi import errors
 
 router = APIRouter()
@@ -104,17 +105,32 @@ async def check_import(
     return templates.TemplateResponse(
         request,
         "admin/import_report.html",
-        {
-            "blueprint": blueprint,
-            "entries": list(zip(outcome.reports, outcome.batch_ids, strict=True)),
-            "committed": False,
-        },
+        {"blueprint": blueprint, "entries": _batch_entries(session, outcome.batch_ids), "stored": None},
         status_code=200 if outcome.ok else 422,
     )
 
 
+def _batch_entries(session, batch_ids: list[int]) -> list[dict]:
+    """The files of one upload, each with its latest check and whether it was stored, for the report page."""
+    entries = []
+    for batch_id in batch_ids:
+        batch = imports_store.get_batch(session=session, batch_id=batch_id)
+        if batch is not None:
+            entries.append({"id": batch.id, "status": batch.status, "report": batch.report})
+    return entries
+
+
 @router.post("/admin/imports/{batch_id}/commit", name="commit_import")
-def commit_import(request: Request, batch_id: RowId, session: SessionDep, admin: Admin, now: Now) -> Response:
+def commit_import(
+    request: Request,
+    batch_id: RowId,
+    session: SessionDep,
+    admin: Admin,
+    now: Now,
+    shown: Annotated[list[Annotated[int, PydanticField(ge=1, le=MAX_ROW_ID)]], Form(max_length=MAX_FILES_SHOWN)] = [],
+) -> Response:
+    """Store one checked file of an upload; the page keeps every file of that upload (`shown`), each with its
+    check and its own store button until it is stored."""
     batch = imports_store.get_batch(session=session, batch_id=batch_id)
     if batch is None:
         raise HTTPException(404)
@@ -123,13 +139,13 @@ def commit_import(request: Request, batch_id: RowId, session: SessionDep, admin:
         outcome = commit_batch(session=session, batch=batch, blueprint=blueprint, now=now)
     except ValueError as error:
         raise HTTPException(409, f"Nothing stored: {error}.") from None
+    siblings = [i for i in shown if i != batch_id][:MAX_FILES_SHOWN]
     return templates.TemplateResponse(
         request,
         "admin/import_report.html",
         {
             "blueprint": blueprint,
-            "entries": list(zip(outcome.reports, outcome.batch_ids, strict=True)),
-            "committed": outcome.ok,
+            "entries": _batch_entries(session, [batch_id, *siblings]),
             "stored": outcome.stored,
         },
         status_code=200 if outcome.ok else 422,
@@ -179,6 +195,7 @@ async def api_import(
 
 
 QUESTIONS_PER_PAGE = 50
+MAX_FILES_SHOWN = 50
 
 
 def _chosen_exam(session, exams: list[Blueprint], wanted: str | None) -> Blueprint:

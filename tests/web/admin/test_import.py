@@ -1,5 +1,6 @@
 """The upload page and the HTTP endpoint: admins only, a dry run first, one transaction when stored."""
 
+import re
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -98,3 +99,23 @@ def test_an_export_nested_too_deeply_is_refused_by_the_import_command(tmp_path, 
     deep.write_text("[" * 50_000 + "]" * 50_000)
     result = CliRunner().invoke(cli, ["import", str(deep)])
     assert result.exit_code == 1 and "nests lists or objects too deeply" in result.output
+
+
+def test_storing_one_file_keeps_the_check_of_every_other_file_of_the_upload(admin_client, app):
+    page = admin_client.get("/admin/import").text
+    assert 'id="csv-columns"' in page and "option_a, explanation_a" in page
+    check = admin_client.post(
+        "/admin/import",
+        data={"exam": "TST-01"},
+        files=[("files", (name, (FILES / name).read_bytes())) for name in ("sheet.csv", "quiz.xml")],
+    )
+    forms = re.findall(r'action="/admin/imports/(\d+)/commit"', check.text)
+    assert len(forms) == 2
+    shown = re.findall(r'name="shown" value="(\d+)"', check.text)[:2]
+    first = admin_client.post(f"/admin/imports/{forms[0]}/commit", data={"shown": shown})
+    assert first.status_code == 200 and "Stored " in first.text
+    assert "sheet.csv" in first.text and "quiz.xml" in first.text
+    assert re.findall(r'action="/admin/imports/(\d+)/commit"', first.text) == [forms[1]]  # the other one, unstored
+    second = admin_client.post(f"/admin/imports/{forms[1]}/commit", data={"shown": shown})
+    assert second.status_code == 200 and "/commit" not in second.text
+    assert admin_client.post(f"/admin/imports/{forms[1]}/commit", data={"shown": ["0"]}).status_code == 422
