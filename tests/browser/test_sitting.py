@@ -42,7 +42,32 @@ def go_next(page: Page, to: int, total: int) -> None:
     expect(page.get_by_role("heading", name=f"Question {to} of {total}")).to_be_visible()
 
 
-def test_a_whole_sitting_keeps_everything_through_a_reload_and_ends_in_a_report(page: Page, shipped_server):
+SCREENS = {
+    "laptop": {"viewport": {"width": 1280, "height": 900}},
+    "phone-dark": {"viewport": {"width": 390, "height": 844}, "color_scheme": "dark"},
+}
+
+
+def assert_buttons_in_reach(page: Page) -> None:
+    """The exam's buttons stay on screen without scrolling past long options, and nothing scrolls sideways."""
+    box = page.locator("#btn-next").bounding_box()
+    height = page.viewport_size["height"]
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_a_whole_sitting_keeps_everything_through_a_reload_and_ends_in_a_report(browser, shipped_server, screen):
+    context = browser.new_context(**SCREENS[screen])
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        _sit_whole_exam(page, shipped_server)
+    finally:
+        context.close()
+
+
+def _sit_whole_exam(page: Page, shipped_server) -> None:
     console_errors = []
     page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
     start_exam(page, shipped_server)
@@ -79,6 +104,8 @@ def test_a_whole_sitting_keeps_everything_through_a_reload_and_ends_in_a_report(
                 refused_extra = True
         else:
             answer_with_key(page, "2")
+        if position % 16 == 5:
+            assert_buttons_in_reach(page)
         if position == 10:
             # A reload mid-exam resumes the same question with everything kept.
             page.reload()
