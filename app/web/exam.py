@@ -786,16 +786,22 @@ def _sitting_habits(session, attempt: Attempt, rows: list[AttemptItem]) -> dict:
         )
         for r in rows
     ]
-    pace = progress.pace_seconds(attempt.minutes, len(rows))
-    slow = {i.position for i in progress.over_pace(sat, pace)}
+    # Untimed practice has no pace to keep: its time is spread over a week, not a sitting.
+    timed = attempt.mode == "exam" or bool((attempt.config or {}).get("timed"))
+    pace = progress.pace_seconds(attempt.minutes, len(rows)) if timed else None
+    slow = {i.position for i in progress.over_pace(sat, pace)} if pace else set()
     chart = charts.bar_chart(
         [charts.Bar(str(i.position), i.seconds, i.position in slow) for i in sat],
         title="Time spent on each question",
         unit=" s",
         reference=pace,
-        reference_label=f"even pace {pace:.0f} s",
-        description=f"Seconds per question, 1 to {len(sat)}, against the even pace of {pace:.0f} seconds; "
-        f"{len(slow)} took more than twice the pace.",
+        reference_label=f"even pace {pace:.0f} s" if pace else "",
+        description=f"Seconds per question, 1 to {len(sat)}"
+        + (
+            f", against the even pace of {pace:.0f} seconds; {len(slow)} took more than twice the pace."
+            if pace
+            else "."
+        ),
     )
     flagged, unflagged = progress.flagged_accuracy(sat)
     return {

@@ -153,3 +153,14 @@ def test_practice_says_end_practice_and_an_untimed_session_shows_no_countdown_an
     home = client.get("/").text
     assert "practice, started" in home and "untimed." in home
     assert not re.search(r"\d+:\d\d:\d\d left", home)
+
+
+def test_an_untimed_drill_report_shows_the_domains_drilled_and_no_even_pace(client):
+    attempt = start_practice(client, domain="D2", count="2")
+    client.post(f"/attempts/{attempt}/end")
+    report = client.get(f"/attempts/{attempt}/report").text
+    assert re.findall(r'<th scope="row">(D\d) ', report) == ["D2"]
+    assert 'id="even-pace"' not in report and "even pace" not in report
+    timed = start_practice(client, domain="D1", count="2", timed="true")
+    client.post(f"/attempts/{timed}/end")
+    assert 'id="even-pace"' in client.get(f"/attempts/{timed}/report").text
