@@ -47,7 +47,7 @@ def serve(
     import uvicorn
 
     from app.bootstrap import BankInvalid, prepare
-    from app.web.request_log import logging_config
+    from app.logs import logging_config
 
     settings = load_settings()
     if prepare_database:
@@ -515,7 +515,7 @@ def admin_signout(email: Annotated[str, typer.Argument(help="The account to sign
 
 
 def main() -> None:
-    from app.web.request_log import configure
+    from app.logs import configure
 
     configure(os.environ.get("LOG_LEVEL", "info"))
     cli()

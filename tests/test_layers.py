@@ -73,3 +73,8 @@ def test_web_builds_no_sql_of_its_own():
         if module.split(".")[0] in {"sqlalchemy", "sqlmodel"} and names & SQL_BUILDERS
     ]
     assert not wrong, wrong
+
+
+def test_the_command_line_uses_no_part_of_the_web_app():
+    wrong = [module for module, _ in imports_of(APP / "cli.py") if layer_of(module) == "web"]
+    assert not wrong, wrong

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.web.request_log import JsonFormatter, RequestIds, _timestamp, log_request
+from app.logs import JsonFormatter
+from app.logs import timestamp as _timestamp
+from app.web.request_log import RequestIds, log_request
 
 
 def request_lines(text: str) -> list[dict]:
