@@ -1,4 +1,5 @@
-"""Server-rendered SVG charts: titled, described, with their numbers also given as a table on the page."""
+"""Server-rendered SVG charts: titled, described, with their numbers also given as a table on the page. This
+module lays a chart out (every coordinate and label); templates/charts/ draws it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from app.web.deps import templates
 
 
 @dataclass(frozen=True)
@@ -14,6 +17,14 @@ class Bar:
     label: str
     value: float
     highlight: bool = False
+
+
+def _chart_id(title: str) -> str:
+    return f"chart-{zlib.crc32(title.encode()):08x}"
+
+
+def _draw(template: str, **layout) -> Markup:
+    return Markup(templates.env.get_template(f"charts/{template}.html").render(**layout))
 
 
 def bar_chart(
@@ -33,36 +44,39 @@ def bar_chart(
     top = max([b.value for b in bars] + [reference or 0]) * 1.1 or 1
     left, plot_h = 40, height - 30
     step = (width - left - 10) / len(bars)
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{{id}}-t {{id}}-d">',
-        f'<title id="{{id}}-t">{escape(title)}</title><desc id="{{id}}-d">{escape(description)}</desc>',
-        f'<line x1="{left}" y1="{plot_h}" x2="{width - 10}" y2="{plot_h}" class="axis"/>',
-        f'<text x="4" y="14" class="tick">{top:.0f}{escape(unit)}</text>',
-        f'<text x="4" y="{plot_h}" class="tick">0</text>',
-    ]
+    laid_out = []
     for i, bar in enumerate(bars):
         h = plot_h * bar.value / top
         x = left + i * step
-        parts.append(
-            f'<rect x="{x + step * 0.1:.1f}" y="{plot_h - h:.1f}" width="{step * 0.8:.1f}" height="{h:.1f}" '
-            f'class="bar{" highlight" if bar.highlight else ""}"><title>{escape(bar.label)}: '
-            f"{bar.value:.0f}{escape(unit)}</title></rect>"
+        laid_out.append(
+            {
+                "x": f"{x + step * 0.1:.1f}",
+                "y": f"{plot_h - h:.1f}",
+                "width": f"{step * 0.8:.1f}",
+                "height": f"{h:.1f}",
+                "highlight": bar.highlight,
+                "label": bar.label,
+                "value": f"{bar.value:.0f}{unit}",
+                "tick_x": f"{x + step / 2:.1f}" if len(bars) <= 20 or (i + 1) % 5 == 0 else None,
+            }
         )
-        if len(bars) <= 20 or (i + 1) % 5 == 0:
-            parts.append(
-                f'<text x="{x + step / 2:.1f}" y="{height - 4}" class="tick" text-anchor="middle">'
-                f"{escape(bar.label)}</text>"
-            )
+    line = None
     if reference is not None:
         y = plot_h - plot_h * reference / top
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" class="reference"/>'
-            f'<text x="{width - 12}" y="{y - 4:.1f}" class="tick" text-anchor="end">'
-            f"{escape(reference_label)}</text>"
-        )
-    parts.append("</svg>")
-    chart_id = f"chart-{zlib.crc32(title.encode()):08x}"
-    return Markup("".join(parts).replace("{id}", chart_id))
+        line = {"y": f"{y:.1f}", "label_y": f"{y - 4:.1f}", "label": reference_label}
+    return _draw(
+        "bar",
+        id=_chart_id(title),
+        title=title,
+        description=description,
+        width=width,
+        height=height,
+        left=left,
+        plot_h=plot_h,
+        top_label=f"{top:.0f}{unit}",
+        bars=laid_out,
+        reference=line,
+    )
 
 
 @dataclass(frozen=True)
@@ -98,39 +112,51 @@ def line_chart(
     def y(v: float) -> float:
         return top_pad + (plot_h - top_pad) * (1 - (v - low) / (high - low))
 
-    chart_id = f"chart-{zlib.crc32(title.encode()):08x}"
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
-        f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(description)}</desc>',
-        f'<line x1="{left}" y1="{plot_h}" x2="{width - right}" y2="{plot_h}" class="axis"/>',
-        f'<text x="4" y="{y(high) + 4:.1f}" class="tick">{high:g}</text>',
-        f'<text x="4" y="{y(low):.1f}" class="tick">{low:g}</text>',
-    ]
+    shaded = None
     if band:
         upper = " ".join(f"{x(i):.1f},{y(hi):.1f}" for i, (_, hi) in enumerate(band))
         lower = " ".join(f"{x(i):.1f},{y(lo):.1f}" for i, (lo, _) in reversed(list(enumerate(band))))
-        parts.append(f'<polygon points="{upper} {lower}" class="band"/>')
+        shaded = f"{upper} {lower}"
+    line = None
     if reference is not None:
-        parts.append(
-            f'<line x1="{left}" y1="{y(reference):.1f}" x2="{width - right}" y2="{y(reference):.1f}" '
-            f'class="reference"/><text x="{width - right - 2}" y="{y(reference) - 4:.1f}" class="tick" '
-            f'text-anchor="end">{escape(reference_label)}</text>'
+        line = {"y": f"{y(reference):.1f}", "label_y": f"{y(reference) - 4:.1f}", "label": reference_label}
+    lines = []
+    for serial, one in enumerate(series):
+        points = [(x(i), y(v)) for i, v in enumerate(one.values) if v is not None]
+        lines.append(
+            {
+                "serial": serial,
+                "name": one.name,
+                "css_class": one.css_class,
+                "points": " ".join(f"{px:.1f},{py:.1f}" for px, py in points) if len(points) > 1 else "",
+                "dots": [
+                    {"x": f"{x(i):.1f}", "y": f"{y(v):.1f}", "label": labels[i], "value": f"{v:g}"}
+                    for i, v in enumerate(one.values)
+                    if v is not None
+                ],
+            }
         )
-    for serial, line in enumerate(series):
-        points = [(x(i), y(v)) for i, v in enumerate(line.values) if v is not None]
-        if len(points) > 1:
-            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-            parts.append(f'<polyline points="{path}" class="line series-{serial} {line.css_class}"/>')
-        for i, v in enumerate(line.values):
-            if v is not None:
-                parts.append(
-                    f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" class="dot series-{serial}">'
-                    f"<title>{escape(line.name)}, {escape(labels[i])}: {v:g}</title></circle>"
-                )
-    for i, label in enumerate(labels):
-        if len(labels) <= 12 or i % max(len(labels) // 12, 1) == 0:
-            parts.append(
-                f'<text x="{x(i):.1f}" y="{height - 6}" class="tick" text-anchor="middle">{escape(label)}</text>'
-            )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    ticks = [
+        {"x": f"{x(i):.1f}", "label": label}
+        for i, label in enumerate(labels)
+        if len(labels) <= 12 or i % max(len(labels) // 12, 1) == 0
+    ]
+    return _draw(
+        "line",
+        id=_chart_id(title),
+        title=title,
+        description=description,
+        width=width,
+        height=height,
+        left=left,
+        right=right,
+        plot_h=plot_h,
+        high=f"{high:g}",
+        low=f"{low:g}",
+        high_y=f"{y(high) + 4:.1f}",
+        low_y=f"{y(low):.1f}",
+        band=shaded,
+        reference=line,
+        lines=lines,
+        ticks=ticks,
+    )
