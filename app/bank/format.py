@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from app.domain.content import blueprint_from_dict
@@ -257,6 +258,19 @@ class ExamIn(_Strict):
 
     def blueprint(self) -> Blueprint:
         return blueprint_from_dict(self.model_dump(mode="json"))
+
+
+def item_lines(text: str, key: str = "questions") -> list[int]:
+    """The line on which each item of a YAML file's list starts: the top-level list `key`, or the document itself
+    when it is a list. The one reader of line numbers, so that every message about an item can name its line."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if isinstance(node, yaml.SequenceNode):
+        return [item.start_mark.line + 1 for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        for name, value in node.value:
+            if getattr(name, "value", None) == key and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
 
 
 def json_schema() -> dict:

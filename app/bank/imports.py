@@ -19,7 +19,7 @@ import yaml
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from app.bank.format import with_case
+from app.bank.format import item_lines, with_case
 
 FORMATS = ("auto", "native", "csv", "gift", "aiken", "moodle-xml")
 MAX_QUESTIONS = 1000
@@ -108,22 +108,7 @@ def _question(
 def read_native(text: str, filename: str) -> Upload:
     try:
         document = json.loads(text) if filename.lower().endswith(".json") else yaml.safe_load(text)
-        lines = []
-        if not filename.lower().endswith(".json"):
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            sequence = (
-                node.value
-                if isinstance(node, yaml.SequenceNode)
-                else next(
-                    (
-                        v.value
-                        for k, v in getattr(node, "value", [])
-                        if getattr(k, "value", None) == "questions" and isinstance(v, yaml.SequenceNode)
-                    ),
-                    [],
-                )
-            )
-            lines = [item.start_mark.line + 1 for item in sequence]
+        lines = [] if filename.lower().endswith(".json") else item_lines(text)
     except (yaml.YAMLError, json.JSONDecodeError) as error:
         raise UnreadableUpload(f"{filename} is not valid YAML/JSON: {str(error).splitlines()[0]}") from None
     except RecursionError:

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from app.bank.format import CardIn, CaseIn, ExamIn, QuestionIn, SheetIn, with_case
+from app.bank.format import CardIn, CaseIn, ExamIn, QuestionIn, SheetIn, item_lines, with_case
 from app.domain.content import question_from_content
 from app.domain.exam import Blueprint, explanation_gaps, question_problems
 from app.domain.study import card_from_content, card_problems, front_key, unknown_tags
@@ -58,16 +58,9 @@ def _read_document(path: Path, items: str = "questions") -> tuple[object, list[i
     try:
         if path.suffix == ".json":
             return json.loads(text), []
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        document = yaml.safe_load(text)
+        return yaml.safe_load(text), item_lines(text, items)
     except RecursionError:
         raise ValueError("lists or mappings are nested too deeply for a question file") from None
-    lines: list[int] = []
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == items and isinstance(value, yaml.SequenceNode):
-                lines = [item.start_mark.line + 1 for item in value.value]
-    return document, lines
 
 
 def _field_name(location: tuple) -> str:
