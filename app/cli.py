@@ -134,9 +134,11 @@ def import_command(path: Annotated[Path, typer.Argument(help="A file written by 
 def bank_load() -> None:
     """Load the shipped bank into the database (idempotent)."""
     from app.bootstrap import BankInvalid, load_shipped_bank
+    from app.db import migrate as migrations
 
-    settings = Settings()
+    settings = load_settings()
     try:
+        migrations.upgrade(settings.resolved_database_url())  # a fresh data directory has no schema yet
         for report in load_shipped_bank(settings.resolved_database_url(), settings.bank_dir):
             typer.echo(f"bank {report.exam}: {report.new} new, {report.changed} changed, {report.unchanged} unchanged")
     except BankInvalid as error:
@@ -240,6 +242,10 @@ def bank_import(
                 typer.echo(f"  error: {note}", err=True)
             for note in report.warnings + report.skipped:
                 typer.echo(f"  note: {note}")
+    # With --json, standard output holds the JSON alone; the closing line goes to standard error.
+    if not any(r.errors or r.valid for r in outcome.reports):
+        typer.echo("nothing to import: the files hold no questions", err=as_json)
+        return
     if not outcome.ok:
         typer.echo("nothing was stored" if commit else "fix the errors before storing", err=True)
         raise typer.Exit(1)
@@ -247,7 +253,8 @@ def bank_import(
         f"stored: {outcome.stored.new} new ({outcome.stored.drafts} as drafts, for want of explanations or a "
         f"reference), {outcome.stored.changed} changed"
         if outcome.stored
-        else "dry run: nothing stored (add --commit to store)"
+        else "dry run: nothing stored (add --commit to store)",
+        err=as_json,
     )
 
 

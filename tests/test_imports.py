@@ -199,9 +199,8 @@ def test_the_command_dry_runs_then_commits_everything_in_one_transaction(databas
     assert "0 new, 0 changed, 2 unchanged" in again.output
     with Session(app.state.engine) as session:
         assert len(session.exec(select(QuestionVersion)).all()) == 14
+        # The dry run kept no copy of its files; the refused and committed runs are on record.
         assert [b.status for b in session.exec(select(ImportBatch).order_by(ImportBatch.id))] == [
-            "checked",
-            "checked",
             "refused",
             "refused",
             "committed",
@@ -284,3 +283,33 @@ def test_two_files_of_one_import_defining_one_id_is_an_error_naming_both(databas
     assert "sheet.csv of this import defines question csv-scaling too" in refused.output
     with Session(app.state.engine) as session:
         assert session.exec(select(Question).where(Question.slug == "csv-scaling")).first() is None
+
+
+def test_bank_load_on_a_fresh_data_directory_migrates_first(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("MOCKEXAM_DATA_DIR", str(tmp_path / "fresh"))
+    monkeypatch.setenv("MOCKEXAM_BANK_DIR", str(TEST_BANK))
+    loaded = CliRunner().invoke(cli, ["bank", "load"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "bank TST-01: 10 new, 0 changed, 0 unchanged" in loaded.stdout
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_import_with_nothing_in_it_exits_0_and_says_so(database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("questions: []\n")
+    result = CliRunner().invoke(cli, ["bank", "import", str(empty), "--exam", "TST-01", "--commit"])
+    assert result.exit_code == 0, result.output
+    assert "nothing to import: the files hold no questions" in result.stdout
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_json_output_is_only_json_and_a_dry_run_keeps_no_copy_of_the_file(database_url, monkeypatch, app):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    result = CliRunner().invoke(cli, ["bank", "import", str(FILES / "sheet.csv"), "--exam", "TST-01", "--json"])
+    assert result.exit_code == 0, result.output
+    [report] = json.loads(result.stdout)
+    assert report["counts"]["new"] == 2
+    with Session(app.state.engine) as session:
+        assert session.exec(select(ImportBatch)).all() == []

@@ -68,9 +68,11 @@ def run_import(
     user_id: int | None,
     now: datetime,
     commit: bool,
+    keep_checked: bool = False,
 ) -> Outcome:
-    """Check every file; with `commit`, store all of them in one transaction, or nothing if any has an error.
-    Each file is recorded as a batch either way."""
+    """Check every file; with `commit`, store all of them in one transaction, or nothing if any has an error,
+    and record each file as a batch. A dry run keeps no copy of the files, unless `keep_checked` (the upload
+    page, whose Store button commits the checked file later)."""
     current = current_hashes(session=session, exam_code=blueprint.code)
     reports = [_check(session, blueprint, name, data, options, current) for name, data in files]
     _refuse_ids_defined_twice(reports)
@@ -81,6 +83,9 @@ def run_import(
             session=session, exam_code=blueprint.code, contents=[q.content() for r in reports for q in r.valid], now=now
         )
     status = "committed" if storing else ("refused" if commit else "checked")
+    if not commit and not keep_checked:
+        session.rollback()
+        return Outcome(reports, [], None)
     batches = [
         add_batch(
             session=session,

@@ -101,6 +101,7 @@ async def check_import(
         options={"format": format, "domain": domain, "task": task},
         now=now,
         commit=False,
+        keep_checked=True,
     )
     return templates.TemplateResponse(
         request,
