@@ -188,9 +188,13 @@ def bank_import(
     domain: Annotated[str, typer.Option(help="Domain for questions that name none.")] = "",
     task: Annotated[str, typer.Option(help="Task statement for questions that name none.")] = "",
     commit: Annotated[bool, typer.Option("--commit", help="Store the questions (default: a dry run).")] = False,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="With --commit, store the valid questions and report the rest.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Check question files and, with --commit, store them all in one transaction (nothing if any has an error)."""
+    """Check question files and, with --commit, store them all in one transaction: nothing if any has an error,
+    or with --partial the valid ones (the report lists every record left out, with its file and line)."""
     from datetime import UTC, datetime
 
     from sqlmodel import Session
@@ -224,6 +228,7 @@ def bank_import(
                 options={"format": format, "domain": domain, "task": task},
                 now=datetime.now(UTC),
                 commit=commit,
+                partial=partial,
             )
     finally:
         engine.dispose()
@@ -246,7 +251,7 @@ def bank_import(
     if not any(r.errors or r.valid for r in outcome.reports):
         typer.echo("nothing to import: the files hold no questions", err=as_json)
         return
-    if not outcome.ok:
+    if not outcome.ok and not outcome.stored:
         typer.echo("nothing was stored" if commit else "fix the errors before storing", err=True)
         raise typer.Exit(1)
     typer.echo(
@@ -256,6 +261,9 @@ def bank_import(
         else "dry run: nothing stored (add --commit to store)",
         err=as_json,
     )
+    if not outcome.ok:  # a partial import stored the valid questions; the errors above were left out
+        typer.echo("the questions with errors were not stored", err=True)
+        raise typer.Exit(1)
 
 
 @bank_cli.command("schema")

@@ -313,3 +313,24 @@ def test_json_output_is_only_json_and_a_dry_run_keeps_no_copy_of_the_file(databa
     assert report["counts"]["new"] == 2
     with Session(app.state.engine) as session:
         assert session.exec(select(ImportBatch)).all() == []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_partial_import_stores_the_valid_questions_and_names_every_one_left_out(
+    database_url, monkeypatch, app, tmp_path
+):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    rows = (FILES / "sheet.csv").read_text().splitlines()
+    mixed = tmp_path / "mixed.csv"
+    bad = "csv-broken,D1,1.1,single,1,,A stem with a key that is no option?,One,x,Two,y,Three,z,Four,w,,,G,Why.,,"
+    mixed.write_text("\n".join([rows[0], rows[1], bad]) + "\n")
+    runner = CliRunner()
+    whole = runner.invoke(cli, ["bank", "import", str(mixed), "--exam", "TST-01", "--commit"])
+    assert whole.exit_code == 1 and "nothing was stored" in whole.output
+    part = runner.invoke(cli, ["bank", "import", str(mixed), "--exam", "TST-01", "--commit", "--partial"])
+    assert part.exit_code == 1 and "stored: 1 new" in part.output
+    assert "mixed.csv row 3: question csv-broken: key: key names no option: G" in part.output
+    assert "the questions with errors were not stored" in part.output
+    with Session(app.state.engine) as session:
+        slugs = {q.slug for q in session.exec(select(Question))}
+    assert "csv-scaling" in slugs and "csv-broken" not in slugs

@@ -69,14 +69,16 @@ def run_import(
     now: datetime,
     commit: bool,
     keep_checked: bool = False,
+    partial: bool = False,
 ) -> Outcome:
-    """Check every file; with `commit`, store all of them in one transaction, or nothing if any has an error,
-    and record each file as a batch. A dry run keeps no copy of the files, unless `keep_checked` (the upload
-    page, whose Store button commits the checked file later)."""
+    """Check every file; with `commit`, store all of them in one transaction, or nothing if any has an error
+    (with `partial`, the valid questions while the report lists the rest), and record each file as a batch. A
+    dry run keeps no copy of the files, unless `keep_checked` (the upload page, whose Store button commits the
+    checked file later)."""
     current = current_hashes(session=session, exam_code=blueprint.code)
     reports = [_check(session, blueprint, name, data, options, current) for name, data in files]
     _refuse_ids_defined_twice(reports)
-    storing = commit and all(r.ok for r in reports)
+    storing = commit and (all(r.ok for r in reports) or (partial and any(r.valid for r in reports)))
     stored = None
     if storing:
         stored = store_questions(
@@ -105,16 +107,20 @@ def run_import(
     return Outcome(reports, [b.id for b in batches], stored)
 
 
-def commit_batch(*, session: Session, batch: ImportBatch, blueprint: Blueprint, now: datetime) -> Outcome:
-    """Store a checked upload, checking it again first: the bank may have changed since the dry run."""
+def commit_batch(
+    *, session: Session, batch: ImportBatch, blueprint: Blueprint, now: datetime, partial: bool = False
+) -> Outcome:
+    """Store a checked upload, checking it again first: the bank may have changed since the dry run. With
+    `partial`, the valid questions are stored even when others have errors."""
     if batch.status != "checked":
         raise ValueError(f"this upload was {batch.status} already")
     current = current_hashes(session=session, exam_code=blueprint.code)
     report = _check(session, blueprint, batch.filename, batch.data.encode("utf-8"), batch.options, current)
     stored = None
-    if report.ok:
+    storing = report.ok or (partial and bool(report.valid))
+    if storing:
         contents = [q.content() for q in report.valid]
         stored = store_questions(session=session, exam_code=blueprint.code, contents=contents, now=now)
-    settle_batch(session=session, batch=batch, report=report.as_dict(), committed=report.ok, now=now)
+    settle_batch(session=session, batch=batch, report=report.as_dict(), committed=storing, now=now)
     session.commit()
     return Outcome([report], [batch.id], stored)

@@ -129,6 +129,7 @@ def commit_import(
     admin: Admin,
     now: Now,
     shown: Annotated[list[Annotated[int, PydanticField(ge=1, le=MAX_ROW_ID)]], Form(max_length=MAX_FILES_SHOWN)] = [],
+    partial: Annotated[bool, Form()] = False,
 ) -> Response:
     """Store one checked file of an upload; the page keeps every file of that upload (`shown`), each with its
     check and its own store button until it is stored."""
@@ -137,7 +138,7 @@ def commit_import(
         raise HTTPException(404)
     blueprint = _blueprint(session, batch.exam_code)
     try:
-        outcome = commit_batch(session=session, batch=batch, blueprint=blueprint, now=now)
+        outcome = commit_batch(session=session, batch=batch, blueprint=blueprint, now=now, partial=partial)
     except ValueError as error:
         raise HTTPException(409, f"Nothing stored: {error}.") from None
     siblings = [i for i in shown if i != batch_id][:MAX_FILES_SHOWN]
@@ -149,7 +150,7 @@ def commit_import(
             "entries": _batch_entries(session, [batch_id, *siblings]),
             "stored": outcome.stored,
         },
-        status_code=200 if outcome.ok else 422,
+        status_code=200 if outcome.stored else 422,
     )
 
 
@@ -164,6 +165,7 @@ async def api_import(
     domain: Annotated[str, Form()] = "",
     task: Annotated[str, Form()] = "",
     commit: Annotated[bool, Form()] = False,
+    partial: Annotated[bool, Form()] = False,
 ) -> JSONResponse:
     """Check (and with commit=true store) question files; the JSON report is the same as the upload page's."""
     blueprint = _blueprint(session, exam)
@@ -175,6 +177,7 @@ async def api_import(
         options={"format": format, "domain": domain, "task": task},
         now=now,
         commit=commit,
+        partial=partial,
     )
     body = {
         "ok": outcome.ok,

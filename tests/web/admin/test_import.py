@@ -119,3 +119,17 @@ def test_storing_one_file_keeps_the_check_of_every_other_file_of_the_upload(admi
     second = admin_client.post(f"/admin/imports/{forms[1]}/commit", data={"shown": shown})
     assert second.status_code == 200 and "/commit" not in second.text
     assert admin_client.post(f"/admin/imports/{forms[1]}/commit", data={"shown": ["0"]}).status_code == 422
+
+
+def test_the_page_and_the_api_can_store_only_the_valid_questions(admin_client, app, settings, monkeypatch, tmp_path):
+    rows = (FILES / "sheet.csv").read_text().splitlines()
+    bad = "csv-broken,D1,1.1,single,1,,A stem with a key that is no option?,One,x,Two,y,Three,z,Four,w,,,G,Why.,,"
+    mixed = ("\n".join([rows[0], rows[1], bad]) + "\n").encode()
+    check = admin_client.post("/admin/import", data={"exam": "TST-01"}, files=[("files", ("mixed.csv", mixed))])
+    assert check.status_code == 422 and "Store only the 1 questions without errors from mixed.csv" in check.text
+    batch = check.text.split("/admin/imports/")[1].split("/commit")[0]
+    whole = admin_client.post(f"/admin/imports/{batch}/commit")
+    assert whole.status_code == 422 and not stored(app, "csv-scaling")
+    part = admin_client.post(f"/admin/imports/{batch}/commit", data={"partial": "true"})
+    assert part.status_code == 200 and "Stored 1 new" in part.text and "key names no option: G" in part.text
+    assert stored(app, "csv-scaling") and not stored(app, "csv-broken")
