@@ -141,3 +141,8 @@ def test_a_guest_can_drill_and_keeps_the_schedule_in_this_browser(app, other_cli
     assert front_shown(page) == "What is the fourth concept?"
     with Session(app.state.engine) as session:
         assert len({s.user_id for s in session.exec(select(FlashcardState))}) == 1
+
+
+def test_a_domain_drill_can_start_with_its_flashcards(client):
+    practice = client.get("/practice?exam=TST-01").text
+    assert 'href="/study/cards?exam=TST-01&amp;domain=D2">its flashcards first</a>' in practice
