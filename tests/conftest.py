@@ -85,7 +85,7 @@ def pg_template(pg_server):
 def _truncate_sittings(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
-        tables = 'attemptitem, attempt, "user", gueststart, signinfailure, pendingsignup'
+        tables = 'attemptitem, attempt, "user", gueststart, signinfailure, pendingsignup, accountmail'
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         connection.execute(text("UPDATE question SET exam_responses = 0"))
     engine.dispose()

@@ -186,6 +186,14 @@ class PasswordReset(SQLModel, table=True):
     expires_at: datetime = _utc(nullable=False)
 
 
+class AccountMail(SQLModel, table=True):
+    """When an account email (a sign-up link, a note that someone tried, a reset link) last went to an address,
+    so that no one can have the site flood an inbox."""
+
+    email: str = Field(primary_key=True, max_length=320)
+    sent_at: datetime = _utc(nullable=False)
+
+
 class GuestStart(SQLModel, table=True):
     """An attempt a guest started, by network address, kept an hour so the limit holds across processes."""
 
@@ -312,6 +320,7 @@ __all__ = [
     "BrowserSession",
     "PendingSignUp",
     "PasswordReset",
+    "AccountMail",
     "GuestStart",
     "SignInFailure",
     "Attempt",

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.db import bank
 from app.db.tables import (
+    AccountMail,
     ApiToken,
     Attempt,
     AttemptItem,
@@ -122,11 +123,11 @@ SIGN_UP_LINK_LASTS = timedelta(hours=24)
 
 def pend_sign_up(*, session: Session, email: str, password_hash: str, now: datetime) -> str:
     """Keep a sign-up until its owner follows the emailed link; returns the link's token. Links older than
-    a day are dropped here."""
+    a day are dropped here. The caller commits once the email is sent."""
     session.exec(delete(PendingSignUp).where(col(PendingSignUp.created_at) < now - SIGN_UP_LINK_LASTS))
     token = secrets.token_urlsafe(32)
     session.add(PendingSignUp(token_hash=token_hash(token), email=email, password_hash=password_hash, created_at=now))
-    session.commit()
+    session.flush()
     return token
 
 
@@ -152,8 +153,18 @@ def issue_password_reset(*, session: Session, user: User, now: datetime, lasts: 
     return token
 
 
-def latest_password_reset(*, session: Session, user: User) -> PasswordReset | None:
-    return session.exec(select(PasswordReset).where(col(PasswordReset.user_id) == user.id)).first()
+def claim_account_mail(*, session: Session, email: str, now: datetime, gap: timedelta) -> bool:
+    """Whether an account email may go to the address now: not if one went within `gap`. Claiming records the
+    sending; checked and recorded in one step. The caller commits once the email is sent."""
+    _serialize(session, "account-mail")
+    last = session.get(AccountMail, email)
+    if last is not None and last.sent_at > now - gap:
+        return False
+    last = last or AccountMail(email=email, sent_at=now)
+    last.sent_at = now
+    session.add(last)
+    session.flush()
+    return True
 
 
 def password_reset(*, session: Session, token: str, now: datetime) -> tuple[PasswordReset, User] | None:
@@ -290,5 +301,6 @@ def delete_user_and_data(*, session: Session, user: User) -> None:
     session.exec(update(Regrade).where(col(Regrade.admin_id) == user.id).values(admin_id=None))
     if user.email:
         session.exec(delete(SignInFailure).where(col(SignInFailure.email) == user.email))
+        session.exec(delete(AccountMail).where(col(AccountMail.email) == user.email))
     session.delete(user)
     session.commit()

@@ -70,8 +70,8 @@ def check_guest_starts(starts: tuple[datetime, ...], limit: int, now: datetime) 
         raise TooManyGuestAttempts(limit, starts[-limit] + GUEST_WINDOW - now)
 
 
-# A reset link an administrator hands over may wait a day; one requested by email is used at once, and an
-# address gets at most one such email in RESET_REQUEST_GAP.
+# A reset link an administrator hands over may wait a day; one requested by email is used at once. An address
+# gets at most one account email (sign-up link, a note that someone tried, reset link) in ACCOUNT_MAIL_GAP.
 ADMIN_RESET_LASTS = timedelta(hours=24)
 EMAIL_RESET_LASTS = timedelta(hours=1)
-RESET_REQUEST_GAP = timedelta(minutes=2)
+ACCOUNT_MAIL_GAP = timedelta(minutes=2)

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from app.credentials import check_new_password, hash_password, needs_rehash, normalize_email, verify_password
 from app.db import attempts, users
 from app.db.tables import User
-from app.domain.accounts import EMAIL_RESET_LASTS, RESET_REQUEST_GAP, AccountError, Throttled
+from app.domain.accounts import ACCOUNT_MAIL_GAP, EMAIL_RESET_LASTS, AccountError, Throttled
 from app.domain.attempt import DisplayedOptions
 from app.web import csrf, mail
 from app.web.deps import SESSION_KEY, MaybeUser, Now, SessionDep, client_address, session_token, templates
@@ -81,6 +81,9 @@ def _sign_up_by_mail(request: Request, session, address: str, password_hash: str
     the address learns the rest by email (a link that finishes the sign-up, or a note that someone tried)."""
     settings = request.app.state.settings
     existing = users.find_by_email(session=session, email=address)
+    if not users.claim_account_mail(session=session, email=address, now=now, gap=ACCOUNT_MAIL_GAP):
+        # An email went to this address moments ago: the same answer, and nothing more in the inbox.
+        return _form(request, "accounts/signup_sent.html", address=address)
     try:
         if existing is None:
             token = users.pend_sign_up(session=session, email=address, password_hash=password_hash, now=now)
@@ -109,6 +112,7 @@ def _sign_up_by_mail(request: Request, session, address: str, password_hash: str
                 ),
             )
     except mail.MailNotSent as error:
+        session.rollback()  # no pending sign-up and no claim on the address without the email
         logging.getLogger("mockexam.mail").error("sign-up email not sent: %s", error)
         return _form(
             request,
@@ -118,6 +122,7 @@ def _sign_up_by_mail(request: Request, session, address: str, password_hash: str
             email=address,
             error="The email that finishes sign-up could not be sent just now; try again in a few minutes.",
         )
+    session.commit()
     return _form(request, "accounts/signup_sent.html", address=address)
 
 
@@ -185,8 +190,7 @@ def forgot_password(request: Request, session: SessionDep, now: Now, email: Anno
         return _form(request, "accounts/forgot.html", by_mail=False)
     address = email.strip().lower()
     account = users.find_by_email(session=session, email=address)
-    latest = users.latest_password_reset(session=session, user=account) if account else None
-    if account is not None and (latest is None or latest.created_at <= now - RESET_REQUEST_GAP):
+    if account is not None and users.claim_account_mail(session=session, email=address, now=now, gap=ACCOUNT_MAIL_GAP):
         token = users.issue_password_reset(session=session, user=account, now=now, lasts=EMAIL_RESET_LASTS)
         link = settings.public_url.rstrip("/") + request.app.url_path_for("reset_password_form", token=token)
         try:

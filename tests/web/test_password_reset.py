@@ -115,3 +115,13 @@ def test_the_cli_prints_a_working_link(monkeypatch, settings, app, other_client)
     assert other_client.get(path).status_code == 200
     missing = CliRunner().invoke(cli, ["admin", "reset-link", "nobody@example.com"])
     assert missing.exit_code == 1 and "no account uses nobody@example.com" in missing.output
+
+
+def test_sign_up_by_email_sends_an_address_at_most_one_email_in_two_minutes(client, other_client, app, inbox, clock):  # noqa: F811
+    first = sign_up(client, email="new@example.com")
+    again = sign_up(other_client, email="new@example.com")
+    assert first.status_code == again.status_code == 200 and "Check your email" in again.text
+    assert len(inbox.messages) == 1
+    clock.advance(minutes=3)
+    sign_up(other_client, email="new@example.com")
+    assert len(inbox.messages) == 2
