@@ -174,15 +174,18 @@
     if (!window.Intl || !Intl.DateTimeFormat) return;
     var format = new Intl.DateTimeFormat(undefined, {
       year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
-      hourCycle: "h23", timeZoneName: "short"
+      second: "2-digit", hourCycle: "h23", timeZoneName: "short"
     });
     root.querySelectorAll("time[datetime]:not([data-local])").forEach(function (element) {
       var moment = new Date(element.getAttribute("datetime"));
       if (isNaN(moment)) return;
       var parts = {};
       format.formatToParts(moment).forEach(function (part) { parts[part.type] = part.value; });
-      element.textContent = parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" +
-        parts.minute + " " + parts.timeZoneName;
+      // A save's time of day keeps its seconds and needs no date; other moments show date and minute.
+      element.textContent = element.hasAttribute("data-seconds")
+        ? parts.hour + ":" + parts.minute + ":" + parts.second + " " + parts.timeZoneName
+        : parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute + " " +
+          parts.timeZoneName;
       element.setAttribute("data-local", "");
       element.title = element.getAttribute("datetime");
     });
@@ -193,5 +196,5 @@
     if (timer) startTimer(timer);
     localTimes(document);
   });
-  document.addEventListener("htmx:afterSwap", function (event) { localTimes(event.target); });
+  document.addEventListener("htmx:afterSwap", function () { localTimes(document); });
 })();

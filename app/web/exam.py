@@ -413,7 +413,12 @@ def _save_status(request: Request, now: datetime, letters: tuple[str, ...], answ
     # The time formatted here: a method called from a template goes through Jinja's Context.call.
     return HTMLResponse(
         render_fragment(
-            _SAVE_STATUS, saved_at=f"{now:%H:%M:%S}", ok=True, answered_now=answered, stored=",".join(letters)
+            _SAVE_STATUS,
+            saved_at=f"{now:%H:%M:%S}",
+            saved_iso=f"{now:%Y-%m-%dT%H:%M:%S}+00:00",
+            ok=True,
+            answered_now=answered,
+            stored=",".join(letters),
         )
     )
 

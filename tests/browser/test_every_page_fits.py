@@ -135,6 +135,8 @@ def test_times_show_in_the_readers_time_zone(browser, server_factory):
     page = context.new_page()
     try:
         start_exam(page, server, "TST-01")
+        answer_with_key(page, "1")
+        expect(page.locator("#save-status time")).to_have_text(re.compile(r"^\d\d:\d\d:\d\d GMT\+9$"))
         page.goto(server.url + "/")
         started = page.locator("#resume-heading + ul time")
         expect(started).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d GMT\+9$"))
