@@ -35,6 +35,8 @@ class Parsed:
     content: dict
     where: str  # "line 12", "row 4", "question 3"
     category: str | None = None
+    # What the import changes or cannot keep, naming the question: reported as warnings on the upload.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -211,55 +213,143 @@ def read_csv(text: str, filename: str) -> Upload:
     return upload
 
 
+# ---- shared by the Moodle formats ------------------------------------------------------------------
+
+# The grades Moodle offers for an answer (question_bank::fraction_options_full), in percent; an answer's
+# weight or fraction must be one of them or its negative.
+MOODLE_GRADES = (
+    100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5,
+    11.11111, 10, 5, 0,
+)  # fmt: skip
+
+
+def _is_moodle_grade(percent: float) -> bool:
+    return any(abs(abs(percent) - grade) < 0.001 for grade in MOODLE_GRADES)
+
+
+def _percent(value: float) -> str:
+    return f"{value:g}"
+
+
+def _too_many(options: list, what: str = "options") -> str | None:
+    if len(options) > len(LETTERS):
+        return f"{len(options)} {what}; a question takes at most {len(LETTERS)}"
+    return None
+
+
+def _choice_key(
+    name: str, single: bool, weights: list[float], warnings: list[str]
+) -> tuple[list[bool] | None, str | None]:
+    """Which options are right, as Moodle grades them: a single-answer question's answer at 100%, a multiple-
+    response question's answers of positive weight. Returns the flags, or None and why the question is skipped;
+    weights that give part marks (so that our all-or-nothing key differs from Moodle's grading) are a warning."""
+    if single:
+        right = [abs(w - 100) < 0.001 for w in weights]
+        if not any(right):
+            return None, f"{name}: a single-answer question with no answer at 100%, so no key"
+        if sum(right) > 1:
+            return None, (
+                f"{name}: a single-answer question with {sum(right)} answers at 100% (Moodle accepts any of "
+                "them); an exam question has one right answer"
+            )
+        return right, None
+    right = [w > 0 for w in weights]
+    total = sum(w for w in weights if w > 0)
+    if any(right) and abs(total - 100) > 0.01:
+        warnings.append(
+            f"{name}: the positive weights add up to {_percent(total)}%, not 100%, so they make no all or "
+            "nothing key; imported with every answer of positive weight as a right one"
+        )
+    return right, None
+
+
+def _matching(stem: str, pairs: list[tuple[str, str]], *, explanation: str = "", qid: str | None = None) -> dict | str:
+    """A matching item from (prompt, response) pairs; a pair with no prompt is a response that fits none.
+    Returns the question, or why it cannot be one."""
+    responses: list[str] = []
+    for _, response in pairs:
+        if response and response not in responses:
+            responses.append(response)
+    if problem := _too_many(responses, "different responses"):
+        return problem
+    prompts = [(prompt, response) for prompt, response in pairs if prompt]
+    return {
+        "id": qid or stable_id(stem),
+        "type": "matching",
+        "stem": stem,
+        "prompts": [{"id": str(i + 1), "text": prompt, "explanation": ""} for i, (prompt, _) in enumerate(prompts)],
+        "options": [{"id": LETTERS[i], "text": text, "explanation": ""} for i, text in enumerate(responses)],
+        "key": {str(i + 1): LETTERS[responses.index(response)] for i, (_, response) in enumerate(prompts)},
+        "explanation": explanation,
+    }
+
+
 # ---- Aiken -----------------------------------------------------------------------------------------
 
-_AIKEN_OPTION = re.compile(r"^([A-Z])[.)]\s+(.*)$")
+# An option is a capital letter, then ")" or ".", then its text, with or without a space between.
+_AIKEN_OPTION = re.compile(r"^([A-Z])[.)]\s*(\S.*)$")
 _AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*([A-Z](?:\s*,\s*[A-Z])*)\s*$", re.IGNORECASE)
 
 
 def read_aiken(text: str, filename: str) -> Upload:
+    """A record is its stem's line(s), its options, and its ANSWER: line; it ends at the ANSWER: line or at a
+    blank line, so that a record without an answer never takes the next one in."""
     upload = Upload("aiken")
     block: list[tuple[int, str]] = []
 
-    def flush() -> None:
+    def flush(answer_line: str | None) -> None:
         if not block:
             return
-        first_line = block[0][0]
-        stem_lines, options, answer = [], [], None
-        for _, line in block:
-            if answer is None and (match := _AIKEN_ANSWER.match(line)):
-                answer = [a.strip().upper() for a in match.group(1).split(",")]
-            elif match := _AIKEN_OPTION.match(line):
+        where = f"line {block[0][0]}"
+        stem_lines, options = [block[0][1].strip()], []
+        for _, line in block[1:]:
+            if match := _AIKEN_OPTION.match(line.strip()):
                 options.append((match.group(1), match.group(2).strip()))
             elif options:
                 options[-1] = (options[-1][0], options[-1][1] + " " + line.strip())
             else:
                 stem_lines.append(line.strip())
-        where = f"line {first_line}"
-        if answer is None:
-            upload.skipped.append(Skipped(where, "no ANSWER: line, so no key"))
-        elif not options:
-            upload.skipped.append(Skipped(where, "no options (lines like 'A. text')"))
-        else:
-            letters = [letter for letter, _ in options]
-            unknown = [a for a in answer if a not in letters]
-            if unknown:
-                upload.skipped.append(Skipped(where, f"ANSWER names {', '.join(unknown)}, which is not an option"))
-            else:
-                stem = " ".join(stem_lines).strip()
-                upload.questions.append(
-                    Parsed(_question(stem, [(t, "", letter in answer) for letter, t in options]), where)
-                )
         block.clear()
+        if answer_line is None:
+            upload.skipped.append(Skipped(where, "no ANSWER: line, so no key (a record ends at a blank line)"))
+            return
+        match = _AIKEN_ANSWER.match(answer_line)
+        assert match is not None
+        answer = [a.strip().upper() for a in match.group(1).split(",")]
+        letters = [letter for letter, _ in options]
+        if not options:
+            upload.skipped.append(Skipped(where, "no options (lines like 'A. text' or 'A) text')"))
+        elif len(options) <= 2:
+            upload.skipped.append(
+                Skipped(
+                    where,
+                    f"only {'two options' if len(options) == 2 else 'one option'}; an exam question needs at "
+                    "least 3 (single answer) or 5 (multiple response); skipped",
+                )
+            )
+        elif repeated := sorted({x for x in letters if letters.count(x) > 1}):
+            upload.skipped.append(Skipped(where, f"option letter {', '.join(repeated)} is used twice"))
+        elif problem := _too_many(options):
+            upload.skipped.append(Skipped(where, problem))
+        elif unknown := [a for a in answer if a not in letters]:
+            upload.skipped.append(Skipped(where, f"ANSWER names {', '.join(unknown)}, which is not an option"))
+        else:
+            stem = " ".join(stem_lines).strip()
+            upload.questions.append(
+                Parsed(_question(stem, [(t, "", letter in answer) for letter, t in options]), where)
+            )
 
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
+        if not line.strip():
+            flush(None)
+        elif _AIKEN_ANSWER.match(line.strip()):
+            if block:
+                flush(line.strip())
+            else:
+                upload.skipped.append(Skipped(f"line {number}", "an ANSWER: line with no question before it"))
+        else:
             block.append((number, line))
-            if _AIKEN_ANSWER.match(line.strip()):
-                flush()
-        elif block and any(_AIKEN_ANSWER.match(text.strip()) for _, text in block):
-            flush()
-    flush()
+    flush(None)
     return upload
 
 
