@@ -36,6 +36,105 @@ def reasons(upload) -> list[str]:
     return [s.reason for s in upload.skipped]
 
 
+# ---- GIFT --------------------------------------------------------------------------------------------
+
+
+def test_gift_a_question_with_an_equals_answer_is_single_whatever_the_weights_of_the_others():
+    question = only(read("::W:: Which one? {=right ~%50%half right ~%-50%wrong ~other}", "q.gift"))
+    assert question["type"] == "single" and question["key"] == ["A"]
+    assert [o["text"] for o in question["options"]] == ["right", "half right", "wrong", "other"]
+
+
+def test_gift_only_weighted_tildes_is_multiple_response_keyed_by_the_positive_weights():
+    upload = read("::M:: Pick two. {~%50%one ~%50%two ~%-100%three ~four ~%-100%five}", "q.gift")
+    question = only(upload)
+    assert question["type"] == "multiple" and question["key"] == ["A", "B"]
+    assert upload.questions[0].warnings == []
+
+
+@pytest.mark.parametrize(
+    "answers, words",
+    [
+        ("~%50%one ~%30%two ~three ~four ~five", "positive weights add up to 80%"),
+        ("~%40%one ~%40%two ~%40%three ~four ~five", "positive weights add up to 120%"),
+    ],
+)
+def test_gift_weights_that_make_no_all_or_nothing_key_are_a_warning_naming_the_question(answers, words, blueprint):
+    upload = read(f"::Odd weights:: Pick some. {{{answers}}}", "q.gift")
+    [warning] = upload.questions[0].warnings
+    assert "Odd weights" in warning and words in warning and "all or nothing" in warning
+    report = checked(f"::Odd weights:: Pick some. {{{answers}}}", "q.gift", blueprint)
+    assert any(words in w.message and w.question == "odd-weights" for w in report.warnings)
+
+
+def test_gift_right_answers_only_is_a_short_answer_and_skipped_with_that_reason():
+    upload = read("::SA:: Name two colours. {=red =blue}", "q.gift")
+    assert upload.questions == []
+    [reason] = reasons(upload)
+    assert "short answer" in reason and "multiple response" not in reason and "multiple-response" not in reason
+
+
+def test_gift_a_missing_word_question_keeps_its_blank():
+    question = only(read("Amazon {=S3 ~EBS ~EFS} stores objects.", "q.gift"))
+    assert question["stem"] == "Amazon _____ stores objects."
+    assert question["key"] == ["A"]
+
+
+def test_gift_answers_closing_the_question_leave_no_blank():
+    assert only(read("Which stores objects? {=S3 ~EBS ~EFS}", "q.gift"))["stem"] == "Which stores objects?"
+
+
+@pytest.mark.parametrize("answer", ["T", "TRUE", "F", "FALSE", "T#Right.#Wrong.", "FALSE#Yes, false."])
+def test_gift_true_false_is_reported_as_true_false_not_short_answer(answer):
+    upload = read(f"::TF:: Data cleaning never changes results. {{{answer}}}", "q.gift")
+    [reason] = reasons(upload)
+    assert reason.startswith("true/false") and "short" not in reason and "numerical" not in reason
+
+
+MATCHING = """::Match services:: Match each workload with the service. {
+  =Streams of clicks -> Amazon Kinesis
+  =Objects -> Amazon S3
+  =Block storage -> Amazon EBS
+  = -> Amazon EFS
+}"""
+
+
+def test_gift_matching_is_a_matching_item(blueprint):
+    question = only(read(MATCHING, "q.gift"))
+    assert question["type"] == "matching"
+    assert [p["text"] for p in question["prompts"]] == ["Streams of clicks", "Objects", "Block storage"]
+    assert [o["text"] for o in question["options"]] == ["Amazon Kinesis", "Amazon S3", "Amazon EBS", "Amazon EFS"]
+    assert question["key"] == {"1": "A", "2": "B", "3": "C"}
+    report = checked(MATCHING, "q.gift", blueprint)
+    assert report.errors == [] and report.valid[0].type == "matching"
+
+
+def test_gift_matching_the_exam_cannot_take_is_refused_with_the_reason(blueprint):
+    report = checked("::Two pairs:: Match. {=a -> 1 =b -> 2}", "q.gift", blueprint)
+    assert report.valid == []
+    assert any(e.field == "prompts" and "3–7 prompts, not 2" in e.message for e in report.errors)
+
+
+def test_gift_a_matching_answer_without_an_arrow_is_skipped_naming_it():
+    upload = read("::Bad match:: Match. {=a -> 1 =b -> 2 =c}", "q.gift")
+    assert upload.questions == [] and "'c'" in reasons(upload)[0] and "->" in reasons(upload)[0]
+
+
+def test_gift_html_markdown_and_escapes_are_honoured_in_answers_and_feedback():
+    question = only(
+        read(
+            "[html]<p>Which <b>one</b>?</p> {=<b>a \\= b</b>#<i>Right</i>\\: a \\{c\\} \\~ \\#1 ~c#No. ~d}",
+            "q.gift",
+        )
+    )
+    assert question["stem"] == "Which one?"
+    assert question["options"][0]["text"] == "a = b"
+    assert question["options"][0]["explanation"] == "Right: a {c} ~ #1"
+    answer = only(read("[markdown]Which **one**? {=[markdown]**a**#[markdown]_yes_ ~b ~c}", "q.gift"))
+    assert answer["stem"] == "Which **one**?"
+    assert answer["options"][0] == {"id": "A", "text": "**a**", "explanation": "_yes_"}
+
+
 # ---- Aiken -------------------------------------------------------------------------------------------
 
 

@@ -355,44 +355,39 @@ def read_aiken(text: str, filename: str) -> Upload:
 
 # ---- GIFT ------------------------------------------------------------------------------------------
 
-
-def _gift_unescape(text: str) -> str:
-    return re.sub(r"\\([~=#{}:\\])", r"\1", text).strip()
-
-
-def _gift_split(text: str, separators: str) -> list[tuple[str, str]]:
-    """Split on unescaped separator characters, keeping each part's leading separator."""
-    parts, current, marker, i = [], "", "", 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\" and i + 1 < len(text):
-            current += text[i : i + 2]
-            i += 2
-            continue
-        if char in separators:
-            if current.strip() or marker:
-                parts.append((marker, current))
-            marker, current = char, ""
-        else:
-            current += char
-        i += 1
-    if current.strip() or marker:
-        parts.append((marker, current))
-    return parts
+# As Moodle does (qformat_gift::escapedchar_pre), escaped characters are set aside before the question is
+# parsed and put back in its texts, so that `\=`, `\~`, `\#`, `\{`, `\}` and `\:` are text, never syntax.
+_GIFT_ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003", "\\{": "\ue004"}
+_GIFT_ESCAPES |= {"\\}": "\ue005", "\\:": "\ue006", "\\n": "\ue007"}
+_GIFT_RESTORE = str.maketrans({v: k[1] if k != "\\n" else "\n" for k, v in _GIFT_ESCAPES.items()})
+_GIFT_FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]")
+_GIFT_WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
+_GIFT_TRUE_FALSE = ("T", "TRUE", "F", "FALSE")
 
 
-def _gift_markup(text: str) -> str:
-    """GIFT text may start with a [html] or [markdown] marker; keep Markdown, strip HTML tags to text."""
-    match = re.match(r"^\s*\[(html|moodle|plain|markdown)\]", text)
-    if not match:
-        return text
-    body = text[match.end() :]
-    return html_to_text(body) if match.group(1) == "html" else body
+def _gift_protect(text: str) -> str:
+    for escaped, placeholder in _GIFT_ESCAPES.items():
+        text = text.replace(escaped, placeholder)
+    return text
 
 
-def read_gift(text: str, filename: str) -> Upload:
-    upload = Upload("gift")
-    category = None
+def _gift_text(text: str, default: str = "moodle") -> tuple[str, str]:
+    """A text and its format: its own [html], [markdown], [plain] or [moodle] marker, else the question's. HTML
+    keeps its words, never its markup; the other formats are kept as written."""
+    markup = default
+    if match := _GIFT_FORMAT.match(text):
+        markup, text = match.group(1), text[match.end() :]
+    text = text.translate(_GIFT_RESTORE)
+    return (html_to_text(text) if markup == "html" else text.strip()), markup
+
+
+def _gift_comment(answer: str, markup: str) -> tuple[str, str]:
+    """An answer and its feedback, after the first #."""
+    body, _, feedback = answer.partition("#")
+    return _gift_text(body, markup)[0], (_gift_text(feedback, markup)[0] if feedback else "")
+
+
+def _gift_blocks(text: str) -> list[tuple[int, str]]:
     # Comments are lines starting with //; blank lines separate questions.
     lines = [("" if line.lstrip().startswith("//") else line) for line in text.splitlines()]
     blocks, start = [], 1
@@ -407,72 +402,132 @@ def read_gift(text: str, filename: str) -> Upload:
             current = []
     if current:
         blocks.append((start, "\n".join(current)))
-    for line_number, block in blocks:
+    return blocks
+
+
+def read_gift(text: str, filename: str) -> Upload:
+    """GIFT as Moodle reads it (question/format/gift/format.php): `~` makes a multiple-choice question, single
+    answer when it has an `=` answer and multiple response otherwise; `=` with `->` is matching; T/F is
+    true/false; `=` answers alone are a short answer; text after the answers keeps a blank, `_____`."""
+    upload = Upload("gift")
+    category = None
+    for line_number, raw in _gift_blocks(text):
         where = f"line {line_number}"
-        if block.strip().startswith("$CATEGORY:"):
-            category = block.strip()[len("$CATEGORY:") :].strip()
+        block = _gift_protect(raw).strip()
+        if block.startswith("$CATEGORY:"):
+            category = block[len("$CATEGORY:") :].strip().translate(_GIFT_RESTORE)
             continue
         title = None
-        if match := re.match(r"^\s*::(.*?)::", block, re.DOTALL):
-            title, block = match.group(1).strip(), block[match.end() :]
-        opening = _unescaped_index(block, "{")
-        closing = _unescaped_index(block, "}", opening + 1) if opening >= 0 else -1
-        if opening < 0 or closing < 0:
-            upload.skipped.append(Skipped(where, "not a GIFT question (no {answers})"))
+        if match := re.match(r"^::(.*?)::", block, re.DOTALL):
+            title, block = match.group(1).translate(_GIFT_RESTORE).strip(), block[match.end() :].strip()
+        opening, closing = block.find("{"), block.find("}")
+        if opening < 0 and closing < 0:
+            upload.skipped.append(Skipped(where, "a description (text with no {answers}), not a question; skipped"))
             continue
-        stem = _gift_unescape(_gift_markup(block[:opening] + block[closing + 1 :]))
+        if opening < 0 or closing < opening:
+            upload.skipped.append(Skipped(where, "unmatched { or }: write a brace that is text as \\{ or \\}; skipped"))
+            continue
         answers = block[opening + 1 : closing].strip()
+        # Answers that close the question leave no blank; text after them makes a missing-word question.
+        blank = "" if block.endswith("}") else "_____"
+        stem, markup = _gift_text(block[:opening] + blank + block[closing + 1 :])
+        name = f"question {title!r}" if title else f"question {stem[:60]!r}"
         general = ""
-        if "####" in answers:
-            answers, general = answers.split("####", 1)
-        if not answers or answers.upper() in ("T", "F", "TRUE", "FALSE") or answers.startswith("#"):
+        if (separator := answers.rfind("####")) >= 0:
+            answers, general = answers[:separator].strip(), _gift_text(answers[separator + 4 :], markup)[0]
+        qid = _slug(title) if title else None
+        if not answers:
+            upload.skipped.append(Skipped(where, "an essay question (empty {}), not multiple choice; skipped"))
+        elif answers.startswith("#"):
+            upload.skipped.append(Skipped(where, "a numerical question ({#...}), not multiple choice; skipped"))
+        elif "~" in answers:
+            parsed = _gift_choice(name, stem, markup, answers, general, qid, where, category)
+            if isinstance(parsed, str):
+                upload.skipped.append(Skipped(where, parsed))
+            else:
+                upload.questions.append(parsed)
+        elif "=" in answers and "->" in answers:
+            matching = _gift_matching(name, stem, markup, answers, general, qid)
+            if isinstance(matching, str):
+                upload.skipped.append(Skipped(where, matching))
+            else:
+                upload.questions.append(Parsed(matching, where, category))
+        elif answers.partition("#")[0].strip() in _GIFT_TRUE_FALSE:
+            upload.skipped.append(Skipped(where, "true/false questions are not multiple choice; skipped"))
+        else:
             upload.skipped.append(
-                Skipped(where, "true/false, numerical and essay questions are not multiple choice; skipped")
+                Skipped(
+                    where,
+                    "a short answer question (only = answers, no ~ wrong ones), not multiple choice; skipped",
+                )
             )
-            continue
-        parts = _gift_split(answers, "=~")
-        if any(marker == "=" and "->" in body for marker, body in parts):
-            upload.skipped.append(Skipped(where, "matching questions are not multiple choice; skipped"))
-            continue
-        options = []
-        for marker, body in parts:
-            if marker not in "=~" or not marker:
-                continue
-            feedback = ""
-            pieces = _gift_split(body, "#")
-            body = pieces[0][1] if pieces and pieces[0][0] == "" else ""
-            if len(pieces) > 1 or (pieces and pieces[0][0] == "#"):
-                feedback = _gift_unescape(pieces[-1][1])
-            weight = None
-            if match := re.match(r"^\s*%(-?\d+(?:\.\d+)?)%", body):
-                weight, body = float(match.group(1)), body[match.end() :]
-            right = weight > 0 if weight is not None else marker == "="
-            options.append((_gift_unescape(_gift_markup(body)), feedback, right))
-        if len(options) < 2:
-            upload.skipped.append(
-                Skipped(where, "short-answer questions (only right answers) are not multiple choice; skipped")
-            )
-            continue
-        upload.questions.append(
-            Parsed(
-                _question(stem, options, explanation=_gift_unescape(general), qid=_slug(title) if title else None),
-                where,
-                category,
-            )
-        )
     return upload
 
 
-def _unescaped_index(text: str, char: str, start: int = 0) -> int:
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == char:
-            return i
-        i += 1
-    return -1
+def _gift_matching(name: str, stem: str, markup: str, answers: str, general: str, qid: str | None) -> dict | str:
+    """`=prompt -> response` pairs (`= -> response` is a response that fits no prompt) as a matching item, or
+    why they are not one."""
+    pairs: list[tuple[str, str]] = []
+    for answer in [a.strip() for a in answers.split("=")]:
+        if not answer and not pairs:
+            continue  # before the first =
+        if "->" not in answer:
+            return (
+                f"{name}: matching answer {answer.translate(_GIFT_RESTORE)!r} has no '->' pairing it with a "
+                "response; skipped"
+            )
+        prompt, _, response = answer.partition("->")
+        pairs.append((_gift_text(prompt, markup)[0], response.translate(_GIFT_RESTORE).strip()))
+    matching = _matching(stem, pairs, explanation=general, qid=qid)
+    return f"{name}: {matching}" if isinstance(matching, str) else matching
+
+
+def _gift_choice(
+    name: str,
+    stem: str,
+    markup: str,
+    answers: str,
+    general: str,
+    qid: str | None,
+    where: str,
+    category: str | None,
+) -> Parsed | str:
+    """A multiple-choice question: single answer if any answer is `=` (its right answer), else multiple
+    response keyed by the positive `~%n%` weights. Returns the question or why it is skipped."""
+    single = "=" in answers
+    parts = [part.strip() for part in answers.replace("=", "~=").split("~")]
+    if parts and not parts[0]:
+        parts.pop(0)
+    if len(parts) < 2:
+        return f"{name}: a multiple-choice question needs at least two answers"
+    options, weights = [], []
+    for part in parts:
+        weight = 0.0
+        if part.startswith("="):
+            weight, part = 100.0, part[1:]
+        elif match := _GIFT_WEIGHT.match(part):
+            weight, part = float(match.group(1)), part[match.end() :]
+            if not _is_moodle_grade(weight):
+                return (
+                    f"{name}: weight {_percent(weight)}% is not one of Moodle's grade values "
+                    f"({', '.join(_percent(g) for g in MOODLE_GRADES)} and their negatives)"
+                )
+        text, feedback = _gift_comment(part, markup)
+        if not text:
+            return f"{name}: an answer has no text"
+        options.append((text, feedback))
+        weights.append(weight)
+    if problem := _too_many(options):
+        return f"{name}: {problem}"
+    warnings: list[str] = []
+    right, reason = _choice_key(name, single, weights, warnings)
+    if right is None:
+        return reason or name
+    content = _question(
+        stem, [(t, f, r) for (t, f), r in zip(options, right, strict=True)], explanation=general, qid=qid
+    )
+    content["type"] = "single" if single else "multiple"
+    return Parsed(content, where, category, warnings)
 
 
 def _slug(title: str) -> str | None:
