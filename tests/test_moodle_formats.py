@@ -164,3 +164,115 @@ def test_aiken_an_answer_line_alone_is_named():
     assert upload.questions == []
     assert [s.where for s in upload.skipped] == ["line 1", "line 6"]
     assert "no question before it" in upload.skipped[1].reason
+
+
+# ---- Moodle XML --------------------------------------------------------------------------------------
+
+
+def quiz(*questions: str) -> str:
+    return '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n' + "\n".join(questions) + "\n</quiz>\n"
+
+
+def multichoice(single: str | None, *fractions: str, name: str = "Q", extra: str = "") -> str:
+    answers = "".join(
+        f'<answer fraction="{f}" format="html"><text>option {i}</text></answer>' for i, f in enumerate(fractions)
+    )
+    single_element = f"<single>{single}</single>" if single is not None else ""
+    return (
+        f'<question type="multichoice"><name><text>{name}</text></name>'
+        f'<questiontext format="html"><text>Which? (Choose two.)</text>{extra}</questiontext>'
+        f"{single_element}{answers}</question>"
+    )
+
+
+def test_xml_single_decides_single_and_the_key_is_the_answer_at_100():
+    question = only(read(quiz(multichoice("true", "100", "50", "0", "-50")), "q.xml"))
+    assert question["type"] == "single" and question["key"] == ["A"]
+
+
+def test_xml_without_single_is_single_as_in_moodle():
+    question = only(read(quiz(multichoice(None, "0", "100", "0")), "q.xml"))
+    assert question["type"] == "single" and question["key"] == ["B"]
+
+
+def test_xml_multiple_is_keyed_by_positive_fractions_even_one():
+    question = only(read(quiz(multichoice("false", "100", "0", "-100", "0", "0")), "q.xml"))
+    assert question["type"] == "multiple" and question["key"] == ["A"]
+
+
+def test_xml_a_single_answer_question_with_no_answer_at_100_is_skipped():
+    upload = read(quiz(multichoice("true", "50", "50", "0", name="Half")), "q.xml")
+    assert upload.questions == [] and "Half" in reasons(upload)[0] and "100%" in reasons(upload)[0]
+
+
+def test_xml_a_fraction_that_is_no_moodle_grade_is_reported_as_such():
+    upload = read(quiz(multichoice("false", "45", "55", "0", "0", "0", name="Odd")), "q.xml")
+    assert upload.questions == []
+    [reason] = reasons(upload)
+    assert "Odd" in reason and "fraction 45" in reason and "not one of Moodle's grade values" in reason
+
+
+def test_xml_moodle_grade_values_with_their_rounding_are_accepted():
+    question = only(read(quiz(multichoice("false", "33.33333", "33.3333", "33.33333", "-100", "0")), "q.xml"))
+    assert question["key"] == ["A", "B", "C"]
+
+
+def test_xml_multiple_positive_fractions_not_summing_to_100_are_a_warning():
+    upload = read(quiz(multichoice("false", "50", "25", "0", "0", "0", name="Short")), "q.xml")
+    [warning] = upload.questions[0].warnings
+    assert "Short" in warning and "add up to 75%" in warning
+
+
+XML_MATCHING = """<question type="matching">
+  <name><text>Match stores</text></name>
+  <questiontext format="html"><text><![CDATA[<p>Match each workload with a store.</p>]]></text></questiontext>
+  <generalfeedback format="html"><text>Each fits its data.</text></generalfeedback>
+  <subquestion format="html"><text><![CDATA[<p>Objects</p>]]></text>
+    <answer><text>Amazon S3</text></answer></subquestion>
+  <subquestion format="html"><text>Blocks</text><answer><text>Amazon EBS</text></answer></subquestion>
+  <subquestion format="html"><text>Files</text><answer><text>Amazon EFS</text></answer></subquestion>
+  <subquestion format="html"><text>Archives</text><answer><text>Amazon S3</text></answer></subquestion>
+  <subquestion format="html"><text></text><answer><text>Amazon RDS</text></answer></subquestion>
+</question>"""
+
+XML_ORDERING = """<question type="ordering">
+  <name><text>Pipeline order</text></name>
+  <questiontext format="html"><text>Put the steps in order.</text></questiontext>
+  <answer fraction="1.0000000" format="html"><text>Train the model</text></answer>
+  <answer fraction="2.0000000" format="html"><text>Evaluate the model</text></answer>
+  <answer fraction="3.0000000" format="html"><text>Register the model</text></answer>
+</question>"""
+
+
+def test_xml_matching_is_a_matching_item(blueprint):
+    question = only(read(quiz(XML_MATCHING), "q.xml"))
+    assert question["type"] == "matching" and question["stem"] == "Match each workload with a store."
+    assert [p["text"] for p in question["prompts"]] == ["Objects", "Blocks", "Files", "Archives"]
+    assert [o["text"] for o in question["options"]] == ["Amazon S3", "Amazon EBS", "Amazon EFS", "Amazon RDS"]
+    assert question["key"] == {"1": "A", "2": "B", "3": "C", "4": "A"}
+    report = checked(quiz(XML_MATCHING), "q.xml", blueprint)
+    assert report.errors == [] and report.valid[0].id == "match-stores"
+
+
+def test_xml_ordering_is_an_ordering_item_in_the_order_of_its_answers(blueprint):
+    question = only(read(quiz(XML_ORDERING), "q.xml"))
+    assert question["type"] == "ordering"
+    assert [o["text"] for o in question["options"]] == ["Train the model", "Evaluate the model", "Register the model"]
+    assert question["key"] == ["A", "B", "C"]
+    report = checked(quiz(XML_ORDERING), "q.xml", blueprint)
+    assert report.errors == [] and report.valid[0].type == "ordering"
+
+
+def test_xml_embedded_files_are_reported_as_dropped_naming_the_question(blueprint):
+    picture = '<file name="chart.png" path="/" encoding="base64">iVBORw0KGgo=</file>'
+    text = quiz(multichoice("true", "100", "0", "0", name="With chart", extra=picture))
+    upload = read(text, "q.xml")
+    [warning] = upload.questions[0].warnings
+    assert "With chart" in warning and "chart.png" in warning and "dropped" in warning
+    report = checked(text, "q.xml", blueprint)
+    assert any("chart.png" in w.message and w.question == "with-chart" for w in report.warnings)
+
+
+def test_xml_other_types_name_their_type():
+    upload = read(quiz('<question type="truefalse"><name><text>TF</text></name></question>'), "q.xml")
+    assert "truefalse" in reasons(upload)[0]

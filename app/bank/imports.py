@@ -547,6 +547,12 @@ def html_to_text(value: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(line.strip() for line in value.splitlines())).strip()
 
 
+def _moodle_single(value: str) -> bool:
+    """As qformat_xml::trans_single: "false", "0" or empty is multiple response, anything else single."""
+    value = value.strip()
+    return not (value == "false" or value in ("", "0"))
+
+
 def read_moodle_xml(text: str, filename: str) -> Upload:
     try:
         root = ElementTree.fromstring(text.encode("utf-8"))
@@ -572,23 +578,79 @@ def read_moodle_xml(text: str, filename: str) -> Upload:
         if kind == "category":
             category = (question.findtext("category/text") or "").strip()
             continue
-        if kind != "multichoice":
+        title = (question.findtext("name/text") or "").strip()
+        name = f"question {title!r}" if title else f"question {number}"
+        qid = _slug(title) if title else None
+        stem = text_of(question, "questiontext/text")
+        explanation = text_of(question, "generalfeedback/text")
+        warnings: list[str] = []
+        files = [f.get("name") or "(unnamed)" for f in question.iter("file")]
+        if files:
+            warnings.append(
+                f"{name}: embedded file{'s' if len(files) > 1 else ''} {', '.join(files)} dropped; only the "
+                "text is imported, so check that the question still makes sense without them"
+            )
+        content: dict | str
+        if kind == "multichoice":
+            content = _xml_multichoice(question, name, stem, explanation, qid, text_of, warnings)
+        elif kind == "matching":
+            pairs = [
+                (text_of(sub, "text"), (sub.findtext("answer/text") or "").strip())
+                for sub in question.findall("subquestion")
+            ]
+            if not pairs:
+                content = "a matching question with no <subquestion>"
+            else:
+                content = _matching(stem, pairs, explanation=explanation, qid=qid)
+                if isinstance(content, str):
+                    content = f"{name}: {content}"
+        elif kind == "ordering":
+            # qtype_ordering lists its <answer> elements in the right order.
+            steps = [text_of(answer, "text") for answer in question.findall("answer")]
+            if problem := _too_many(steps, "steps"):
+                content = f"{name}: {problem}"
+            else:
+                content = _question(stem, [(step, "", True) for step in steps], explanation=explanation, qid=qid)
+                content["type"] = "ordering"
+        else:
             upload.skipped.append(Skipped(where, f"{kind or 'untyped'} questions are not multiple choice; skipped"))
             continue
-        options = []
-        for answer in question.findall("answer"):
-            try:
-                fraction = float(answer.get("fraction", "0"))
-            except ValueError:
-                fraction = 0.0
-            options.append((text_of(answer, "text"), text_of(answer, "feedback/text"), fraction > 0))
-        stem = text_of(question, "questiontext/text")
-        name = (question.findtext("name/text") or "").strip()
-        content = _question(
-            stem, options, explanation=text_of(question, "generalfeedback/text"), qid=_slug(name) if name else None
-        )
-        upload.questions.append(Parsed(content, where, category))
+        if isinstance(content, str):
+            upload.skipped.append(Skipped(where, content))
+        else:
+            upload.questions.append(Parsed(content, where, category, warnings))
     return upload
+
+
+def _xml_multichoice(question, name, stem, explanation, qid, text_of, warnings: list[str]) -> dict | str:
+    """`<single>` decides single or multiple; the fractions decide the key as Moodle grades them."""
+    single = _moodle_single(question.findtext("single", "true"))
+    options, weights = [], []
+    for index, answer in enumerate(question.findall("answer"), start=1):
+        raw = answer.get("fraction", "0")
+        try:
+            fraction = float(raw)
+        except ValueError:
+            return f"{name}: answer {index} has fraction {raw!r}, which is not a number"
+        if not _is_moodle_grade(fraction):
+            return (
+                f"{name}: answer {index} has fraction {_percent(fraction)}, which is not one of Moodle's grade "
+                f"values ({', '.join(_percent(g) for g in MOODLE_GRADES)} and their negatives)"
+            )
+        options.append((text_of(answer, "text"), text_of(answer, "feedback/text")))
+        weights.append(fraction)
+    if len(options) < 2:
+        return f"{name}: a multiple-choice question needs at least two answers, has {len(options)}"
+    if problem := _too_many(options):
+        return f"{name}: {problem}"
+    right, reason = _choice_key(name, single, weights, warnings)
+    if right is None:
+        return reason or name
+    content = _question(
+        stem, [(t, f, r) for (t, f), r in zip(options, right, strict=True)], explanation=explanation, qid=qid
+    )
+    content["type"] = "single" if single else "multiple"
+    return content
 
 
 READERS: dict[str, Callable[[str, str], Upload]] = {
