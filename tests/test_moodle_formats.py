@@ -135,6 +135,28 @@ def test_gift_html_markdown_and_escapes_are_honoured_in_answers_and_feedback():
     assert answer["options"][0] == {"id": "A", "text": "**a**", "explanation": "_yes_"}
 
 
+@pytest.mark.parametrize(
+    "block, words",
+    [
+        ("::W:: Pick. {~%45%a ~%55%b ~c ~d ~e}", "weight 45% is not one of Moodle's grade values"),
+        ("::Two right:: Pick. {=a =b ~c ~d}", "2 answers at 100%"),
+        ("::Nine:: Pick. {=a ~b ~c ~d ~e ~f ~g ~h ~i}", "9 options; a question takes at most 8"),
+        ("::Empty:: Pick. {=a ~#feedback only ~c}", "an answer has no text"),
+        ("::N:: How many? {#42}", "a numerical question"),
+        ("::E:: Discuss. {}", "an essay question"),
+        ("Just some text.", "a description"),
+        ("::B:: Which } is it? {=a ~b ~c}", "unmatched { or }"),
+        ("::B:: Which { is it? {=a ~b ~c}", "a { inside the {answers}"),
+        ("Q1? {=a ~b ~c}\nQ2? {=d ~e ~f}", "more than one {answers}"),
+    ],
+)
+def test_gift_bad_or_foreign_questions_are_skipped_with_a_reason_naming_what_is_wrong(block, words):
+    upload = read(block, "q.gift")
+    assert upload.questions == []
+    [reason] = reasons(upload)
+    assert words in reason
+
+
 # ---- Aiken -------------------------------------------------------------------------------------------
 
 
@@ -276,3 +298,21 @@ def test_xml_embedded_files_are_reported_as_dropped_naming_the_question(blueprin
 def test_xml_other_types_name_their_type():
     upload = read(quiz('<question type="truefalse"><name><text>TF</text></name></question>'), "q.xml")
     assert "truefalse" in reasons(upload)[0]
+
+
+@pytest.mark.parametrize(
+    "question, words",
+    [
+        (multichoice("true", "abc", "100", "0", name="NaN"), "answer 1 has fraction 'abc', which is not a number"),
+        (multichoice("true", "100", name="Lonely"), "needs at least two answers, has 1"),
+        (
+            '<question type="matching"><name><text>Empty</text></name></question>',
+            "'Empty': a matching question with no <subquestion>",
+        ),
+    ],
+)
+def test_xml_bad_questions_are_skipped_with_a_reason_naming_what_is_wrong(question, words):
+    upload = read(quiz(question), "q.xml")
+    assert upload.questions == []
+    [reason] = reasons(upload)
+    assert words in reason

@@ -427,6 +427,20 @@ def read_gift(text: str, filename: str) -> Upload:
         if opening < 0 or closing < opening:
             upload.skipped.append(Skipped(where, "unmatched { or }: write a brace that is text as \\{ or \\}; skipped"))
             continue
+        if "{" in block[opening + 1 : closing]:
+            upload.skipped.append(
+                Skipped(where, "a { inside the {answers}: write a brace that is text as \\{; skipped")
+            )
+            continue
+        if "{" in block[closing + 1 :] or "}" in block[closing + 1 :]:
+            upload.skipped.append(
+                Skipped(
+                    where,
+                    "more than one {answers}: separate questions with a blank line, and write a brace that "
+                    "is text as \\{ or \\}; skipped",
+                )
+            )
+            continue
         answers = block[opening + 1 : closing].strip()
         # Answers that close the question leave no blank; text after them makes a missing-word question.
         blank = "" if block.endswith("}") else "_____"
@@ -599,7 +613,7 @@ def read_moodle_xml(text: str, filename: str) -> Upload:
                 for sub in question.findall("subquestion")
             ]
             if not pairs:
-                content = "a matching question with no <subquestion>"
+                content = f"{name}: a matching question with no <subquestion>"
             else:
                 content = _matching(stem, pairs, explanation=explanation, qid=qid)
                 if isinstance(content, str):
