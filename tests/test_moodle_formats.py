@@ -4,12 +4,16 @@ reported about weights, grades and embedded files."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
 from app.bank.imports import read_upload
 from app.bank.upload_check import check_upload
 from tests.conftest import TEST_BANK
+
+FILES = Path(__file__).parent / "data" / "imports"
 
 
 @pytest.fixture(scope="module")
@@ -316,3 +320,25 @@ def test_xml_bad_questions_are_skipped_with_a_reason_naming_what_is_wrong(questi
     assert upload.questions == []
     [reason] = reasons(upload)
     assert words in reason
+
+
+def test_aiken_reads_moodles_error_fixture_record_by_record():
+    """Moodle's own fixture (tests/data/imports/moodle/README.md): the records Moodle refuses are skipped for the
+    same reasons, on the same lines, and its two-option questions are skipped as too small for an exam."""
+    upload = read_upload((FILES / "moodle" / "aiken_errors.txt").read_bytes(), "aiken_errors.txt", "aiken")
+    assert upload.questions == []
+    assert [(s.where, s.reason.split(";")[0].split(":")[0]) for s in upload.skipped] == [
+        ("line 1", "only one option"),
+        ("line 5", "an option ('A) Question not started') with no question before it"),
+        ("line 7", "an ANSWER"),
+        ("line 9", "only two options"),
+        ("line 14", "no ANSWER"),
+        ("line 18", "only two options"),
+    ]
+    assert upload.skipped[2].reason == "an ANSWER: line with no question before it"
+
+
+def test_aiken_an_answer_line_naming_no_letter_is_named():
+    upload = read("Q?\nA. a\nB. b\nC. c\nANSWER: the first one\n", "q.aiken.txt")
+    assert upload.questions == []
+    assert reasons(upload) == ["'ANSWER: the first one' names no option letter: write it as 'ANSWER: B'"]

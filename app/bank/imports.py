@@ -289,6 +289,7 @@ def _matching(stem: str, pairs: list[tuple[str, str]], *, explanation: str = "",
 # An option is a capital letter, then ")" or ".", then its text, with or without a space between.
 _AIKEN_OPTION = re.compile(r"^([A-Z])[.)]\s*(\S.*)$")
 _AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*([A-Z](?:\s*,\s*[A-Z])*)\s*$", re.IGNORECASE)
+_AIKEN_ANSWER_LINE = re.compile(r"^ANSWER\s*:", re.IGNORECASE)
 
 
 def read_aiken(text: str, filename: str) -> Upload:
@@ -310,11 +311,16 @@ def read_aiken(text: str, filename: str) -> Upload:
             else:
                 stem_lines.append(line.strip())
         block.clear()
+        if _AIKEN_OPTION.match(stem_lines[0]):
+            upload.skipped.append(Skipped(where, f"an option ({stem_lines[0]!r}) with no question before it"))
+            return
         if answer_line is None:
             upload.skipped.append(Skipped(where, "no ANSWER: line, so no key (a record ends at a blank line)"))
             return
         match = _AIKEN_ANSWER.match(answer_line)
-        assert match is not None
+        if match is None:
+            upload.skipped.append(Skipped(where, f"{answer_line!r} names no option letter: write it as 'ANSWER: B'"))
+            return
         answer = [a.strip().upper() for a in match.group(1).split(",")]
         letters = [letter for letter, _ in options]
         if not options:
@@ -342,7 +348,7 @@ def read_aiken(text: str, filename: str) -> Upload:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             flush(None)
-        elif _AIKEN_ANSWER.match(line.strip()):
+        elif _AIKEN_ANSWER_LINE.match(line.strip()):
             if block:
                 flush(line.strip())
             else:
