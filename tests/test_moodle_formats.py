@@ -342,3 +342,17 @@ def test_aiken_an_answer_line_naming_no_letter_is_named():
     upload = read("Q?\nA. a\nB. b\nC. c\nANSWER: the first one\n", "q.aiken.txt")
     assert upload.questions == []
     assert reasons(upload) == ["'ANSWER: the first one' names no option letter: write it as 'ANSWER: B'"]
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("::Part marks:: Which one? {=right ~%50%half right ~%-50%wrong ~other}", "q.gift"),
+        (quiz(multichoice("true", "100", "50", "0", "-50", name="Part marks")), "q.xml"),
+    ],
+)
+def test_a_single_answer_question_giving_part_marks_is_imported_with_a_warning(text, name):
+    upload = read(text, name)
+    assert only(upload)["key"] == ["A"]
+    [warning] = upload.questions[0].warnings
+    assert "Part marks" in warning and "B (50%)" in warning and "all or nothing" in warning

@@ -252,6 +252,12 @@ def _choice_key(
                 f"{name}: a single-answer question with {sum(right)} answers at 100% (Moodle accepts any of "
                 "them); an exam question has one right answer"
             )
+        partial = [f"{LETTERS[i]} ({_percent(w)}%)" for i, w in enumerate(weights) if 0 < w < 100]
+        if partial:
+            warnings.append(
+                f"{name}: Moodle gives part marks for {', '.join(partial)}; imported all or nothing, with only the "
+                "answer at 100% right"
+            )
         return right, None
     right = [w > 0 for w in weights]
     total = sum(w for w in weights if w > 0)
