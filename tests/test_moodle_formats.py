@@ -356,3 +356,30 @@ def test_a_single_answer_question_giving_part_marks_is_imported_with_a_warning(t
     assert only(upload)["key"] == ["A"]
     [warning] = upload.questions[0].warnings
     assert "Part marks" in warning and "B (50%)" in warning and "all or nothing" in warning
+
+
+def test_gift_reads_moodles_own_fixture_as_moodle_does():
+    """Moodle's question/format/gift/tests/fixtures/questions.gift.txt (tests/data/imports/moodle/README.md):
+    each question gets the type Moodle gives it, and the ones that are not ours are skipped naming that type."""
+    upload = read_upload((FILES / "moodle" / "questions.gift.txt").read_bytes(), "questions.gift.txt", "gift")
+    matching, single, multiple = (q.content for q in upload.questions)
+    assert matching["type"] == "matching" and matching["stem"] == "Match the activity to the description."
+    assert [p["text"] for p in matching["prompts"]][3] == "A collection of web pages that anyone can add to or edit."
+    assert [o["text"] for o in matching["options"]] == ["Forum", "Choice", "Database", "Wiki", "Chat"]
+    assert matching["key"] == {"1": "A", "2": "B", "3": "C", "4": "D"}
+    assert (single["type"], single["key"]) == ("single", ["A"])
+    assert [(o["text"], o["explanation"]) for o in single["options"]] == [
+        ("yellow", "right; good!"),
+        ("red", "wrong, it's yellow"),
+        ("blue", "wrong, it's yellow"),
+    ]
+    assert (multiple["type"], multiple["key"]) == ("multiple", ["A", "C"])
+    assert [(s.where, s.reason.split(" ")[1]) for s in upload.skipped] == [
+        ("line 2", "essay"),
+        ("line 31", "numerical"),
+        ("line 34", "short"),
+        ("line 41", "questions"),
+        ("line 46", "questions"),
+        ("line 49", "questions"),
+    ]
+    assert all(s.reason.startswith("true/false") for s in upload.skipped[3:])
