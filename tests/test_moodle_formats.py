@@ -383,3 +383,13 @@ def test_gift_reads_moodles_own_fixture_as_moodle_does():
         ("line 49", "questions"),
     ]
     assert all(s.reason.startswith("true/false") for s in upload.skipped[3:])
+
+
+def test_xml_reads_moodles_invalid_grades_fixture_as_moodle_does():
+    """Moodle refuses this question of its own fixtures for its fraction of 33 (tests/data/imports/moodle)."""
+    data = (FILES / "moodle" / "error_invalid_grades.xml").read_bytes()
+    upload = read_upload(data, "error_invalid_grades.xml")
+    assert upload.questions == []
+    [reason] = reasons(upload)
+    assert reason.startswith("question 'Question with invalid grades : x > 1 & x < 2': answer 2 has fraction 33,")
+    assert "not one of Moodle's grade values (100, 90, 83.33333, 80," in reason

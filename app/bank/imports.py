@@ -228,7 +228,7 @@ def _is_moodle_grade(percent: float) -> bool:
 
 
 def _percent(value: float) -> str:
-    return f"{value:g}"
+    return f"{value:.5f}".rstrip("0").rstrip(".")
 
 
 def _too_many(options: list, what: str = "options") -> str | None:
@@ -604,7 +604,7 @@ def read_moodle_xml(text: str, filename: str) -> Upload:
         if kind == "category":
             category = (question.findtext("category/text") or "").strip()
             continue
-        title = (question.findtext("name/text") or "").strip()
+        title = html_to_text(question.findtext("name/text") or "")
         name = f"question {title!r}" if title else f"question {number}"
         qid = _slug(title) if title else None
         stem = text_of(question, "questiontext/text")
