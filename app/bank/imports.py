@@ -35,6 +35,8 @@ class Parsed:
     content: dict
     where: str  # "line 12", "row 4", "question 3"
     category: str | None = None
+    # What the import changes or cannot keep, naming the question: reported as warnings on the upload.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -211,98 +213,193 @@ def read_csv(text: str, filename: str) -> Upload:
     return upload
 
 
+# ---- shared by the Moodle formats ------------------------------------------------------------------
+
+# The grades Moodle offers for an answer (question_bank::fraction_options_full), in percent; an answer's
+# weight or fraction must be one of them or its negative.
+MOODLE_GRADES = (
+    100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5,
+    11.11111, 10, 5, 0,
+)  # fmt: skip
+
+
+def _is_moodle_grade(percent: float) -> bool:
+    return any(abs(abs(percent) - grade) < 0.001 for grade in MOODLE_GRADES)
+
+
+def _percent(value: float) -> str:
+    return f"{value:.5f}".rstrip("0").rstrip(".")
+
+
+def _too_many(options: list, what: str = "options") -> str | None:
+    if len(options) > len(LETTERS):
+        return f"{len(options)} {what}; a question takes at most {len(LETTERS)}"
+    return None
+
+
+def _choice_key(
+    name: str, single: bool, weights: list[float], warnings: list[str]
+) -> tuple[list[bool] | None, str | None]:
+    """Which options are right, as Moodle grades them: a single-answer question's answer at 100%, a multiple-
+    response question's answers of positive weight. Returns the flags, or None and why the question is skipped;
+    weights that give part marks (so that our all-or-nothing key differs from Moodle's grading) are a warning."""
+    if single:
+        right = [abs(w - 100) < 0.001 for w in weights]
+        if not any(right):
+            return None, f"{name}: a single-answer question with no answer at 100%, so no key"
+        if sum(right) > 1:
+            return None, (
+                f"{name}: a single-answer question with {sum(right)} answers at 100% (Moodle accepts any of "
+                "them); an exam question has one right answer"
+            )
+        partial = [f"{LETTERS[i]} ({_percent(w)}%)" for i, w in enumerate(weights) if 0 < w < 100]
+        if partial:
+            warnings.append(
+                f"{name}: Moodle gives part marks for {', '.join(partial)}; imported all or nothing, with only the "
+                "answer at 100% right"
+            )
+        return right, None
+    right = [w > 0 for w in weights]
+    total = sum(w for w in weights if w > 0)
+    if any(right) and abs(total - 100) > 0.01:
+        warnings.append(
+            f"{name}: the positive weights add up to {_percent(total)}%, not 100%, so they make no all or "
+            "nothing key; imported with every answer of positive weight as a right one"
+        )
+    return right, None
+
+
+def _matching(stem: str, pairs: list[tuple[str, str]], *, explanation: str = "", qid: str | None = None) -> dict | str:
+    """A matching item from (prompt, response) pairs; a pair with no prompt is a response that fits none.
+    Returns the question, or why it cannot be one."""
+    responses: list[str] = []
+    for _, response in pairs:
+        if response and response not in responses:
+            responses.append(response)
+    if problem := _too_many(responses, "different responses"):
+        return problem
+    prompts = [(prompt, response) for prompt, response in pairs if prompt]
+    return {
+        "id": qid or stable_id(stem),
+        "type": "matching",
+        "stem": stem,
+        "prompts": [{"id": str(i + 1), "text": prompt, "explanation": ""} for i, (prompt, _) in enumerate(prompts)],
+        "options": [{"id": LETTERS[i], "text": text, "explanation": ""} for i, text in enumerate(responses)],
+        "key": {str(i + 1): LETTERS[responses.index(response)] for i, (_, response) in enumerate(prompts)},
+        "explanation": explanation,
+    }
+
+
 # ---- Aiken -----------------------------------------------------------------------------------------
 
-_AIKEN_OPTION = re.compile(r"^([A-Z])[.)]\s+(.*)$")
+# An option is a capital letter, then ")" or ".", then its text, with or without a space between.
+_AIKEN_OPTION = re.compile(r"^([A-Z])[.)]\s*(\S.*)$")
 _AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*([A-Z](?:\s*,\s*[A-Z])*)\s*$", re.IGNORECASE)
+_AIKEN_ANSWER_LINE = re.compile(r"^ANSWER\s*:", re.IGNORECASE)
 
 
 def read_aiken(text: str, filename: str) -> Upload:
+    """A record is its stem's line(s), its options, and its ANSWER: line; it ends at the ANSWER: line or at a
+    blank line, so that a record without an answer never takes the next one in."""
     upload = Upload("aiken")
     block: list[tuple[int, str]] = []
 
-    def flush() -> None:
+    def flush(answer_line: str | None) -> None:
         if not block:
             return
-        first_line = block[0][0]
-        stem_lines, options, answer = [], [], None
-        for _, line in block:
-            if answer is None and (match := _AIKEN_ANSWER.match(line)):
-                answer = [a.strip().upper() for a in match.group(1).split(",")]
-            elif match := _AIKEN_OPTION.match(line):
+        where = f"line {block[0][0]}"
+        stem_lines, options = [block[0][1].strip()], []
+        for _, line in block[1:]:
+            if match := _AIKEN_OPTION.match(line.strip()):
                 options.append((match.group(1), match.group(2).strip()))
             elif options:
                 options[-1] = (options[-1][0], options[-1][1] + " " + line.strip())
             else:
                 stem_lines.append(line.strip())
-        where = f"line {first_line}"
-        if answer is None:
-            upload.skipped.append(Skipped(where, "no ANSWER: line, so no key"))
-        elif not options:
-            upload.skipped.append(Skipped(where, "no options (lines like 'A. text')"))
-        else:
-            letters = [letter for letter, _ in options]
-            unknown = [a for a in answer if a not in letters]
-            if unknown:
-                upload.skipped.append(Skipped(where, f"ANSWER names {', '.join(unknown)}, which is not an option"))
-            else:
-                stem = " ".join(stem_lines).strip()
-                upload.questions.append(
-                    Parsed(_question(stem, [(t, "", letter in answer) for letter, t in options]), where)
-                )
         block.clear()
+        if _AIKEN_OPTION.match(stem_lines[0]):
+            upload.skipped.append(Skipped(where, f"an option ({stem_lines[0]!r}) with no question before it"))
+            return
+        if answer_line is None:
+            upload.skipped.append(Skipped(where, "no ANSWER: line, so no key (a record ends at a blank line)"))
+            return
+        match = _AIKEN_ANSWER.match(answer_line)
+        if match is None:
+            upload.skipped.append(Skipped(where, f"{answer_line!r} names no option letter: write it as 'ANSWER: B'"))
+            return
+        answer = [a.strip().upper() for a in match.group(1).split(",")]
+        letters = [letter for letter, _ in options]
+        if not options:
+            upload.skipped.append(Skipped(where, "no options (lines like 'A. text' or 'A) text')"))
+        elif len(options) <= 2:
+            upload.skipped.append(
+                Skipped(
+                    where,
+                    f"only {'two options' if len(options) == 2 else 'one option'}; an exam question needs at "
+                    "least 3 (single answer) or 5 (multiple response); skipped",
+                )
+            )
+        elif repeated := sorted({x for x in letters if letters.count(x) > 1}):
+            upload.skipped.append(Skipped(where, f"option letter {', '.join(repeated)} is used twice"))
+        elif problem := _too_many(options):
+            upload.skipped.append(Skipped(where, problem))
+        elif unknown := [a for a in answer if a not in letters]:
+            upload.skipped.append(Skipped(where, f"ANSWER names {', '.join(unknown)}, which is not an option"))
+        else:
+            stem = " ".join(stem_lines).strip()
+            upload.questions.append(
+                Parsed(_question(stem, [(t, "", letter in answer) for letter, t in options]), where)
+            )
 
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
+        if not line.strip():
+            flush(None)
+        elif _AIKEN_ANSWER_LINE.match(line.strip()):
+            if block:
+                flush(line.strip())
+            else:
+                upload.skipped.append(Skipped(f"line {number}", "an ANSWER: line with no question before it"))
+        else:
             block.append((number, line))
-            if _AIKEN_ANSWER.match(line.strip()):
-                flush()
-        elif block and any(_AIKEN_ANSWER.match(text.strip()) for _, text in block):
-            flush()
-    flush()
+    flush(None)
     return upload
 
 
 # ---- GIFT ------------------------------------------------------------------------------------------
 
-
-def _gift_unescape(text: str) -> str:
-    return re.sub(r"\\([~=#{}:\\])", r"\1", text).strip()
-
-
-def _gift_split(text: str, separators: str) -> list[tuple[str, str]]:
-    """Split on unescaped separator characters, keeping each part's leading separator."""
-    parts, current, marker, i = [], "", "", 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\" and i + 1 < len(text):
-            current += text[i : i + 2]
-            i += 2
-            continue
-        if char in separators:
-            if current.strip() or marker:
-                parts.append((marker, current))
-            marker, current = char, ""
-        else:
-            current += char
-        i += 1
-    if current.strip() or marker:
-        parts.append((marker, current))
-    return parts
+# As Moodle does (qformat_gift::escapedchar_pre), escaped characters are set aside before the question is
+# parsed and put back in its texts, so that `\=`, `\~`, `\#`, `\{`, `\}` and `\:` are text, never syntax.
+_GIFT_ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003", "\\{": "\ue004"}
+_GIFT_ESCAPES |= {"\\}": "\ue005", "\\:": "\ue006", "\\n": "\ue007"}
+_GIFT_RESTORE = str.maketrans({v: k[1] if k != "\\n" else "\n" for k, v in _GIFT_ESCAPES.items()})
+_GIFT_FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]")
+_GIFT_WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
+_GIFT_TRUE_FALSE = ("T", "TRUE", "F", "FALSE")
 
 
-def _gift_markup(text: str) -> str:
-    """GIFT text may start with a [html] or [markdown] marker; keep Markdown, strip HTML tags to text."""
-    match = re.match(r"^\s*\[(html|moodle|plain|markdown)\]", text)
-    if not match:
-        return text
-    body = text[match.end() :]
-    return html_to_text(body) if match.group(1) == "html" else body
+def _gift_protect(text: str) -> str:
+    for escaped, placeholder in _GIFT_ESCAPES.items():
+        text = text.replace(escaped, placeholder)
+    return text
 
 
-def read_gift(text: str, filename: str) -> Upload:
-    upload = Upload("gift")
-    category = None
+def _gift_text(text: str, default: str = "moodle") -> tuple[str, str]:
+    """A text and its format: its own [html], [markdown], [plain] or [moodle] marker, else the question's. HTML
+    keeps its words, never its markup; the other formats are kept as written."""
+    markup = default
+    if match := _GIFT_FORMAT.match(text):
+        markup, text = match.group(1), text[match.end() :]
+    text = text.translate(_GIFT_RESTORE)
+    return (html_to_text(text) if markup == "html" else text.strip()), markup
+
+
+def _gift_comment(answer: str, markup: str) -> tuple[str, str]:
+    """An answer and its feedback, after the first #."""
+    body, _, feedback = answer.partition("#")
+    return _gift_text(body, markup)[0], (_gift_text(feedback, markup)[0] if feedback else "")
+
+
+def _gift_blocks(text: str) -> list[tuple[int, str]]:
     # Comments are lines starting with //; blank lines separate questions.
     lines = [("" if line.lstrip().startswith("//") else line) for line in text.splitlines()]
     blocks, start = [], 1
@@ -317,72 +414,146 @@ def read_gift(text: str, filename: str) -> Upload:
             current = []
     if current:
         blocks.append((start, "\n".join(current)))
-    for line_number, block in blocks:
+    return blocks
+
+
+def read_gift(text: str, filename: str) -> Upload:
+    """GIFT as Moodle reads it (question/format/gift/format.php): `~` makes a multiple-choice question, single
+    answer when it has an `=` answer and multiple response otherwise; `=` with `->` is matching; T/F is
+    true/false; `=` answers alone are a short answer; text after the answers keeps a blank, `_____`."""
+    upload = Upload("gift")
+    category = None
+    for line_number, raw in _gift_blocks(text):
         where = f"line {line_number}"
-        if block.strip().startswith("$CATEGORY:"):
-            category = block.strip()[len("$CATEGORY:") :].strip()
+        block = _gift_protect(raw).strip()
+        if block.startswith("$CATEGORY:"):
+            category = block[len("$CATEGORY:") :].strip().translate(_GIFT_RESTORE)
             continue
         title = None
-        if match := re.match(r"^\s*::(.*?)::", block, re.DOTALL):
-            title, block = match.group(1).strip(), block[match.end() :]
-        opening = _unescaped_index(block, "{")
-        closing = _unescaped_index(block, "}", opening + 1) if opening >= 0 else -1
-        if opening < 0 or closing < 0:
-            upload.skipped.append(Skipped(where, "not a GIFT question (no {answers})"))
+        if match := re.match(r"^::(.*?)::", block, re.DOTALL):
+            title, block = match.group(1).translate(_GIFT_RESTORE).strip(), block[match.end() :].strip()
+        opening, closing = block.find("{"), block.find("}")
+        if opening < 0 and closing < 0:
+            upload.skipped.append(Skipped(where, "a description (text with no {answers}), not a question; skipped"))
             continue
-        stem = _gift_unescape(_gift_markup(block[:opening] + block[closing + 1 :]))
+        if opening < 0 or closing < opening:
+            upload.skipped.append(Skipped(where, "unmatched { or }: write a brace that is text as \\{ or \\}; skipped"))
+            continue
+        if "{" in block[opening + 1 : closing]:
+            upload.skipped.append(
+                Skipped(where, "a { inside the {answers}: write a brace that is text as \\{; skipped")
+            )
+            continue
+        if "{" in block[closing + 1 :] or "}" in block[closing + 1 :]:
+            upload.skipped.append(
+                Skipped(
+                    where,
+                    "more than one {answers}: separate questions with a blank line, and write a brace that "
+                    "is text as \\{ or \\}; skipped",
+                )
+            )
+            continue
         answers = block[opening + 1 : closing].strip()
+        # Answers that close the question leave no blank; text after them makes a missing-word question.
+        blank = "" if block.endswith("}") else "_____"
+        stem, markup = _gift_text(block[:opening] + blank + block[closing + 1 :])
+        name = f"question {title!r}" if title else f"question {stem[:60]!r}"
         general = ""
-        if "####" in answers:
-            answers, general = answers.split("####", 1)
-        if not answers or answers.upper() in ("T", "F", "TRUE", "FALSE") or answers.startswith("#"):
+        if (separator := answers.rfind("####")) >= 0:
+            answers, general = answers[:separator].strip(), _gift_text(answers[separator + 4 :], markup)[0]
+        qid = _slug(title) if title else None
+        if not answers:
+            upload.skipped.append(Skipped(where, "an essay question (empty {}), not multiple choice; skipped"))
+        elif answers.startswith("#"):
+            upload.skipped.append(Skipped(where, "a numerical question ({#...}), not multiple choice; skipped"))
+        elif "~" in answers:
+            parsed = _gift_choice(name, stem, markup, answers, general, qid, where, category)
+            if isinstance(parsed, str):
+                upload.skipped.append(Skipped(where, parsed))
+            else:
+                upload.questions.append(parsed)
+        elif "=" in answers and "->" in answers:
+            matching = _gift_matching(name, stem, markup, answers, general, qid)
+            if isinstance(matching, str):
+                upload.skipped.append(Skipped(where, matching))
+            else:
+                upload.questions.append(Parsed(matching, where, category))
+        elif answers.partition("#")[0].strip() in _GIFT_TRUE_FALSE:
+            upload.skipped.append(Skipped(where, "true/false questions are not multiple choice; skipped"))
+        else:
             upload.skipped.append(
-                Skipped(where, "true/false, numerical and essay questions are not multiple choice; skipped")
+                Skipped(
+                    where,
+                    "a short answer question (only = answers, no ~ wrong ones), not multiple choice; skipped",
+                )
             )
-            continue
-        parts = _gift_split(answers, "=~")
-        if any(marker == "=" and "->" in body for marker, body in parts):
-            upload.skipped.append(Skipped(where, "matching questions are not multiple choice; skipped"))
-            continue
-        options = []
-        for marker, body in parts:
-            if marker not in "=~" or not marker:
-                continue
-            feedback = ""
-            pieces = _gift_split(body, "#")
-            body = pieces[0][1] if pieces and pieces[0][0] == "" else ""
-            if len(pieces) > 1 or (pieces and pieces[0][0] == "#"):
-                feedback = _gift_unescape(pieces[-1][1])
-            weight = None
-            if match := re.match(r"^\s*%(-?\d+(?:\.\d+)?)%", body):
-                weight, body = float(match.group(1)), body[match.end() :]
-            right = weight > 0 if weight is not None else marker == "="
-            options.append((_gift_unescape(_gift_markup(body)), feedback, right))
-        if len(options) < 2:
-            upload.skipped.append(
-                Skipped(where, "short-answer questions (only right answers) are not multiple choice; skipped")
-            )
-            continue
-        upload.questions.append(
-            Parsed(
-                _question(stem, options, explanation=_gift_unescape(general), qid=_slug(title) if title else None),
-                where,
-                category,
-            )
-        )
     return upload
 
 
-def _unescaped_index(text: str, char: str, start: int = 0) -> int:
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == char:
-            return i
-        i += 1
-    return -1
+def _gift_matching(name: str, stem: str, markup: str, answers: str, general: str, qid: str | None) -> dict | str:
+    """`=prompt -> response` pairs (`= -> response` is a response that fits no prompt) as a matching item, or
+    why they are not one."""
+    pairs: list[tuple[str, str]] = []
+    for answer in [a.strip() for a in answers.split("=")]:
+        if not answer and not pairs:
+            continue  # before the first =
+        if "->" not in answer:
+            return (
+                f"{name}: matching answer {answer.translate(_GIFT_RESTORE)!r} has no '->' pairing it with a "
+                "response; skipped"
+            )
+        prompt, _, response = answer.partition("->")
+        pairs.append((_gift_text(prompt, markup)[0], response.translate(_GIFT_RESTORE).strip()))
+    matching = _matching(stem, pairs, explanation=general, qid=qid)
+    return f"{name}: {matching}" if isinstance(matching, str) else matching
+
+
+def _gift_choice(
+    name: str,
+    stem: str,
+    markup: str,
+    answers: str,
+    general: str,
+    qid: str | None,
+    where: str,
+    category: str | None,
+) -> Parsed | str:
+    """A multiple-choice question: single answer if any answer is `=` (its right answer), else multiple
+    response keyed by the positive `~%n%` weights. Returns the question or why it is skipped."""
+    single = "=" in answers
+    parts = [part.strip() for part in answers.replace("=", "~=").split("~")]
+    if parts and not parts[0]:
+        parts.pop(0)
+    if len(parts) < 2:
+        return f"{name}: a multiple-choice question needs at least two answers"
+    options, weights = [], []
+    for part in parts:
+        weight = 0.0
+        if part.startswith("="):
+            weight, part = 100.0, part[1:]
+        elif match := _GIFT_WEIGHT.match(part):
+            weight, part = float(match.group(1)), part[match.end() :]
+            if not _is_moodle_grade(weight):
+                return (
+                    f"{name}: weight {_percent(weight)}% is not one of Moodle's grade values "
+                    f"({', '.join(_percent(g) for g in MOODLE_GRADES)} and their negatives)"
+                )
+        text, feedback = _gift_comment(part, markup)
+        if not text:
+            return f"{name}: an answer has no text"
+        options.append((text, feedback))
+        weights.append(weight)
+    if problem := _too_many(options):
+        return f"{name}: {problem}"
+    warnings: list[str] = []
+    right, reason = _choice_key(name, single, weights, warnings)
+    if right is None:
+        return reason or name
+    content = _question(
+        stem, [(t, f, r) for (t, f), r in zip(options, right, strict=True)], explanation=general, qid=qid
+    )
+    content["type"] = "single" if single else "multiple"
+    return Parsed(content, where, category, warnings)
 
 
 def _slug(title: str) -> str | None:
@@ -400,6 +571,12 @@ def html_to_text(value: str) -> str:
     value = re.sub(r"<[^>]+>", "", value)
     value = html.unescape(value)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(line.strip() for line in value.splitlines())).strip()
+
+
+def _moodle_single(value: str) -> bool:
+    """As qformat_xml::trans_single: "false", "0" or empty is multiple response, anything else single."""
+    value = value.strip()
+    return not (value == "false" or value in ("", "0"))
 
 
 def read_moodle_xml(text: str, filename: str) -> Upload:
@@ -427,23 +604,79 @@ def read_moodle_xml(text: str, filename: str) -> Upload:
         if kind == "category":
             category = (question.findtext("category/text") or "").strip()
             continue
-        if kind != "multichoice":
+        title = html_to_text(question.findtext("name/text") or "")
+        name = f"question {title!r}" if title else f"question {number}"
+        qid = _slug(title) if title else None
+        stem = text_of(question, "questiontext/text")
+        explanation = text_of(question, "generalfeedback/text")
+        warnings: list[str] = []
+        files = [f.get("name") or "(unnamed)" for f in question.iter("file")]
+        if files:
+            warnings.append(
+                f"{name}: embedded file{'s' if len(files) > 1 else ''} {', '.join(files)} dropped; only the "
+                "text is imported, so check that the question still makes sense without them"
+            )
+        content: dict | str
+        if kind == "multichoice":
+            content = _xml_multichoice(question, name, stem, explanation, qid, text_of, warnings)
+        elif kind == "matching":
+            pairs = [
+                (text_of(sub, "text"), (sub.findtext("answer/text") or "").strip())
+                for sub in question.findall("subquestion")
+            ]
+            if not pairs:
+                content = f"{name}: a matching question with no <subquestion>"
+            else:
+                content = _matching(stem, pairs, explanation=explanation, qid=qid)
+                if isinstance(content, str):
+                    content = f"{name}: {content}"
+        elif kind == "ordering":
+            # qtype_ordering lists its <answer> elements in the right order.
+            steps = [text_of(answer, "text") for answer in question.findall("answer")]
+            if problem := _too_many(steps, "steps"):
+                content = f"{name}: {problem}"
+            else:
+                content = _question(stem, [(step, "", True) for step in steps], explanation=explanation, qid=qid)
+                content["type"] = "ordering"
+        else:
             upload.skipped.append(Skipped(where, f"{kind or 'untyped'} questions are not multiple choice; skipped"))
             continue
-        options = []
-        for answer in question.findall("answer"):
-            try:
-                fraction = float(answer.get("fraction", "0"))
-            except ValueError:
-                fraction = 0.0
-            options.append((text_of(answer, "text"), text_of(answer, "feedback/text"), fraction > 0))
-        stem = text_of(question, "questiontext/text")
-        name = (question.findtext("name/text") or "").strip()
-        content = _question(
-            stem, options, explanation=text_of(question, "generalfeedback/text"), qid=_slug(name) if name else None
-        )
-        upload.questions.append(Parsed(content, where, category))
+        if isinstance(content, str):
+            upload.skipped.append(Skipped(where, content))
+        else:
+            upload.questions.append(Parsed(content, where, category, warnings))
     return upload
+
+
+def _xml_multichoice(question, name, stem, explanation, qid, text_of, warnings: list[str]) -> dict | str:
+    """`<single>` decides single or multiple; the fractions decide the key as Moodle grades them."""
+    single = _moodle_single(question.findtext("single", "true"))
+    options, weights = [], []
+    for index, answer in enumerate(question.findall("answer"), start=1):
+        raw = answer.get("fraction", "0")
+        try:
+            fraction = float(raw)
+        except ValueError:
+            return f"{name}: answer {index} has fraction {raw!r}, which is not a number"
+        if not _is_moodle_grade(fraction):
+            return (
+                f"{name}: answer {index} has fraction {_percent(fraction)}, which is not one of Moodle's grade "
+                f"values ({', '.join(_percent(g) for g in MOODLE_GRADES)} and their negatives)"
+            )
+        options.append((text_of(answer, "text"), text_of(answer, "feedback/text")))
+        weights.append(fraction)
+    if len(options) < 2:
+        return f"{name}: a multiple-choice question needs at least two answers, has {len(options)}"
+    if problem := _too_many(options):
+        return f"{name}: {problem}"
+    right, reason = _choice_key(name, single, weights, warnings)
+    if right is None:
+        return reason or name
+    content = _question(
+        stem, [(t, f, r) for (t, f), r in zip(options, right, strict=True)], explanation=explanation, qid=qid
+    )
+    content["type"] = "single" if single else "multiple"
+    return content
 
 
 READERS: dict[str, Callable[[str, str], Upload]] = {

@@ -104,6 +104,7 @@ def check_upload(
         content = dict(parsed.content)
         where = f"{filename} {parsed.where}"
         qid = str(content.get("id")) if content.get("id") is not None else None
+        report.warnings += [Note(where, qid, "(import)", warning) for warning in parsed.warnings]
         category_domain, category_task = _placement(parsed.category, blueprint)
         content.setdefault("domain", category_domain or default_domain)
         content.setdefault("task", category_task or default_task)
