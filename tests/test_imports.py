@@ -338,3 +338,9 @@ def test_a_partial_import_stores_the_valid_questions_and_names_every_one_left_ou
     with Session(app.state.engine) as session:
         slugs = {q.slug for q in session.exec(select(Question))}
     assert "csv-scaling" in slugs and "csv-broken" not in slugs
+
+
+def test_an_upload_with_an_unreadable_case_study_is_refused_naming_the_field():
+    text = "cases:\n  - id: shop\n    scenario: A shop.\nquestions: []\n"
+    with pytest.raises(UnreadableUpload, match=r"case studies that cannot be read \(cases\.0\.title: Field required\)"):
+        read_upload(text.encode(), "cases.yaml")

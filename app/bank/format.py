@@ -6,7 +6,15 @@ import datetime as dt
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from app.domain.content import blueprint_from_dict
 from app.domain.exam import Blueprint
@@ -197,6 +205,28 @@ class SheetIn(_Strict):
 
     def content(self) -> dict:
         return self.model_dump(mode="json", exclude={"review", "facts_checked", "also"})
+
+
+def read_cases(raw: object) -> tuple[dict[str, dict], list[tuple[str, str]]]:
+    """The case studies a file defines (its `cases` list), by id, validated; and each problem as (field,
+    message). The loader and the upload reader both use it."""
+    if not isinstance(raw, list):
+        return {}, [("cases", "`cases` must be a list of case studies")]
+    cases: dict[str, dict] = {}
+    problems: list[tuple[str, str]] = []
+    for index, item in enumerate(raw):
+        try:
+            case = CaseIn.model_validate(item)
+        except ValidationError as error:
+            for detail in error.errors():
+                location = ".".join(str(part) for part in ("cases", index, *detail["loc"]))
+                problems.append((location, detail["msg"]))
+            continue
+        if case.id in cases:
+            problems.append((f"cases.{index}.id", f"duplicate case {case.id}"))
+            continue
+        cases[case.id] = case.model_dump(mode="json")
+    return cases, problems
 
 
 def with_case(raw: object, cases: dict[str, dict]) -> object:

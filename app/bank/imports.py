@@ -19,7 +19,7 @@ import yaml
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from app.bank.format import item_lines, with_case
+from app.bank.format import item_lines, read_cases, with_case
 
 FORMATS = ("auto", "native", "csv", "gift", "aiken", "moodle-xml")
 MAX_QUESTIONS = 1000
@@ -117,9 +117,11 @@ def read_native(text: str, filename: str) -> Upload:
         raise UnreadableUpload(f"{filename} nests lists or mappings too deeply to be a question file") from None
     if isinstance(document, dict) and "questions" in document:
         items = document["questions"]
-        cases = document.get("cases", [])
-        if isinstance(items, list) and isinstance(cases, list):
-            by_id = {c["id"]: c for c in cases if isinstance(c, dict) and isinstance(c.get("id"), str)}
+        by_id, problems = read_cases(document.get("cases", []))
+        if problems:
+            named = "; ".join(f"{field_name}: {message}" for field_name, message in problems)
+            raise UnreadableUpload(f"{filename} has case studies that cannot be read ({named})")
+        if isinstance(items, list):
             items = [with_case(item, by_id) for item in items]
     elif isinstance(document, dict):
         items, lines = [document], [1]

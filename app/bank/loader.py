@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from app.bank.format import CardIn, CaseIn, ExamIn, QuestionIn, SheetIn, item_lines, with_case
+from app.bank.format import CardIn, CaseIn, ExamIn, QuestionIn, SheetIn, item_lines, read_cases, with_case
 from app.domain.content import question_from_content
 from app.domain.exam import Blueprint, explanation_gaps, question_problems
 from app.domain.study import card_from_content, card_problems, front_key, unknown_tags
@@ -225,22 +225,8 @@ def _read_sheets(folder: Path, base: Path, loaded: LoadedExam) -> None:
 
 def _read_cases(raw: object, shown: str, loaded: LoadedExam) -> dict[str, dict]:
     """The case studies a file defines, by id; each problem is reported on the file."""
-    if not isinstance(raw, list):
-        loaded.problems.append(BankProblem(shown, None, None, "cases", "`cases` must be a list of case studies"))
-        return {}
-    cases: dict[str, dict] = {}
-    for index, item in enumerate(raw):
-        try:
-            case = CaseIn.model_validate(item)
-        except ValidationError as error:
-            for detail in error.errors():
-                field_name = _field_name(("cases", index, *detail["loc"]))
-                loaded.problems.append(BankProblem(shown, None, None, field_name, detail["msg"]))
-            continue
-        if case.id in cases:
-            loaded.problems.append(BankProblem(shown, None, None, f"cases.{index}.id", f"duplicate case {case.id}"))
-            continue
-        cases[case.id] = case.model_dump(mode="json")
+    cases, problems = read_cases(raw)
+    loaded.problems.extend(BankProblem(shown, None, None, field_name, message) for field_name, message in problems)
     return cases
 
 
