@@ -6,13 +6,22 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Float, Integer, String, and_, bindparam, case, exists, func, select, true, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from app.bounded import Bounded
-from app.db.attempts import cached_blueprint, join, open_and_in_time, progress_query, remember_blueprint, split
+from app.db.attempts import (
+    answer_size,
+    cached_blueprint,
+    join,
+    open_and_in_time,
+    progress_query,
+    remember_blueprint,
+    split,
+)
 from app.db.bank import parsed_versions
 from app.db.engine import HotConnection
 from app.db.tables import Attempt, AttemptItem, BrowserSession, Exam, QuestionVersion, UTCDateTime
@@ -28,6 +37,19 @@ from app.domain.attempt import (
 from app.domain.exam import Blueprint, Question
 
 
+class Answered(NamedTuple):
+    """How many questions have an answer, and how many of those are incomplete (fewer options or pairs
+    than a complete answer has)."""
+
+    answered: int
+    incomplete: int
+
+    @classmethod
+    def of(cls, selection: frozenset[str], required: int) -> Answered:
+        """The counts of one question's answer."""
+        return cls(int(bool(selection)), int(bool(selection) and len(selection) < required))
+
+
 @dataclass(frozen=True)
 class AnswerState:
     """What a save needs to know about an attempt and one of its questions; `question` is None when the
@@ -39,15 +61,20 @@ class AnswerState:
     selection: frozenset[str]
     checked: bool
     question: Question | None
-    answered: int
+    answered: Answered
     total: int
 
-    def answered_after(self, change: AnswerChange | None) -> int:
-        """How many questions are answered once `change` is stored. Like any count under concurrent saves,
-        it can miss another tab's save that is not yet committed; the next save shows it."""
-        if change is None:
+    def answered_after(self, change: AnswerChange | None) -> Answered:
+        """How many questions are answered, and incomplete, once `change` is stored. Like any count under
+        concurrent saves, it can miss another tab's save that is not yet committed; the next save shows it."""
+        if change is None or self.question is None:
             return self.answered
-        return self.answered + bool(change.selection) - bool(self.selection)
+        required = len(self.question.key)
+        before, after = Answered.of(self.selection, required), Answered.of(change.selection, required)
+        return Answered(
+            self.answered.answered + after.answered - before.answered,
+            self.answered.incomplete + after.incomplete - before.incomplete,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +187,8 @@ async def answer_state(conn: HotConnection, *, attempt_id: str, browser: str, po
     row = (await conn.execute(_STATE, {"attempt_id": attempt_id, "browser": browser, "position": position})).first()
     if row is None:
         return None
-    deadline, finalized_at, option_order, selection, checked_at, version_id, digest, answered, _flagged, total = row
+    deadline, finalized_at, option_order, selection, checked_at, version_id, digest, *counts = row
+    answered, incomplete, _flagged, total = counts
     _remember(attempt_id, position, deadline, option_order, version_id, digest)
     question = None
     if version_id is not None:
@@ -172,7 +200,7 @@ async def answer_state(conn: HotConnection, *, attempt_id: str, browser: str, po
         selection=split(selection or ""),
         checked=checked_at is not None,
         question=question,
-        answered=answered,
+        answered=Answered(answered, incomplete),
         total=total,
     )
 
@@ -200,15 +228,25 @@ async def store_answer(
 
 # The save of a page that says which answer it showed: one statement, instead of a read and a write. It
 # stores the change only if that answer is still the one stored, the item is not checked, and the attempt
-# is this user's, open and in time; and it returns how many questions are now answered, the other items'
-# from the statement's snapshot and this one's from the row it wrote. Only that count: a save cannot
-# change the flagged count or the paper's size, and each count is a scan of the attempt's items, about a
-# sixth of the database's work for a save.
+# is this user's, open and in time; and it returns how many questions are now answered and incomplete, the
+# other items' from the statement's snapshot and this one's from the row it wrote. Only those counts: a save
+# cannot change the flagged count or the paper's size. Each scan of the attempt's items is about a sixth of
+# the database's work for a save, and a RETURNING clause's subquery yields one value, so the two counts
+# come from one scan packed into one integer: answered + _PACK × incomplete.
+_PACK = 1 << 16  # more questions than any paper holds
 _OTHER = aliased(AttemptItem)
-_ANSWERED_ELSEWHERE = (
-    select(func.count().filter(col(_OTHER.selection) != ""))
+_OTHER_ANSWERED = col(_OTHER.selection) != ""
+_COUNTED_ELSEWHERE = (
+    select(
+        func.count().filter(_OTHER_ANSWERED)
+        + _PACK * func.count().filter(_OTHER_ANSWERED, answer_size(_OTHER) < _OTHER.required)
+    )
     .where(col(_OTHER.attempt_id) == bindparam("item_attempt"), col(_OTHER.position) != bindparam("item_position"))
     .scalar_subquery()
+)
+_THIS_ANSWERED = col(AttemptItem.selection) != ""
+_COUNTED_HERE = case(
+    (and_(_THIS_ANSWERED, answer_size() < AttemptItem.required), 1 + _PACK), (_THIS_ANSWERED, 1), else_=0
 )
 _STORE_OVER = (
     update(AttemptItem)
@@ -222,7 +260,7 @@ _STORE_OVER = (
         _attempt_writable(col(Attempt.user_id) == _BROWSER_USER),
     )
     .values(_STORED_VALUES)
-    .returning(_ANSWERED_ELSEWHERE + case((col(AttemptItem.selection) != "", 1), else_=0))
+    .returning(_COUNTED_ELSEWHERE + _COUNTED_HERE)
 )
 
 
@@ -236,11 +274,11 @@ async def store_answer_over(
     now: datetime,
     before: frozenset[str],
     change: AnswerChange,
-) -> int | None:
-    """Store `change` over `before` in one statement, and return how many questions are answered once it
-    is stored; or None, having changed nothing, when anything is not as the caller believed (the stored
-    answer, the item's facts, the owner, the end or the deadline, a check): then the caller reads the
-    state and decides afresh."""
+) -> Answered | None:
+    """Store `change` over `before` in one statement, and return how many questions are answered (and
+    incomplete) once it is stored; or None, having changed nothing, when anything is not as the caller
+    believed (the stored answer, the item's facts, the owner, the end or the deadline, a check): then the
+    caller reads the state and decides afresh."""
     row = (
         await conn.execute(
             _STORE_OVER,
@@ -253,7 +291,10 @@ async def store_answer_over(
             },
         )
     ).first()
-    return None if row is None else row[0]
+    if row is None:
+        return None
+    incomplete, answered = divmod(row[0], _PACK)
+    return Answered(answered, incomplete)
 
 
 async def check_answer(
@@ -405,12 +446,13 @@ async def question_screen(
         row.exam_hash,
     )
     item = question = None
-    answered, flagged, total = row[-3:]
+    answered, incomplete, flagged, total = row[-4:]
     if row.version_id is not None:
         _remember(attempt_id, position, row.deadline, row.option_order, row.version_id, row.version_hash)
         item = ItemView(row.option_order, row.selection, row.struck, row.flagged, row.checked_at, row.correct)
         question = await _question(conn, row.version_id, row.version_hash)
-    return QuestionScreen(attempt, item, question, {"answered": answered, "flagged": flagged, "total": total})
+    progress = {"answered": answered, "incomplete": incomplete, "flagged": flagged, "total": total}
+    return QuestionScreen(attempt, item, question, progress)
 
 
 async def blueprint(conn: HotConnection, *, exam_hash: str, attempt_id: str) -> Blueprint:

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from app.bounded import Bounded
 from app.db import practice, study
 from app.db.bank import active_pool, count_exam_responses, option_ids, versions
-from app.db.tables import Attempt, AttemptItem, Exam
+from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion
 from app.domain import attempt as rules
 from app.domain.assembly import PaperItem, draw, shuffle_options
 from app.domain.attempt import deadline_for, time_on_question
@@ -87,6 +87,16 @@ def create_attempt(
             }
             for item in paper
         ],
+    )
+    session.execute(
+        update(AttemptItem)
+        .where(col(AttemptItem.attempt_id) == attempt_id)
+        .values(
+            required=select(QuestionVersion.required)
+            .where(QuestionVersion.id == AttemptItem.version_id)
+            .scalar_subquery()
+        )
+        .execution_options(**NO_SYNC)
     )
     session.commit()
     session.refresh(attempt)
@@ -205,9 +215,18 @@ def open_and_in_time(attempt_id: str, now: datetime):
     )
 
 
+def answer_size(item=AttemptItem):
+    """How many options or pairs an item's stored selection holds, in SQL (its tokens are comma-joined)."""
+    return func.length(item.selection) - func.length(func.replace(item.selection, ",", "")) + 1
+
+
 def progress_query(attempt_id: str | BindParameter[Any]):
+    """The progress line's counts: answered (anything selected), of those incomplete (fewer options or
+    pairs than a complete answer has, as the review screen counts them), flagged, and all."""
+    answered = col(AttemptItem.selection) != ""
     return select(
-        func.count().filter(col(AttemptItem.selection) != ""),
+        func.count().filter(answered),
+        func.count().filter(answered, answer_size() < AttemptItem.required),
         func.count().filter(col(AttemptItem.flagged)),
         func.count(),
     ).where(AttemptItem.attempt_id == attempt_id)

@@ -94,6 +94,7 @@ def store_questions(*, session: Session, exam_code: str, contents: list[dict], n
                 content=content,
                 created_at=now,
                 option_ids=",".join(o["id"] for o in content["options"]),
+                required=len(content["key"]),
             )
             session.add(version)
             session.flush()

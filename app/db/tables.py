@@ -84,6 +84,8 @@ class QuestionVersion(SQLModel, table=True):
     content: dict = Field(sa_column=Column(JSON, nullable=False))
     # The content's option ids ("A,B,C,D"), so drawing a paper need not parse every question's JSON.
     option_ids: str = Field(default="", max_length=64)
+    # How many options or pairs a complete answer has (the key's size), so a paper's items carry it.
+    required: int = Field(default=1)
     created_at: datetime = _utc(nullable=False)
 
 
@@ -245,6 +247,8 @@ class AttemptItem(SQLModel, table=True):
     domain: str = Field(max_length=16)
     scored: bool
     option_order: str = Field(max_length=64)
+    # Its version's `required`, here so that the progress counts tell incomplete answers without a join.
+    required: int = Field(default=1)
     selection: str = Field(default="", max_length=64)
     struck: str = Field(default="", max_length=64)
     flagged: bool = Field(default=False)

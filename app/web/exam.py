@@ -187,6 +187,7 @@ def _screen_context(
         else len(question.slots) or 1,
         "selected_count": len(selected),
         "answered": counts["answered"],
+        "incomplete": counts["incomplete"],
         "flagged": counts["flagged"],
         "remaining": rules.remaining(attempt.deadline, now),
         "warning_minutes": int(warning.total_seconds() // 60) if warning else None,
@@ -295,7 +296,7 @@ async def save_answer(request: Request) -> Response:
 
 async def _save_after_reading(
     conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str]
-) -> tuple[tuple[str, ...], int]:
+) -> tuple[tuple[str, ...], async_sitting.Answered]:
     """The save that reads the item's state first: every refusal and its message comes from here."""
     state = await async_sitting.answer_state(conn, attempt_id=attempt_id, browser=browser, position=position)
     if state is None:
@@ -348,12 +349,12 @@ async def _plan_over_shown(
 
 async def _save_over_shown(
     conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str], shown: str
-) -> tuple[tuple[str, ...], int] | None:
+) -> tuple[tuple[str, ...], async_sitting.Answered] | None:
     """The save in one statement, for a page that says which answer it showed: the facts of the item come
     from this worker's memory and the stored answer is checked in the write, instead of both being read
-    first. Returns the letters stored and how many questions are answered, or None when anything is not as
-    plain as that (the item unseen by this worker, a refusal, an unchanged or stale answer): then the save
-    reads the state and decides as it always did, with the same messages."""
+    first. Returns the letters stored and how many questions are answered (and incomplete), or None when
+    anything is not as plain as that (the item unseen by this worker, a refusal, an unchanged or stale
+    answer): then the save reads the state and decides as it always did, with the same messages."""
     plan = await _plan_over_shown(conn, attempt_id=attempt_id, position=position, now=now, choice=choice, shown=shown)
     if plan is None or plan.change is None:
         return None
@@ -402,7 +403,9 @@ async def _store_carried(
     await _save_after_reading(conn, attempt_id=attempt_id, browser=browser, position=position, now=now, choice=choice)
 
 
-def _save_status(request: Request, now: datetime, letters: tuple[str, ...], answered: int) -> Response:
+def _save_status(
+    request: Request, now: datetime, letters: tuple[str, ...], answered: async_sitting.Answered
+) -> Response:
     """The saved-state indicator, how many questions are answered, and the answer the page now shows as
     stored. Rendered straight from the template: the fragment needs nothing of the request, and
     TemplateResponse's own work cost about as much as the rendering."""
@@ -417,7 +420,8 @@ def _save_status(request: Request, now: datetime, letters: tuple[str, ...], answ
             saved_at=f"{now:%H:%M:%S}",
             saved_iso=f"{now:%Y-%m-%dT%H:%M:%S}+00:00",
             ok=True,
-            answered_now=answered,
+            answered_now=answered.answered,
+            incomplete_now=answered.incomplete,
             stored=",".join(letters),
         )
     )
@@ -665,15 +669,14 @@ def _walk_positions(request: Request, attempt_id: str, walk: str) -> list[int]:
         rows = attempts.items(session=session, attempt_id=attempt_id)
         if walk == "flagged":
             return [r.position for r in rows if r.flagged]
-        states = _answer_states(session, rows)
+        states = _answer_states(rows)
         return [r.position for r in rows if states[r.position] == walk]
 
 
-def _answer_states(session, rows: list[AttemptItem]) -> dict[int, str]:
+def _answer_states(rows: list[AttemptItem]) -> dict[int, str]:
     """Each position's state: unanswered, incomplete (fewer options or pairs than the question takes) or
     answered. How many a complete answer has is no secret: the screen says it."""
-    questions = bank.versions(session=session, version_ids=[r.version_id for r in rows])
-    return {r.position: rules.answer_state(attempts.split(r.selection), len(questions[r.version_id].key)) for r in rows}
+    return {r.position: rules.answer_state(attempts.split(r.selection), r.required) for r in rows}
 
 
 def _counts(rows: list[AttemptItem], states: dict[int, str]) -> dict[str, int]:
@@ -692,7 +695,7 @@ def review_screen(
     if sitting.finished:
         return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
     rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
-    states = _answer_states(session, rows)
+    states = _answer_states(rows)
     shown = [r for r in rows if filter == "all" or (filter == "flagged" and r.flagged) or states[r.position] == filter]
     counts = _counts(rows, states)
     return templates.TemplateResponse(
@@ -719,7 +722,7 @@ def confirm_end(request: Request, sitting: SittingDep, session: SessionDep, now:
     if sitting.finished:
         return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
     rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
-    counts = _counts(rows, _answer_states(session, rows))
+    counts = _counts(rows, _answer_states(rows))
     return templates.TemplateResponse(
         request,
         "attempts/end.html",

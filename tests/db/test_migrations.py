@@ -58,7 +58,8 @@ def test_a_database_populated_at_the_first_migration_keeps_its_data_at_head(tmp_
         connection.execute(
             text(
                 "INSERT INTO questionversion (id, question_id, content_hash, content, created_at) "
-                'VALUES (1, 1, \'h\', \'{"options": [{"id": "A"}, {"id": "B"}]}\', \'2026-01-01 00:00:00\')'
+                'VALUES (1, 1, \'h\', \'{"options": [{"id": "A"}, {"id": "B"}], "key": ["A", "B"]}\', '
+                "'2026-01-01 00:00:00')"
             )
         )
         connection.execute(
@@ -92,8 +93,12 @@ def test_a_database_populated_at_the_first_migration_keeps_its_data_at_head(tmp_
         ).one()
         option_ids = connection.execute(text("SELECT option_ids FROM questionversion WHERE id = 1")).scalar()
         responses = connection.execute(text("SELECT exam_responses FROM question WHERE id = 1")).scalar()
+        required = connection.execute(
+            text("SELECT v.required, i.required FROM questionversion v JOIN attemptitem i ON i.version_id = v.id")
+        ).all()
     engine.dispose()
     assert tuple(row) == ("OLD-01", 7, 4)
     assert tuple(item) == ("B", 0, None)
     assert option_ids == "A,B"  # backfilled from the version's content by migration 0006
     assert responses == 2  # the two finalized exams, not the open one, counted by migration 0007
+    assert set(required) == {(2, 2)}  # the key's size, from the content by migration 0015, copied to items

@@ -259,6 +259,26 @@ def test_a_partial_answer_is_incomplete_on_the_review_screen_and_in_the_end_dial
     assert "<strong>2</strong> incomplete" in end and "is scored as wrong" in end
 
 
+def _incomplete_after(response) -> str:
+    return re.search(r'<span id="incomplete-count" hx-swap-oob="true">([^<]*)</span>', response.text).group(1)
+
+
+def test_the_progress_line_counts_a_partial_answer_as_incomplete_after_each_save(items_client, items_app):
+    attempt = start(items_client, exam="TST-02")
+    paper = positions(items_app, attempt)
+    multiple, matching = paper["multiple-d1"], paper["match-inference"]
+    saved = save(items_client, attempt, multiple["position"], multiple["key"][:1])
+    assert _incomplete_after(saved) == ", 1 of them incomplete"
+    shown = re.search(r'id="answer-before" name="before" value="([^"]*)"', saved.text).group(1)
+    saved = save(items_client, attempt, multiple["position"], multiple["key"], before=shown)  # the one-statement save
+    assert _incomplete_after(saved) == ""
+    saved = save(items_client, attempt, matching["position"], matching["key"][:1], before="")
+    assert _incomplete_after(saved) == ", 1 of them incomplete"
+    page = items_client.get(f"/attempts/{attempt}/questions/{multiple['position']}").text
+    progress = re.sub(r"<[^>]+>", "", re.search(r'<p id="progress".*?</p>', page, re.S).group(0))
+    assert progress == "2 of 5 answered, 1 of them incomplete · 0 flagged"
+
+
 def test_lists_of_questions_show_their_markdown_rendered(items_admin):
     items_client = items_admin
     listing = items_client.get("/admin/questions?exam=TST-02").text
