@@ -14,12 +14,12 @@ from sqlmodel import col
 
 from app.bounded import Bounded
 from app.db.attempts import (
-    answer_size,
     cached_blueprint,
     join,
     open_and_in_time,
     progress_query,
     remember_blueprint,
+    short_of_required,
     split,
 )
 from app.db.bank import parsed_versions
@@ -238,16 +238,13 @@ _OTHER = aliased(AttemptItem)
 _OTHER_ANSWERED = col(_OTHER.selection) != ""
 _COUNTED_ELSEWHERE = (
     select(
-        func.count().filter(_OTHER_ANSWERED)
-        + _PACK * func.count().filter(_OTHER_ANSWERED, answer_size(_OTHER) < _OTHER.required)
+        func.count().filter(_OTHER_ANSWERED) + _PACK * func.count().filter(_OTHER_ANSWERED, short_of_required(_OTHER))
     )
     .where(col(_OTHER.attempt_id) == bindparam("item_attempt"), col(_OTHER.position) != bindparam("item_position"))
     .scalar_subquery()
 )
 _THIS_ANSWERED = col(AttemptItem.selection) != ""
-_COUNTED_HERE = case(
-    (and_(_THIS_ANSWERED, answer_size() < AttemptItem.required), 1 + _PACK), (_THIS_ANSWERED, 1), else_=0
-)
+_COUNTED_HERE = case((and_(_THIS_ANSWERED, short_of_required()), 1 + _PACK), (_THIS_ANSWERED, 1), else_=0)
 _STORE_OVER = (
     update(AttemptItem)
     .where(

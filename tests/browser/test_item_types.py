@@ -42,7 +42,9 @@ def answer_with_keyboard(page: Page) -> str:
         return "paired"
     if page.locator('input[type="checkbox"][name="choice"]').count():
         saved_by(page, lambda: page.keyboard.press("1"))
+        expect(page.locator("#progress")).to_contain_text("1 of them incomplete")  # it asks for two
         saved_by(page, lambda: page.keyboard.press("2"))
+        expect(page.locator("#progress")).not_to_contain_text("incomplete")
         return "multiple"
     saved_by(page, lambda: page.keyboard.press("1"))
     return "single"
