@@ -8,7 +8,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Float, Integer, String, and_, bindparam, case, exists, func, select, true, update
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal_column,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
@@ -234,17 +247,22 @@ async def store_answer(
 # the database's work for a save, and a RETURNING clause's subquery yields one value, so the two counts
 # come from one scan packed into one integer: answered + _PACK × incomplete.
 _PACK = 1 << 16  # more questions than any paper holds
+_PACKED = literal_column(str(_PACK), Integer)
 _OTHER = aliased(AttemptItem)
-_OTHER_ANSWERED = col(_OTHER.selection) != ""
+_OTHER_ANSWERED = col(_OTHER.selection) != literal_column("''")
 _COUNTED_ELSEWHERE = (
     select(
-        func.count().filter(_OTHER_ANSWERED) + _PACK * func.count().filter(_OTHER_ANSWERED, short_of_required(_OTHER))
+        func.count().filter(_OTHER_ANSWERED) + _PACKED * func.count().filter(_OTHER_ANSWERED, short_of_required(_OTHER))
     )
     .where(col(_OTHER.attempt_id) == bindparam("item_attempt"), col(_OTHER.position) != bindparam("item_position"))
     .scalar_subquery()
 )
-_THIS_ANSWERED = col(AttemptItem.selection) != ""
-_COUNTED_HERE = case((and_(_THIS_ANSWERED, short_of_required()), 1 + _PACK), (_THIS_ANSWERED, 1), else_=0)
+_THIS_ANSWERED = col(AttemptItem.selection) != literal_column("''")
+_COUNTED_HERE = case(
+    (and_(_THIS_ANSWERED, short_of_required()), literal_column(str(1 + _PACK), Integer)),
+    (_THIS_ANSWERED, literal_column("1", Integer)),
+    else_=literal_column("0", Integer),
+)
 _STORE_OVER = (
     update(AttemptItem)
     .where(

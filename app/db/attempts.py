@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, and_, exists, func, insert, update
+from sqlalchemy import BindParameter, Integer, String, and_, exists, func, insert, literal_column, update
 from sqlmodel import Session, col, select
 
 from app.bounded import Bounded
@@ -67,6 +67,13 @@ def create_attempt(
     )
     session.add(attempt)
     session.flush()
+    required = dict(
+        session.exec(
+            select(QuestionVersion.id, QuestionVersion.required).where(
+                col(QuestionVersion.id).in_([item.version_id for item in paper])
+            )
+        ).all()
+    )
     # One multi-row INSERT for the paper's items rather than an ORM object each.
     session.execute(
         insert(AttemptItem),
@@ -79,6 +86,7 @@ def create_attempt(
                 "domain": item.domain,
                 "scored": item.scored,
                 "option_order": ",".join(item.option_order),
+                "required": required[item.version_id],
                 "selection": "",
                 "struck": "",
                 "flagged": False,
@@ -87,16 +95,6 @@ def create_attempt(
             }
             for item in paper
         ],
-    )
-    session.execute(
-        update(AttemptItem)
-        .where(col(AttemptItem.attempt_id) == attempt_id)
-        .values(
-            required=select(QuestionVersion.required)
-            .where(QuestionVersion.id == AttemptItem.version_id)
-            .scalar_subquery()
-        )
-        .execution_options(**NO_SYNC)
     )
     session.commit()
     session.refresh(attempt)
@@ -215,12 +213,17 @@ def open_and_in_time(attempt_id: str, now: datetime):
     )
 
 
+# Constants written into the hot statements' SQL rather than sent as parameters with every execution.
+_COMMA, _EMPTY = literal_column("','", String), literal_column("''", String)
+_ONE = literal_column("1", Integer)
+
+
 def short_of_required(item=AttemptItem):
     """Whether an item's stored selection has fewer options or pairs than a complete answer (its tokens are
     comma-joined), in SQL. Only items that take more than one are measured: most take one, and the test
     then costs an integer comparison instead of two string functions."""
-    size = func.length(item.selection) - func.length(func.replace(item.selection, ",", "")) + 1
-    return and_(item.required > 1, size < item.required)
+    size = func.length(item.selection) - func.length(func.replace(item.selection, _COMMA, _EMPTY)) + _ONE
+    return and_(item.required > _ONE, size < item.required)
 
 
 def progress_query(attempt_id: str | BindParameter[Any]):

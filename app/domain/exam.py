@@ -19,7 +19,11 @@ MATCHING_PROMPTS = (3, 7)
 ExamStatus = Literal["live", "beta", "retired"]
 
 _CHOOSE_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
-_CHOOSE_PATTERN = re.compile(r"\(\s*choose\s+(two|three|four|five|\d)\s*\.?\s*\)", re.IGNORECASE)
+# "(Choose two.)" as AWS's current papers say it, "(Select TWO.)" as its older sample questions do, and
+# "(Choose 2 answers)" as public banks write it.
+_CHOOSE_PATTERN = re.compile(
+    r"\(\s*(?:choose|select)\s+(two|three|four|five|\d)(?:\s+answers?)?\s*\.?\s*\)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)

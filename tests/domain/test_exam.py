@@ -26,7 +26,17 @@ def test_apportion_rejects_weights_without_a_positive_sum(bad):
 
 
 @pytest.mark.parametrize(
-    "stem, n", [("Pick. (Choose two.)", 2), ("(choose three)", 3), ("x (Choose 2)", 2), ("No instruction", None)]
+    "stem, n",
+    [
+        ("Pick. (Choose two.)", 2),
+        ("(choose three)", 3),
+        ("x (Choose 2)", 2),
+        ("Which steps? (Select TWO.)", 2),
+        ("Which are true? (Choose 3 answers)", 3),
+        ("(Choose 2 answer)", 2),
+        ("No instruction", None),
+        ("Choose the best option (select one of them)", None),
+    ],
 )
 def test_choose_count_is_read_from_the_stem(stem, n):
     assert stated_choose_count(stem) == n
