@@ -706,20 +706,31 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)|<img\b[^>]*?\bsrc\s*=\s*[\
 _MD_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 
 
-def _md_lines(text: str) -> list[tuple[str, bool]]:
-    """Each line, and whether it is inside a fenced code block (the fences themselves count as inside)."""
-    marked, fence = [], ""
-    for line in text.splitlines():
+def _md_lines(text: str, filename: str) -> list[tuple[str, bool]]:
+    """Each line, and whether it is inside a fenced code block (the fences themselves count as inside). A code
+    block never closed would make the rest of the file code, and its questions vanish: the file is refused."""
+    marked, fence, opened = [], "", 0
+    for number, line in enumerate(text.splitlines(), start=1):
         match = _MD_FENCE.match(line)
         if fence:
             marked.append((line, True))
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+            if (
+                match
+                and match.group(1)[0] == fence[0]
+                and len(match.group(1)) >= len(fence)
+                and not line[match.end() :].strip()
+            ):
                 fence = ""
         elif match:
-            fence = match.group(1)
+            fence, opened = match.group(1), number
             marked.append((line, True))
         else:
             marked.append((line, False))
+    if fence:
+        raise UnreadableUpload(
+            f"{filename}: the code block opened with {fence} on line {opened} is never closed, so the rest of the "
+            f"file would be code and its questions lost; close it with a line of {fence}"
+        )
     return marked
 
 
@@ -804,7 +815,7 @@ def read_markdown(text: str, filename: str) -> Upload:
     single-answer question, several a multiple-response one. After the options, a `<details>` block or text
     from a line such as `Explanation:` on is the explanation; other text there is not imported. Navigation
     links ("Back to Top", links to `#anchors`) and horizontal rules are ignored everywhere outside code."""
-    marked = _md_lines(text)
+    marked = _md_lines(text, filename)
     level = _md_question_level(marked)
     if level is None:
         raise UnreadableUpload(
@@ -831,7 +842,7 @@ def _md_question(marked: list[tuple[str, bool]], start: int, end: int, upload: U
     body: list[str] = []
     options: list[tuple[list[str], bool, int]] = []  # lines, right, line number
     after: list[tuple[str, bool]] = []
-    state, gap = "stem", False
+    state, gap, stray = "stem", False, 0
     for number in range(start + 1, end):
         line, fenced = marked[number]
         option = _md_option(line, fenced)
@@ -857,17 +868,14 @@ def _md_question(marked: list[tuple[str, bool]], start: int, end: int, upload: U
             state = "after"
         if state == "after":
             if option:
-                upload.skipped.append(
-                    Skipped(
-                        where,
-                        f"an option on line {number + 1} comes after text that follows the options; keep a "
-                        "question's options together, one under the other",
-                    )
-                )
-                return
+                stray = stray or number + 1
             after.append((line, fenced))
     stem = "\n\n".join(part for part in (title, _md_block(body)) if part)
     name = f"question {stem.splitlines()[0][:60]!r}" if stem else "question"
+    if stray:
+        reason = f"the option on line {stray} comes after text that follows the options; keep them together"
+        upload.skipped.append(Skipped(where, f"{name}: {reason}"))
+        return
     texts = [" ".join(part for part in lines if part).strip() for lines, _, _ in options]
     right = [r for _, r, _ in options]
     if not stem:
