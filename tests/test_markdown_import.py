@@ -319,3 +319,21 @@ def test_a_markdown_file_without_questions_stores_nothing_and_says_why(database_
     with Session(app.state.engine) as session:
         assert not {q.slug for q in session.exec(select(Question))} & set(ids)
         assert [b.status for b in session.exec(select(ImportBatch))] == ["refused", "refused"]
+
+
+def test_the_upload_page_offers_markdown_and_checks_a_markdown_bank(admin_client):
+    page = admin_client.get("/admin/import").text
+    assert '<option value="markdown">markdown</option>' in page and "Moodle XML or Markdown" in page
+    assert 'id="markdown-layout"' in page
+    check = admin_client.post(
+        "/admin/import",
+        data={"exam": "TST-01", "format": "markdown", "domain": "D1", "task": "1.1"},
+        files=[("files", ("bank.txt", (FILES / "saa-style.md").read_bytes()))],
+    )
+    assert check.status_code == 200 and "3 new, 0 changed, 0 unchanged" in check.text
+    assert "images/web-tier.png not imported" in check.text and "no option is marked [x]" in check.text
+
+
+def test_the_command_help_names_the_markdown_format():
+    result = CliRunner().invoke(cli, ["bank", "import", "--help"], env={"COLUMNS": "200"})
+    assert "moodle-xml or markdown" in result.output and "Moodle XML, Markdown" in result.output
