@@ -182,9 +182,11 @@ def bank_check(
 
 @bank_cli.command("import")
 def bank_import(
-    paths: Annotated[list[Path], typer.Argument(help="Question files: YAML, JSON, CSV, GIFT, Aiken, Moodle XML.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Question files: YAML, JSON, CSV, GIFT, Aiken, Moodle XML, Markdown.")
+    ],
     exam: Annotated[str, typer.Option(help="The exam the questions belong to, e.g. MLS-C01.")],
-    format: Annotated[str, typer.Option(help="auto, native, csv, gift, aiken or moodle-xml.")] = "auto",
+    format: Annotated[str, typer.Option(help="auto, native, csv, gift, aiken, moodle-xml or markdown.")] = "auto",
     domain: Annotated[str, typer.Option(help="Domain for questions that name none.")] = "",
     task: Annotated[str, typer.Option(help="Task statement for questions that name none.")] = "",
     commit: Annotated[bool, typer.Option("--commit", help="Store the questions (default: a dry run).")] = False,

@@ -1,4 +1,5 @@
-"""Reading uploads in the formats authors already use: our YAML/JSON, CSV, GIFT, Aiken and Moodle XML.
+"""Reading uploads in the formats authors already use: our YAML/JSON, CSV, GIFT, Aiken, Moodle XML and the
+Markdown of public question banks.
 
 Every reader turns a file into questions in the native shape (the dict `QuestionIn` validates), each with
 where it came from, plus the entries it skipped and why. Nothing here touches the database.
@@ -12,6 +13,7 @@ import html
 import io
 import json
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,7 +23,7 @@ from defusedxml.common import DefusedXmlException
 
 from app.bank.format import item_lines, read_cases, with_case
 
-FORMATS = ("auto", "native", "csv", "gift", "aiken", "moodle-xml")
+FORMATS = ("auto", "native", "csv", "gift", "aiken", "moodle-xml", "markdown")
 MAX_QUESTIONS = 1000
 LETTERS = "ABCDEFGH"
 
@@ -74,12 +76,16 @@ def detect(filename: str, text: str) -> str:
         return "moodle-xml"
     if name.endswith(".gift"):
         return "gift"
+    if name.endswith((".md", ".markdown")):
+        return "markdown"
+    if _MD_OPTION.search(text) and _MD_HEADING.search(text):
+        return "markdown"
     if re.search(r"^\s*ANSWER\s*:\s*[A-Z]", text, re.MULTILINE | re.IGNORECASE):
         return "aiken"
     if re.search(r"\{[^}]*[=~]", text, re.DOTALL):
         return "gift"
     raise UnreadableUpload(
-        f"cannot tell the format of {filename}: name it .yaml, .json, .csv, .gift or .xml, or choose the format"
+        f"cannot tell the format of {filename}: name it .yaml, .json, .csv, .gift, .xml or .md, or choose the format"
     )
 
 
@@ -681,12 +687,238 @@ def _xml_multichoice(question, name, stem, explanation, qid, text_of, warnings: 
     return content
 
 
+# ---- Markdown --------------------------------------------------------------------------------------
+
+# Outside code blocks: an ATX heading, a task-list option (`- [ ]`, `* [x]`, `+ [X]`), a fence, a horizontal rule.
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_MD_OPTION = re.compile(r"^( {0,3})[-*+][ \t]+\[([ xX])\](?:[ \t]+(.*?))?[ \t]*$", re.MULTILINE)
+_MD_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_MD_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+# A line that only links within the page ("**[⬆ Back to Top](#table-of-contents)**"), or says "back to top".
+_MD_NAVIGATION = re.compile(r"^[\W_]*(?:\[[^\]]*\]\(#[^)]*\)|back to top)[\W_]*$", re.IGNORECASE)
+# "12.", "12)", "12:", "#12.", "Q12.", "Q 12", "Question 12:", or a heading that is only a number ("### 49").
+_MD_NUMBER = re.compile(
+    r"^(?:(?:Q|Question)[ \t]*#?[ \t]*\d+(?:[ \t]*[.:)\-–—])?|#?\d+[.:)]|#?\d+$)(?=\s|$)[ \t]*", re.IGNORECASE
+)
+_MD_LABEL = re.compile(r"^(explanation|rationale|reason)s?\b[ \t]*(?::[ \t]*(.*))?$", re.IGNORECASE)
+_MD_ANSWER_LINE = re.compile(r"^(?:correct )?answers?[ \t]*:", re.IGNORECASE)
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)|<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+_MD_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def _md_lines(text: str, filename: str) -> list[tuple[str, bool]]:
+    """Each line, and whether it is inside a fenced code block (the fences themselves count as inside). A code
+    block never closed would make the rest of the file code, and its questions vanish: the file is refused."""
+    marked, fence, opened = [], "", 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _MD_FENCE.match(line)
+        if fence:
+            marked.append((line, True))
+            if (
+                match
+                and match.group(1)[0] == fence[0]
+                and len(match.group(1)) >= len(fence)
+                and not line[match.end() :].strip()
+            ):
+                fence = ""
+        elif match:
+            fence, opened = match.group(1), number
+            marked.append((line, True))
+        else:
+            marked.append((line, False))
+    if fence:
+        raise UnreadableUpload(
+            f"{filename}: the code block opened with {fence} on line {opened} is never closed, so the rest of the "
+            f"file would be code and its questions lost; close it with a line of {fence}"
+        )
+    return marked
+
+
+def _md_heading(line: str, fenced: bool) -> tuple[int, str] | None:
+    if fenced:
+        return None
+    match = _MD_HEADING.match(line)
+    return (len(match.group(1)), (match.group(2) or "").strip()) if match else None
+
+
+def _md_option(line: str, fenced: bool) -> re.Match | None:
+    return None if fenced else _MD_OPTION.match(line)
+
+
+def _md_noise(line: str, fenced: bool) -> bool:
+    """Navigation links and horizontal rules, which belong to the page rather than to a question."""
+    return not fenced and bool(_MD_RULE.match(line) or _MD_NAVIGATION.search(line))
+
+
+def _md_block(lines: list[str]) -> str:
+    """Lines as one Markdown text: common indentation removed, blank lines at either end and runs of them dropped."""
+    text = textwrap.dedent("\n".join(line.rstrip() for line in lines)).strip("\n")
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _md_question_level(marked: list[tuple[str, bool]]) -> int | None:
+    """The heading level whose headings most often have options right under them (fewest #'s on a tie)."""
+    counts: dict[int, int] = {}
+    level = None
+    for line, fenced in marked:
+        if heading := _md_heading(line, fenced):
+            level = heading[0]
+        elif level is not None and _md_option(line, fenced):
+            counts[level] = counts.get(level, 0) + 1
+            level = None  # count each heading once
+    if not counts:
+        return None
+    return max(sorted(counts), key=lambda lvl: counts[lvl])
+
+
+def _md_explanation(after: list[tuple[str, bool]]) -> str:
+    """What follows the options, when it says it explains: a `<details>` block, or text from a line such as
+    `Explanation:`, `**Explanation**` or `#### Explanation` on. Anything else is not kept."""
+    lines = [line for line, fenced in after if not _md_noise(line, fenced)]
+    text = "\n".join(lines)
+    if match := re.search(r"<details\b[^>]*>(.*?)(?:</details\s*>|$)", text, re.IGNORECASE | re.DOTALL):
+        inner = re.sub(r"<summary\b[^>]*>.*?</summary\s*>", "", match.group(1), flags=re.IGNORECASE | re.DOTALL)
+        inner = _MD_TAG.sub("", inner)
+        kept = [line for line in inner.splitlines() if not _MD_ANSWER_LINE.match(_md_plain(line))]
+        return _md_block(kept)
+    for index, line in enumerate(lines):
+        if label := _MD_LABEL.match(_md_plain(line)):
+            return _md_block([label.group(2) or "", *lines[index + 1 :]])
+    return ""
+
+
+def _md_plain(line: str) -> str:
+    """A line without heading marks, bold/italic around it, or a blockquote mark: for recognising labels."""
+    line = re.sub(r"^\s*(?:>\s*)*#{0,6}\s*", "", line)
+    return re.sub(r"(\*\*|__)", "", line).strip()
+
+
+def read_markdown(text: str, filename: str) -> Upload:
+    """Markdown as public question banks publish it (one heading per question, its options as a task list):
+
+        ### 12. A company wants ... Which solution meets these requirements?
+
+        Text, code blocks or images that belong to the question.
+
+        - [ ] Use Amazon S3 ...
+        - [x] Use Amazon Kinesis ...
+
+        **[⬆ Back to Top](#table-of-contents)**
+
+    The question headings are those of one level: the level whose headings most often have `- [ ]`/`- [x]`
+    options under them (`###` in the banks we have seen; `##` and `####` are read the same way). Headings with
+    fewer #'s are section titles, and text before the first question (a title, a table of contents) is not
+    read; headings with more #'s belong to the question they are in. A question is its heading (less a number
+    such as `12.`, `Q12.` or `Question 12:`), the Markdown up to its first option (kept as written, code blocks
+    and images too; an image is a warning, as its file is not imported), and its options: `-`, `*` or `+`, then
+    `[ ]`, or `[x]`/`[X]` for a right one, an option going on over lines indented under it. One `[x]` makes a
+    single-answer question, several a multiple-response one. After the options, a `<details>` block or text
+    from a line such as `Explanation:` on is the explanation; other text there is not imported. Navigation
+    links ("Back to Top", links to `#anchors`) and horizontal rules are ignored everywhere outside code."""
+    marked = _md_lines(text, filename)
+    level = _md_question_level(marked)
+    if level is None:
+        raise UnreadableUpload(
+            f"{filename} has no questions in the Markdown layout we read: a heading per question (such as "
+            "`### Which service ...?`) with its options under it as `- [ ] wrong` and `- [x] right` lines"
+        )
+    upload = Upload("markdown")
+    start: int | None = None
+    for number, (line, fenced) in enumerate(marked):
+        heading = _md_heading(line, fenced)
+        if heading and heading[0] <= level:
+            if start is not None:
+                _md_question(marked, start, number, upload)
+            start = number if heading[0] == level else None
+    if start is not None:
+        _md_question(marked, start, len(marked), upload)
+    return upload
+
+
+def _md_question(marked: list[tuple[str, bool]], start: int, end: int, upload: Upload) -> None:
+    """The question whose heading is line `start` (0-based) and which ends before line `end`."""
+    where = f"line {start + 1}"
+    title = _MD_NUMBER.sub("", (_md_heading(*marked[start]) or (0, ""))[1], count=1).strip()
+    body: list[str] = []
+    options: list[tuple[list[str], bool, int]] = []  # lines, right, line number
+    after: list[tuple[str, bool]] = []
+    state, gap, stray = "stem", False, 0
+    for number in range(start + 1, end):
+        line, fenced = marked[number]
+        option = _md_option(line, fenced)
+        if state == "stem":
+            if not option:
+                if not _md_noise(line, fenced):
+                    body.append(line)
+                continue
+            state = "options"
+        if state == "options":
+            if option:
+                options.append(([option.group(3) or ""], option.group(2) != " ", number + 1))
+                gap = False
+                continue
+            if not line.strip():
+                gap = True
+                continue
+            # An option goes on over the indented lines right under it; after a blank line, indented text (a
+            # `<details>` block, say) is what follows the options.
+            if line[:1] in (" ", "\t") and not (gap or fenced or _md_heading(line, fenced)):
+                options[-1][0].append(line.strip())
+                continue
+            state = "after"
+        if state == "after":
+            if option:
+                stray = stray or number + 1
+            after.append((line, fenced))
+    stem = "\n\n".join(part for part in (title, _md_block(body)) if part)
+    name = f"question {stem.splitlines()[0][:60]!r}" if stem else "question"
+    if stray:
+        reason = f"the option on line {stray} comes after text that follows the options; keep them together"
+        upload.skipped.append(Skipped(where, f"{name}: {reason}"))
+        return
+    texts = [" ".join(part for part in lines if part).strip() for lines, _, _ in options]
+    right = [r for _, r, _ in options]
+    if not stem:
+        upload.skipped.append(Skipped(where, "a heading with no question text under it or in it"))
+    elif not options:
+        upload.skipped.append(
+            Skipped(where, f"{name}: no options under the heading (lines such as `- [ ] wrong` and `- [x] right`)")
+        )
+    elif len(options) <= 2:
+        upload.skipped.append(
+            Skipped(
+                where,
+                f"{name}: only {'two options' if len(options) == 2 else 'one option'}; an exam question needs at "
+                "least 3 (single answer) or 5 (multiple response)",
+            )
+        )
+    elif empty := [options[i][2] for i, t in enumerate(texts) if not t]:
+        upload.skipped.append(Skipped(where, f"{name}: the option on line {empty[0]} has no text"))
+    elif problem := _too_many(options):
+        upload.skipped.append(Skipped(where, f"{name}: {problem}"))
+    elif not any(right):
+        upload.skipped.append(Skipped(where, f"{name}: no option is marked [x], so there is no key"))
+    else:
+        explanation = _md_explanation(after)
+        content = _question(stem, list(zip(texts, [""] * len(texts), right, strict=True)), explanation=explanation)
+        warnings = []
+        images = [a or b for a, b in _MD_IMAGE.findall("\n".join([stem, *texts, explanation])) if a or b]
+        if images:
+            warnings.append(
+                f"{name}: image{'s' if len(images) > 1 else ''} {', '.join(dict.fromkeys(images))} not imported: "
+                "question text shows no images, so check that the question makes sense without "
+                f"{'them' if len(images) > 1 else 'it'}"
+            )
+        upload.questions.append(Parsed(content, where, warnings=warnings))
+
+
 READERS: dict[str, Callable[[str, str], Upload]] = {
     "native": read_native,
     "csv": read_csv,
     "gift": read_gift,
     "aiken": read_aiken,
     "moodle-xml": read_moodle_xml,
+    "markdown": read_markdown,
 }
 
 
