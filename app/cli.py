@@ -190,6 +190,10 @@ def bank_import(
     domain: Annotated[str, typer.Option(help="Domain for questions that name none.")] = "",
     task: Annotated[str, typer.Option(help="Task statement for questions that name none.")] = "",
     commit: Annotated[bool, typer.Option("--commit", help="Store the questions (default: a dry run).")] = False,
+    add_choose: Annotated[
+        bool,
+        typer.Option("--add-choose", help='Add "(Choose N.)" to multiple-response stems that lack it, N from the key.'),
+    ] = False,
     partial: Annotated[
         bool, typer.Option("--partial", help="With --commit, store the valid questions and report the rest.")
     ] = False,
@@ -227,7 +231,7 @@ def bank_import(
                 blueprint=blueprint,
                 files=files,
                 user_id=None,
-                options={"format": format, "domain": domain, "task": task},
+                options={"format": format, "domain": domain, "task": task, "add_choose": add_choose},
                 now=datetime.now(UTC),
                 commit=commit,
                 partial=partial,

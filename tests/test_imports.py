@@ -344,3 +344,36 @@ def test_an_upload_with_an_unreadable_case_study_is_refused_naming_the_field():
     text = "cases:\n  - id: shop\n    scenario: A shop.\nquestions: []\n"
     with pytest.raises(UnreadableUpload, match=r"case studies that cannot be read \(cases\.0\.title: Field required\)"):
         read_upload(text.encode(), "cases.yaml")
+
+
+NO_CHOOSE_ROW = (
+    "id,domain,task,type,stem,option_a,explanation_a,option_b,explanation_b,option_c,explanation_c,"
+    "option_d,explanation_d,option_e,explanation_e,key,explanation,reference_title,reference_url\n"
+    'csv-two-keys,D1,1.2,multiple,"Which two are columnar formats?",Parquet,Columnar.,CSV,Row text.,ORC,Columnar.,'
+    "JSON Lines,Row text.,Avro,Row binary.,A;C,Parquet and ORC store columns.,Formats,https://docs.aws.amazon.com/\n"
+)
+
+
+def test_a_multiple_response_stem_without_choose_n_is_refused_with_the_way_to_fix_it(
+    database_url, monkeypatch, app, tmp_path
+):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    sheet = tmp_path / "no-choose.csv"
+    sheet.write_text(NO_CHOOSE_ROW)
+    refused = CliRunner().invoke(cli, ["bank", "import", str(sheet), "--exam", "TST-01", "--commit"])
+    assert refused.exit_code == 1 and "must say how many to choose" in refused.output
+    assert "--add-choose" in refused.output
+
+
+def test_the_importer_adds_a_missing_choose_n_when_asked_and_says_so(database_url, monkeypatch, app, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    sheet = tmp_path / "no-choose.csv"
+    sheet.write_text(NO_CHOOSE_ROW)
+    command = ["bank", "import", str(sheet), "--exam", "TST-01", "--commit", "--add-choose"]
+    stored = CliRunner().invoke(cli, command)
+    assert stored.exit_code == 0, stored.output
+    assert "(Choose two.) added to the stem" in stored.output
+    with Session(app.state.engine) as session:
+        question = session.exec(select(Question).where(Question.slug == "csv-two-keys")).one()
+        version = session.get(QuestionVersion, question.current_version_id)
+        assert version.content["stem"] == "Which two are columnar formats? (Choose two.)"

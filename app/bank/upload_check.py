@@ -12,7 +12,7 @@ from app.bank.format import CaseIn, QuestionIn
 from app.bank.imports import Upload
 from app.bank.lint import GIVEAWAY, NEAR_DUPLICATE, similarity, stem_tokens
 from app.domain.content import content_hash, question_from_content
-from app.domain.exam import Blueprint, explanation_gaps, question_problems
+from app.domain.exam import Blueprint, explanation_gaps, question_problems, stated_choose_count
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,11 @@ def check_upload(
     current: dict[str, str],
     default_domain: str | None = None,
     default_task: str | None = None,
+    add_choose: bool = False,
 ) -> Report:
-    """`current` maps each question id already in the bank to the hash of its current version."""
+    """`current` maps each question id already in the bank to the hash of its current version. With
+    `add_choose`, a multiple-response stem that does not say how many to choose gets "(Choose N.)" added,
+    N from its key, and the report says so."""
     report = Report(blueprint.code, filename, upload.format)
     report.skipped = [Note(f"{filename} {s.where}", None, "(skipped)", s.reason) for s in upload.skipped]
     seen: dict[str, str] = {}
@@ -124,6 +127,11 @@ def check_upload(
                 Note(where, qid, "task", "no task statement: choose one for the whole file, or give each question one")
             )
             continue
+        if add_choose:
+            added = _choose_instruction_added(content)
+            if added:
+                content["stem"] = f"{content['stem'].rstrip()} {added}"
+                report.warnings.append(Note(where, qid, "stem", f"{added} added to the stem"))
         try:
             question = QuestionIn.model_validate(content)
         except ValidationError as error:
@@ -147,6 +155,8 @@ def check_upload(
             if GIVEAWAY.search(o.text)
         ]
         for field_name, message in problems:
+            if field_name == "stem" and question.type == "multiple" and stated_choose_count(question.stem) is None:
+                message += "; or import with the option that adds it (--add-choose, or the box on the upload page)"
             report.errors.append(Note(where, question.id, field_name, message))
         if problems:
             continue
@@ -172,3 +182,17 @@ def check_upload(
                     Note(seen[first], first, "stem", f"nearly the same stem as question {second} ({seen[second]})")
                 )
     return report
+
+
+_CHOOSE_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _choose_instruction_added(content: dict) -> str | None:
+    """The "(Choose N.)" a multiple-response stem lacks, N from its key; None when it needs none or the
+    question is not well-formed enough to tell (validation then says what is wrong)."""
+    stem, key = content.get("stem"), content.get("key")
+    if content.get("type") != "multiple" or not isinstance(stem, str) or not isinstance(key, list) or len(key) < 2:
+        return None
+    if stated_choose_count(stem) is not None:
+        return None
+    return f"(Choose {_CHOOSE_WORDS.get(len(key), str(len(key)))}.)"

@@ -43,6 +43,7 @@ def _check(
         current=current,
         default_domain=options.get("domain") or None,
         default_task=options.get("task") or None,
+        add_choose=bool(options.get("add_choose")),
     )
 
 

@@ -91,6 +91,7 @@ async def check_import(
     format: Annotated[str, Form()] = "auto",
     domain: Annotated[str, Form()] = "",
     task: Annotated[str, Form()] = "",
+    add_choose: Annotated[bool, Form()] = False,
 ) -> Response:
     blueprint = _blueprint(session, exam)
     outcome = run_import(
@@ -98,7 +99,7 @@ async def check_import(
         blueprint=blueprint,
         files=await _read(files),
         user_id=admin.id,
-        options={"format": format, "domain": domain, "task": task},
+        options={"format": format, "domain": domain, "task": task, "add_choose": add_choose},
         now=now,
         commit=False,
         keep_checked=True,
@@ -166,6 +167,7 @@ async def api_import(
     task: Annotated[str, Form()] = "",
     commit: Annotated[bool, Form()] = False,
     partial: Annotated[bool, Form()] = False,
+    add_choose: Annotated[bool, Form()] = False,
 ) -> JSONResponse:
     """Check (and with commit=true store) question files; the JSON report is the same as the upload page's."""
     blueprint = _blueprint(session, exam)
@@ -174,7 +176,7 @@ async def api_import(
         blueprint=blueprint,
         files=await _read(files),
         user_id=admin.id,
-        options={"format": format, "domain": domain, "task": task},
+        options={"format": format, "domain": domain, "task": task, "add_choose": add_choose},
         now=now,
         commit=commit,
         partial=partial,

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.db.tables import Question
+from app.db.tables import Question, QuestionVersion
 
 FILES = Path(__file__).parents[2] / "data" / "imports"
 
@@ -133,3 +133,22 @@ def test_the_page_and_the_api_can_store_only_the_valid_questions(admin_client, a
     part = admin_client.post(f"/admin/imports/{batch}/commit", data={"partial": "true"})
     assert part.status_code == 200 and "Stored 1 new" in part.text and "key names no option: G" in part.text
     assert stored(app, "csv-scaling") and not stored(app, "csv-broken")
+
+
+def test_the_upload_page_adds_a_missing_choose_n_when_asked_and_stores_the_stem_it_showed(admin_client, app):
+    from tests.test_imports import NO_CHOOSE_ROW
+
+    def check(**form):
+        files = [("files", ("no-choose.csv", NO_CHOOSE_ROW.encode()))]
+        return admin_client.post("/admin/import", data={"exam": "TST-01", **form}, files=files)
+
+    refused = check()
+    assert refused.status_code == 422 and "must say how many to choose" in refused.text
+    added = check(add_choose="true")
+    assert added.status_code == 200 and "(Choose two.) added to the stem" in added.text
+    batch = added.text.split("/admin/imports/")[1].split("/commit")[0]
+    assert admin_client.post(f"/admin/imports/{batch}/commit").status_code == 200
+    with Session(app.state.engine) as session:
+        question = session.exec(select(Question).where(Question.slug == "csv-two-keys")).one()
+        version = session.get(QuestionVersion, question.current_version_id)
+        assert version.content["stem"].endswith("(Choose two.)")
