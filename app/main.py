@@ -12,6 +12,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.config import ROOT, Settings
 from app.db.engine import make_async_engine, make_engine
+from app.db.memory import Memory
 from app.web import accounts, admin, dashboard, errors, exam, pages, practice, study
 from app.web.csrf import verify_csrf
 from app.web.deps import Paths
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.paths = Paths(app)
     app.state.engine = make_engine(url, pool_size)
     app.state.async_engine = make_async_engine(url, pool_size)
+    app.state.memory = Memory()
     app.add_middleware(
         SessionCookieMiddleware,
         secret_key=settings.resolved_secret_key(),

@@ -40,7 +40,7 @@ def layer_of(module: str) -> str | None:
     [
         ("domain", {"domain"}),
         ("bank", {"bank", "domain"}),
-        ("db", {"db", "domain", "bounded", "config"}),
+        ("db", {"db", "domain", "config"}),
         ("services", {"services", "bank", "db", "domain"}),
     ],
 )

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -25,18 +24,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from app.bounded import Bounded
 from app.db.attempts import (
-    cached_blueprint,
     join,
     open_and_in_time,
     progress_query,
-    remember_blueprint,
     short_of_required,
     split,
 )
-from app.db.bank import parsed_versions
 from app.db.engine import HotConnection
+from app.db.memory import ItemFacts, Memory
 from app.db.tables import Attempt, AttemptItem, BrowserSession, Exam, QuestionVersion, UTCDateTime
 from app.domain.attempt import (
     AnswerChange,
@@ -87,40 +83,6 @@ class AnswerState:
         return Answered(
             self.answered.answered + after.answered - before.answered,
             self.answered.incomplete + after.incomplete - before.incomplete,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ItemFacts:
-    """What never changes about one question of an attempt once the paper is made: when its time ends, the
-    order its options are shown in, and which version of the question it holds."""
-
-    deadline: datetime
-    option_order: tuple[str, ...]
-    version_id: int
-    digest: str
-
-
-# Item facts this worker has read, by attempt and position, so that a save can skip reading them again.
-# Nothing in an entry can go stale, and nothing in it is trusted: the write that uses it checks them all in
-# SQL. The oldest entry forgotten first is most likely a finished sitting's.
-item_facts: Bounded[tuple[str, int], ItemFacts] = Bounded(32_768)
-
-
-def _remember(
-    attempt_id: str, position: int, deadline: datetime, option_order: str, version_id: int | None, digest: str | None
-) -> None:
-    if version_id is not None and digest is not None and (attempt_id, position) not in item_facts:
-        # Interned, the strings that items share (an attempt's id, a question's option ids and digest) are
-        # kept once: a full cache then takes about 10 MB instead of 24.
-        item_facts.put(
-            (sys.intern(attempt_id), position),
-            ItemFacts(
-                deadline,
-                tuple(sys.intern(option) for option in option_order.split(",")),
-                version_id,
-                sys.intern(digest),
-            ),
         )
 
 
@@ -194,7 +156,9 @@ _STORE = (
 )
 
 
-async def answer_state(conn: HotConnection, *, attempt_id: str, browser: str, position: int) -> AnswerState | None:
+async def answer_state(
+    conn: HotConnection, memory: Memory, *, attempt_id: str, browser: str, position: int
+) -> AnswerState | None:
     """The state of one question of an attempt that belongs to this browser's candidate, or None for
     anyone else's."""
     row = (await conn.execute(_STATE, {"attempt_id": attempt_id, "browser": browser, "position": position})).first()
@@ -202,10 +166,10 @@ async def answer_state(conn: HotConnection, *, attempt_id: str, browser: str, po
         return None
     deadline, finalized_at, option_order, selection, checked_at, version_id, digest, *counts = row
     answered, incomplete, _flagged, total = counts
-    _remember(attempt_id, position, deadline, option_order, version_id, digest)
+    memory.remember_item(attempt_id, position, deadline, option_order, version_id, digest)
     question = None
     if version_id is not None:
-        question = await _question(conn, version_id, digest)
+        question = await _question(conn, memory, version_id, digest)
     return AnswerState(
         deadline=deadline,
         finalized=finalized_at is not None,
@@ -218,15 +182,15 @@ async def answer_state(conn: HotConnection, *, attempt_id: str, browser: str, po
     )
 
 
-async def question_of(conn: HotConnection, facts: ItemFacts) -> Question:
-    return await _question(conn, facts.version_id, facts.digest)
+async def question_of(conn: HotConnection, memory: Memory, facts: ItemFacts) -> Question:
+    return await _question(conn, memory, facts.version_id, facts.digest)
 
 
-async def _question(conn: HotConnection, version_id: int, digest: str) -> Question:
-    question = parsed_versions.get(version_id, digest)
+async def _question(conn: HotConnection, memory: Memory, version_id: int, digest: str) -> Question:
+    question = memory.question(version_id, digest)
     if question is None:
         content = (await conn.execute(_CONTENT, {"version_id": version_id})).scalar_one()
-        question = parsed_versions.put(version_id, digest, content)
+        question = memory.remember_question(version_id, digest, content)
     return question
 
 
@@ -442,7 +406,7 @@ _MOVE = _LEAVE.where(col(AttemptItem.attempt_id).in_(select(_ENTERED.c.id)))
 
 
 async def question_screen(
-    conn: HotConnection, *, attempt_id: str, browser: str, position: int
+    conn: HotConnection, memory: Memory, *, attempt_id: str, browser: str, position: int
 ) -> QuestionScreen | None:
     """Everything the question screen shows, for an attempt that belongs to this browser's candidate, in
     one read."""
@@ -463,15 +427,15 @@ async def question_screen(
     item = question = None
     answered, incomplete, flagged, total = row[-4:]
     if row.version_id is not None:
-        _remember(attempt_id, position, row.deadline, row.option_order, row.version_id, row.version_hash)
+        memory.remember_item(attempt_id, position, row.deadline, row.option_order, row.version_id, row.version_hash)
         item = ItemView(row.option_order, row.selection, row.struck, row.flagged, row.checked_at, row.correct)
-        question = await _question(conn, row.version_id, row.version_hash)
+        question = await _question(conn, memory, row.version_id, row.version_hash)
     progress = {"answered": answered, "incomplete": incomplete, "flagged": flagged, "total": total}
     return QuestionScreen(attempt, item, question, progress)
 
 
-async def blueprint(conn: HotConnection, *, exam_hash: str, attempt_id: str) -> Blueprint:
-    cached = cached_blueprint(exam_hash)
+async def blueprint(conn: HotConnection, memory: Memory, *, exam_hash: str, attempt_id: str) -> Blueprint:
+    cached = memory.blueprint(exam_hash)
     if cached is not None:
         return cached
     data = (
@@ -481,7 +445,7 @@ async def blueprint(conn: HotConnection, *, exam_hash: str, attempt_id: str) -> 
             .where(col(Attempt.id) == attempt_id)
         )
     ).scalar_one()
-    return remember_blueprint(exam_hash, data)
+    return memory.remember_blueprint(exam_hash, data)
 
 
 async def move_to(conn: HotConnection, *, attempt: AttemptView, position: int, now: datetime) -> None:

@@ -14,14 +14,13 @@ from typing import Any
 from sqlalchemy import BindParameter, Integer, String, and_, exists, func, insert, literal_column, update
 from sqlmodel import Session, col, select
 
-from app.bounded import Bounded
 from app.db import practice, study
 from app.db.bank import active_pool, count_exam_responses, option_ids, versions
+from app.db.memory import Memory
 from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion
 from app.domain import attempt as rules
 from app.domain.assembly import PaperItem, draw, shuffle_options
 from app.domain.attempt import deadline_for, time_on_question
-from app.domain.content import blueprint_from_dict
 from app.domain.exam import Blueprint
 from app.domain.scoring import ItemOutcome, is_correct, score
 from app.domain.study import cards_for_misses
@@ -152,20 +151,7 @@ def start_exam(
     )
 
 
-_blueprints: Bounded[str, Blueprint] = Bounded(64)  # a few exams, each with a few edits over a worker's life
-
-
-def cached_blueprint(content_hash: str) -> Blueprint | None:
-    """A parsed blueprint by the hash of its content: a changed exam has a new hash, so nothing goes stale,
-    and only the hash travels from the database on each request."""
-    return _blueprints.get(content_hash)
-
-
-def remember_blueprint(content_hash: str, data: dict) -> Blueprint:
-    return _blueprints.put(content_hash, blueprint_from_dict(data))
-
-
-def get_sitting(*, session: Session, attempt_id: str, user_id: int) -> tuple[Attempt, Blueprint] | None:
+def get_sitting(*, session: Session, memory: Memory, attempt_id: str, user_id: int) -> tuple[Attempt, Blueprint] | None:
     """The attempt, if it belongs to this user, with its exam's blueprint, in one query."""
     row = session.exec(
         select(Attempt, Exam.content_hash).join(Exam).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
@@ -173,7 +159,7 @@ def get_sitting(*, session: Session, attempt_id: str, user_id: int) -> tuple[Att
     if row is None:
         return None
     attempt, content_hash = row
-    blueprint = cached_blueprint(content_hash) or remember_blueprint(
+    blueprint = memory.blueprint(content_hash) or memory.remember_blueprint(
         content_hash, session.exec(select(col(Exam.blueprint)).where(Exam.code == attempt.exam_code)).one()
     )
     return attempt, blueprint
@@ -256,7 +242,9 @@ def open_exam(*, session: Session, user_id: int, exam_code: str, now: datetime) 
     ).first()
 
 
-def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: datetime, reason: str) -> bool:
+def finalize(
+    *, session: Session, memory: Memory, attempt: Attempt, blueprint: Blueprint, now: datetime, reason: str
+) -> bool:
     """Score and close the attempt with what was stored before the deadline. Exactly one caller wins
     when several race (two tabs, the timer and a button); the others change nothing and get False."""
     if attempt.finalized_at is not None:
@@ -264,7 +252,7 @@ def finalize(*, session: Session, attempt: Attempt, blueprint: Blueprint, now: d
     ended = min(now, attempt.deadline)
     rows = items(session=session, attempt_id=attempt.id)
     reason = rules.end_reason(reason, answered=sum(1 for r in rows if r.selection))
-    questions = versions(session=session, version_ids=[r.version_id for r in rows])
+    questions = versions(session=session, memory=memory, version_ids=[r.version_id for r in rows])
     outcomes = []
     for row in rows:
         row_correct = is_correct(split(row.selection), questions[row.version_id].key)

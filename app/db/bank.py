@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, func, update
 from sqlmodel import Session, col, select
 
-from app.bounded import Bounded
+from app.db.memory import Memory
 from app.db.tables import Attempt, AttemptItem, Exam, Question, QuestionVersion
 from app.domain.assembly import Candidate
 from app.domain.content import blueprint_from_dict, content_hash, question_from_content
@@ -205,31 +205,14 @@ def active_counts(*, session: Session, exam_code: str) -> dict[str, int]:
     return counts
 
 
-class VersionCache:
-    """Parsed question versions, kept because versions never change once stored. Keyed by id and content
-    hash together, so a cache can never answer for a different database that reuses an id."""
-
-    def __init__(self, capacity: int = 20_000) -> None:
-        self._questions: Bounded[tuple[int, str], DomainQuestion] = Bounded(capacity)
-
-    def get(self, version_id: int, digest: str) -> DomainQuestion | None:
-        return self._questions.get((version_id, digest))
-
-    def put(self, version_id: int, digest: str, content: dict) -> DomainQuestion:
-        return self._questions.put((version_id, digest), question_from_content(content))
-
-
-parsed_versions = VersionCache()
-
-
-def versions(*, session: Session, version_ids: list[int]) -> dict[int, DomainQuestion]:
+def versions(*, session: Session, memory: Memory, version_ids: list[int]) -> dict[int, DomainQuestion]:
     ids = list(set(version_ids))
     digests = dict(
         session.exec(
             select(QuestionVersion.id, QuestionVersion.content_hash).where(col(QuestionVersion.id).in_(ids))
         ).all()
     )
-    found = {i: q for i, d in digests.items() if (q := parsed_versions.get(i, d)) is not None}
+    found = {i: q for i, d in digests.items() if (q := memory.question(i, d)) is not None}
     missing = [i for i in digests if i not in found]
     if missing:
         for version_id, digest, content in session.exec(
@@ -237,7 +220,7 @@ def versions(*, session: Session, version_ids: list[int]) -> dict[int, DomainQue
                 col(QuestionVersion.id).in_(missing)
             )
         ).all():
-            found[version_id] = parsed_versions.put(version_id, digest, content)
+            found[version_id] = memory.remember_question(version_id, digest, content)
     return found
 
 

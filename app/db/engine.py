@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import create_engine
 
-from app.bounded import Bounded
+from app.db.memory import Bounded
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -99,11 +99,11 @@ class PsycopgConnection:
     statements' round trips: with it an answer save ran at a fifth of a raw psycopg upsert."""
 
     dialect_name = "postgresql"
-    _compiled: Bounded = Bounded(256)  # statements built per call (rare actions) must not pile up
 
-    def __init__(self, connection, dialect) -> None:
+    def __init__(self, connection, dialect, compiled: Bounded) -> None:
         self.connection = connection
         self.dialect = dialect
+        self._compiled = compiled
 
     def _compile(self, statement):
         entry = self._compiled.get(statement)
@@ -183,6 +183,9 @@ class PostgresHotPath:
     def __init__(self, pool: ConnectionPool, dialect) -> None:
         self.pool = pool
         self.dialect = dialect
+        # Each statement compiled once, with its row type; statements built per call (rare actions) must
+        # not pile up.
+        self.compiled: Bounded = Bounded(256)
 
     @asynccontextmanager
     async def begin(self, *, each_statement_commits: bool = False) -> AsyncIterator[PsycopgConnection]:
@@ -191,10 +194,10 @@ class PostgresHotPath:
         connection = await self.pool.take()
         try:
             if each_statement_commits:
-                yield PsycopgConnection(connection, self.dialect)
+                yield PsycopgConnection(connection, self.dialect, self.compiled)
             else:
                 async with connection.transaction():
-                    yield PsycopgConnection(connection, self.dialect)
+                    yield PsycopgConnection(connection, self.dialect, self.compiled)
         except BaseException:
             if connection.broken:
                 await self.pool.discard_idle()

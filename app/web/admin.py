@@ -328,7 +328,9 @@ def set_question_status(
 ) -> Response:
     question = _question_or_404(session, exam, slug)
     if status == "active":
-        current = bank.versions(session=session, version_ids=[question.current_version_id])
+        current = bank.versions(
+            session=session, memory=request.app.state.memory, version_ids=[question.current_version_id]
+        )
         gaps = publication_gaps(current[question.current_version_id])
         if gaps:
             missing = "; ".join(f"{field}: {message}" for field, message in gaps)

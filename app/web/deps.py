@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from app.config import ROOT
 from app.db import users
+from app.db.memory import Memory
 from app.db.tables import User
 from app.domain import progress, scoring
 from app.web import csrf, markdown
@@ -111,6 +112,14 @@ SessionDep = Annotated[Session, Depends(get_session)]
 MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Path(le=MAX_ROW_ID)]
 Now = Annotated[datetime, Depends(request_time)]
+
+
+def app_memory(request: Request) -> Memory:
+    """The app's memory of things that never change once stored (app.db.memory)."""
+    return request.app.state.memory
+
+
+MemoryDep = Annotated[Memory, Depends(app_memory)]
 
 SESSION_KEY = "sid"
 

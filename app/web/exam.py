@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 from starlette.routing import BaseRoute, Route
 
 from app.db import async_sitting, attempts, bank, reports
+from app.db.memory import ItemFacts, Memory
 from app.db.tables import Attempt, AttemptItem
 from app.domain import attempt as rules
 from app.domain import progress
@@ -28,6 +29,7 @@ from app.domain.scoring import is_correct
 from app.web import charts
 from app.web.deps import (
     MaybeUser,
+    MemoryDep,
     Now,
     RowId,
     SessionDep,
@@ -69,17 +71,19 @@ class Sitting:
         return self.attempt.finalized_at is not None
 
 
-def load_sitting(attempt_id: str, session: SessionDep, now: Now, user: MaybeUser) -> Sitting:
-    found = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user.id) if user else None
+def load_sitting(attempt_id: str, session: SessionDep, memory: MemoryDep, now: Now, user: MaybeUser) -> Sitting:
+    found = (
+        attempts.get_sitting(session=session, memory=memory, attempt_id=attempt_id, user_id=user.id) if user else None
+    )
     if found is None:
         raise HTTPException(404)
-    _finalize_if_over(session, *found, now)
+    _finalize_if_over(session, memory, *found, now)
     return Sitting(*found)
 
 
-def _finalize_if_over(session: Session, attempt: Attempt, blueprint: Blueprint, now: datetime) -> None:
+def _finalize_if_over(session: Session, memory: Memory, attempt: Attempt, blueprint: Blueprint, now: datetime) -> None:
     if attempt.finalized_at is None and rules.is_over(attempt.deadline, now):
-        attempts.finalize(session=session, attempt=attempt, blueprint=blueprint, now=now, reason="time")
+        attempts.finalize(session=session, memory=memory, attempt=attempt, blueprint=blueprint, now=now, reason="time")
 
 
 SittingDep = Annotated[Sitting, Depends(load_sitting)]
@@ -120,6 +124,7 @@ def start_attempt(
     request: Request,
     exam_code: str,
     session: SessionDep,
+    memory: MemoryDep,
     user: StartingCandidate,
     now: Now,
     esl: Annotated[bool, Form()] = False,
@@ -133,7 +138,9 @@ def start_attempt(
     if running is not None:
         if not discard:
             raise rules.UnfinishedExam(exam_code)
-        attempts.finalize(session=session, attempt=running, blueprint=blueprint, now=now, reason=rules.DISCARDED)
+        attempts.finalize(
+            session=session, memory=memory, attempt=running, blueprint=blueprint, now=now, reason=rules.DISCARDED
+        )
     minutes = request.app.state.settings.exam_minutes or blueprint.minutes
     if esl:
         minutes += blueprint.esl_extra_minutes
@@ -209,15 +216,18 @@ def _screen_context(
 
 def _finalize_if_due(request: Request, attempt_id: str, user_id: int, now: datetime) -> None:
     with Session(request.app.state.engine, expire_on_commit=False) as session:
-        found = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user_id)
+        memory = request.app.state.memory
+        found = attempts.get_sitting(session=session, memory=memory, attempt_id=attempt_id, user_id=user_id)
         if found:
-            _finalize_if_over(session, *found, now)
+            _finalize_if_over(session, memory, *found, now)
 
 
-async def _own_screen(conn, browser: str | None, attempt_id: str, position: int) -> async_sitting.QuestionScreen:
+async def _own_screen(
+    conn, memory: Memory, browser: str | None, attempt_id: str, position: int
+) -> async_sitting.QuestionScreen:
     """The question screen of the signed-in candidate's own attempt; anyone else's is not found."""
     screen = (
-        await async_sitting.question_screen(conn, attempt_id=attempt_id, browser=browser, position=position)
+        await async_sitting.question_screen(conn, memory, attempt_id=attempt_id, browser=browser, position=position)
         if browser is not None
         else None
     )
@@ -235,15 +245,15 @@ async def show_question(request: Request) -> Response:
 
 
 async def _question_page(request: Request, attempt_id: str, position: int, now: datetime) -> Response:
-    browser = browser_key(request)
+    browser, memory = browser_key(request), request.app.state.memory
     async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
-        screen = await _own_screen(conn, browser, attempt_id, position)
+        screen = await _own_screen(conn, memory, browser, attempt_id, position)
         attempt = screen.attempt
         open_now = attempt.finalized_at is None and not rules.is_over(attempt.deadline, now)
         if open_now:
             if screen.item is None:
                 raise rules.NoSuchQuestion(position, screen.progress["total"])
-            blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
+            blueprint = await async_sitting.blueprint(conn, memory, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
             await async_sitting.move_to(conn, attempt=attempt, position=position, now=now)
     if not open_now:
         if attempt.finalized_at is None:
@@ -276,7 +286,7 @@ async def save_answer(request: Request) -> Response:
     if len(choice) < len(sent):  # a multipart form can send a file where a letter belongs
         raise rules.InvalidSelection("An answer is a choice of the question's letters, not a file.")
     shown = form.get("before")
-    browser = browser_key(request)
+    browser, memory = browser_key(request), request.app.state.memory
     if browser is None:
         raise HTTPException(404)
     # No transaction around the read and the write: the write's own WHERE guards the deadline and the end,
@@ -285,20 +295,27 @@ async def save_answer(request: Request) -> Response:
         saved = None
         if isinstance(shown, str):
             saved = await _save_over_shown(
-                conn, attempt_id=attempt_id, browser=browser, position=position, now=now, choice=choice, shown=shown
+                conn,
+                memory,
+                attempt_id=attempt_id,
+                browser=browser,
+                position=position,
+                now=now,
+                choice=choice,
+                shown=shown,
             )
         if saved is None:
             saved = await _save_after_reading(
-                conn, attempt_id=attempt_id, browser=browser, position=position, now=now, choice=choice
+                conn, memory, attempt_id=attempt_id, browser=browser, position=position, now=now, choice=choice
             )
     return _save_status(request, now, *saved)
 
 
 async def _save_after_reading(
-    conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str]
+    conn, memory: Memory, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str]
 ) -> tuple[tuple[str, ...], async_sitting.Answered]:
     """The save that reads the item's state first: every refusal and its message comes from here."""
-    state = await async_sitting.answer_state(conn, attempt_id=attempt_id, browser=browser, position=position)
+    state = await async_sitting.answer_state(conn, memory, attempt_id=attempt_id, browser=browser, position=position)
     if state is None:
         raise HTTPException(404)
     rules.check_writable(deadline=state.deadline, finished=state.finalized, now=now)
@@ -319,7 +336,7 @@ async def _save_after_reading(
 
 @dataclass(frozen=True)
 class _ShownPlan:
-    facts: async_sitting.ItemFacts
+    facts: ItemFacts
     displayed: rules.DisplayedOptions
     before: frozenset[str]
     selection: frozenset[str]
@@ -327,16 +344,16 @@ class _ShownPlan:
 
 
 async def _plan_over_shown(
-    conn, *, attempt_id: str, position: int, now: datetime, choice: list[str], shown: str
+    conn, memory: Memory, *, attempt_id: str, position: int, now: datetime, choice: list[str], shown: str
 ) -> _ShownPlan | None:
     """The change from the answer a page shows as stored (`before`, its letters) to the one it sends, planned
     from this worker's memory of the item instead of a read; or None when that memory cannot decide it (the
     item unseen by this worker, its time over, or letters that do not read). Whose the item is, the write
     checks."""
-    facts = async_sitting.item_facts.get((attempt_id, position))
+    facts = memory.item(attempt_id, position)
     if facts is None or rules.is_over(facts.deadline, now):
         return None
-    question = await async_sitting.question_of(conn, facts)
+    question = await async_sitting.question_of(conn, memory, facts)
     displayed = rules.DisplayedOptions(facts.option_order)
     try:
         before = displayed.to_stored(shown.split(","))
@@ -348,14 +365,16 @@ async def _plan_over_shown(
 
 
 async def _save_over_shown(
-    conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str], shown: str
+    conn, memory: Memory, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str], shown: str
 ) -> tuple[tuple[str, ...], async_sitting.Answered] | None:
     """The save in one statement, for a page that says which answer it showed: the facts of the item come
     from this worker's memory and the stored answer is checked in the write, instead of both being read
     first. Returns the letters stored and how many questions are answered (and incomplete), or None when
     anything is not as plain as that (the item unseen by this worker, a refusal, an unchanged or stale
     answer): then the save reads the state and decides as it always did, with the same messages."""
-    plan = await _plan_over_shown(conn, attempt_id=attempt_id, position=position, now=now, choice=choice, shown=shown)
+    plan = await _plan_over_shown(
+        conn, memory, attempt_id=attempt_id, position=position, now=now, choice=choice, shown=shown
+    )
     if plan is None or plan.change is None:
         return None
     answered = await async_sitting.store_answer_over(
@@ -372,7 +391,15 @@ async def _save_over_shown(
 
 
 async def _store_carried(
-    conn, *, attempt_id: str, browser: str, position: int, now: datetime, choice: list[str], shown: str | None
+    conn,
+    memory: Memory,
+    *,
+    attempt_id: str,
+    browser: str,
+    position: int,
+    now: datetime,
+    choice: list[str],
+    shown: str | None,
 ) -> None:
     """The selection the exam form carries, stored as the autosave stores it. Nothing is written when it is
     the answer the page shows as stored (`before`): the page's autosave stored it already, and pressing Next
@@ -380,7 +407,7 @@ async def _store_carried(
     plan = None
     if isinstance(shown, str):
         plan = await _plan_over_shown(
-            conn, attempt_id=attempt_id, position=position, now=now, choice=choice, shown=shown
+            conn, memory, attempt_id=attempt_id, position=position, now=now, choice=choice, shown=shown
         )
     if plan is not None and plan.change is None:
         return
@@ -400,7 +427,9 @@ async def _store_carried(
         is not None
     ):
         return
-    await _save_after_reading(conn, attempt_id=attempt_id, browser=browser, position=position, now=now, choice=choice)
+    await _save_after_reading(
+        conn, memory, attempt_id=attempt_id, browser=browser, position=position, now=now, choice=choice
+    )
 
 
 def _save_status(
@@ -504,10 +533,12 @@ async def _save_and_move(
     """Save, Next and Previous: the carried selection stored as the autosave stores it, then the screen they
     lead to, read after the save. No transaction, as for the save and the view: each write is guarded in SQL,
     and a refused save raises before anything moves."""
+    memory = request.app.state.memory
     async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
         if form.carries_selection:
             await _store_carried(
                 conn,
+                memory,
                 attempt_id=attempt_id,
                 browser=browser,
                 position=position,
@@ -519,18 +550,18 @@ async def _save_and_move(
         if form.walk and form.action in ("next", "previous"):
             walked = await run_in_threadpool(_walk_positions, request, attempt_id, form.walk)
             target = rules.walk_step(walked, position, forward=form.action == "next") or 0
-        screen = await _own_screen(conn, browser, attempt_id, target or position)
+        screen = await _own_screen(conn, memory, browser, attempt_id, target or position)
         total = screen.progress["total"]
         # Next on the last question leads to the review screen, as AWS's does; so does the end of a walk.
         leaves_for_review = (target > total or target == 0) and 1 <= position <= total
         if leaves_for_review:
             target = position
-            screen = await _own_screen(conn, browser, attempt_id, target)
+            screen = await _own_screen(conn, memory, browser, attempt_id, target)
         attempt = screen.attempt
         rules.check_writable(deadline=attempt.deadline, finished=attempt.finalized_at is not None, now=now)
         if not 1 <= position <= total or screen.item is None:
             raise rules.NoSuchQuestion(position, total)
-        blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
+        blueprint = await async_sitting.blueprint(conn, memory, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
         await async_sitting.move_to(conn, attempt=attempt, position=target, now=now)
     if leaves_for_review:
         review = str(request.url_for("review_screen", attempt_id=attempt_id).path)
@@ -554,9 +585,9 @@ async def _act_on_item(
 ) -> Response:
     """A flag, a cross-out, a check, or leaving for the review screen or the end: in one transaction, with
     the carried selection saved first."""
-    action = form.action
+    action, memory = form.action, request.app.state.memory
     async with request.app.state.async_engine.begin() as conn:
-        screen = await _own_screen(conn, browser, attempt_id, position)
+        screen = await _own_screen(conn, memory, browser, attempt_id, position)
         attempt, item, question = screen.attempt, screen.item, screen.question
         rules.check_writable(deadline=attempt.deadline, finished=attempt.finalized_at is not None, now=now)
         if item is None or question is None:
@@ -615,8 +646,10 @@ async def _act_on_item(
         if action not in ("review", "end"):
             await async_sitting.move_to(conn, attempt=attempt, position=position, now=now)
             if is_htmx(request):
-                screen = await _own_screen(conn, browser, attempt_id, position)
-                blueprint = await async_sitting.blueprint(conn, exam_hash=attempt.exam_hash, attempt_id=attempt_id)
+                screen = await _own_screen(conn, memory, browser, attempt_id, position)
+                blueprint = await async_sitting.blueprint(
+                    conn, memory, exam_hash=attempt.exam_hash, attempt_id=attempt_id
+                )
     if action == "review":
         return _redirect(request, str(request.url_for("review_screen", attempt_id=attempt_id).path))
     if action == "end":
@@ -739,11 +772,16 @@ def confirm_end(request: Request, sitting: SittingDep, session: SessionDep, now:
 
 
 @router.post("/attempts/{attempt_id}/end", name="end_attempt")
-def end_attempt(request: Request, sitting: SittingDep, session: SessionDep, now: Now) -> Response:
+def end_attempt(request: Request, sitting: SittingDep, session: SessionDep, memory: MemoryDep, now: Now) -> Response:
     """Ends the exam. Ending twice, or racing the deadline, finalizes once; every caller lands on the report."""
     if not sitting.finished:
         attempts.finalize(
-            session=session, attempt=sitting.attempt, blueprint=sitting.blueprint, now=now, reason="submitted"
+            session=session,
+            memory=memory,
+            attempt=sitting.attempt,
+            blueprint=sitting.blueprint,
+            now=now,
+            reason="submitted",
         )
     return _redirect(request, str(request.url_for("show_report", attempt_id=sitting.attempt.id).path))
 
@@ -766,7 +804,7 @@ def show_report(request: Request, sitting: SittingDep, session: SessionDep) -> R
         request,
         "attempts/report.html",
         {
-            **_sitting_habits(session, attempt, rows),
+            **_sitting_habits(session, request.app.state.memory, attempt, rows),
             "attempt": attempt,
             "blueprint": sitting.blueprint,
             "result": attempt.result,
@@ -779,9 +817,9 @@ def show_report(request: Request, sitting: SittingDep, session: SessionDep) -> R
     )
 
 
-def _sitting_habits(session, attempt: Attempt, rows: list[AttemptItem]) -> dict:
+def _sitting_habits(session, memory: Memory, attempt: Attempt, rows: list[AttemptItem]) -> dict:
     """Pace, changed answers and flagged accuracy: the habits that decide a real sitting."""
-    questions = bank.versions(session=session, version_ids=[r.version_id for r in rows])
+    questions = bank.versions(session=session, memory=memory, version_ids=[r.version_id for r in rows])
     sat = [
         progress.SatItem(
             r.position,
@@ -834,8 +872,8 @@ class ReviewedItem:
     pairs: list[rules.PairRow]
 
 
-def _reviewed(session, rows: list[AttemptItem]) -> list[ReviewedItem]:
-    questions = bank.versions(session=session, version_ids=[r.version_id for r in rows])
+def _reviewed(session, memory: Memory, rows: list[AttemptItem]) -> list[ReviewedItem]:
+    questions = bank.versions(session=session, memory=memory, version_ids=[r.version_id for r in rows])
     reviewed = []
     for row in rows:
         question = questions[row.version_id]
@@ -875,7 +913,7 @@ def domain_review(
     except KeyError:
         raise HTTPException(404) from None
     rows = [r for r in attempts.items(session=session, attempt_id=sitting.attempt.id) if r.domain == domain.code]
-    items = _reviewed(session, _filtered(rows, filter))
+    items = _reviewed(session, request.app.state.memory, _filtered(rows, filter))
     return templates.TemplateResponse(
         request,
         "attempts/answers.html",
@@ -906,7 +944,7 @@ def answers_review(
     the key and every explanation: the whole review in one page, printable."""
     _finished_or_404(sitting)
     rows = attempts.items(session=session, attempt_id=sitting.attempt.id)
-    items = _reviewed(session, _filtered(rows, filter))
+    items = _reviewed(session, request.app.state.memory, _filtered(rows, filter))
     titles = {
         "all": "All answers, in order",
         "incorrect": "Incorrect answers",

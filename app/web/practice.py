@@ -230,7 +230,11 @@ def missed_questions(
     blueprint = _blueprint(session, exam or _default_exam(session))
     entries = practice.missed(session=session, user_id=user.id, exam_code=blueprint.code) if user else []
     shown = [e for e in entries if (not domain or e["domain"] == domain) and (not task or e["task"] == task)]
-    stems = bank.versions(session=session, version_ids=[e["version_id"] for e in shown]) if shown else {}
+    stems = (
+        bank.versions(session=session, memory=request.app.state.memory, version_ids=[e["version_id"] for e in shown])
+        if shown
+        else {}
+    )
     return templates.TemplateResponse(
         request,
         "practice/missed.html",

@@ -9,7 +9,7 @@ from itsdangerous import SignatureExpired, TimestampSigner, want_bytes
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
-from app.bounded import Bounded
+from app.db.memory import Bounded
 
 
 class RememberingSigner(TimestampSigner):

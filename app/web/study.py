@@ -215,7 +215,9 @@ def related_aids(
     row = bank.get_question(session=session, exam_code=blueprint.code, slug=question)
     if row is None or row.current_version_id is None:
         raise HTTPException(404)
-    found = bank.versions(session=session, version_ids=[row.current_version_id])[row.current_version_id]
+    found = bank.versions(session=session, memory=request.app.state.memory, version_ids=[row.current_version_id])[
+        row.current_version_id
+    ]
     return templates.TemplateResponse(
         request,
         "study/related.html",

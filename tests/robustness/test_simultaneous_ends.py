@@ -12,6 +12,7 @@ from app.bootstrap import load_shipped_bank
 from app.config import ROOT
 from app.db import attempts, bank, migrate, users
 from app.db.engine import make_engine
+from app.db.memory import Memory
 from app.db.tables import Question
 from tests.conftest import create_pg_database, drop_pg_database
 
@@ -44,13 +45,18 @@ def test_exams_ending_back_to_back_in_parallel_count_every_response_without_a_de
             ]
         failures = []
 
+        memory = Memory()
+
         def end_each(attempt_ids: list[str]) -> None:
             for attempt_id in attempt_ids:
                 with Session(engine) as session:
-                    attempt, blueprint = attempts.get_sitting(session=session, attempt_id=attempt_id, user_id=user_id)
+                    attempt, blueprint = attempts.get_sitting(
+                        session=session, memory=memory, attempt_id=attempt_id, user_id=user_id
+                    )
                     try:
                         attempts.finalize(
                             session=session,
+                            memory=memory,
                             attempt=attempt,
                             blueprint=blueprint,
                             now=NOW + timedelta(minutes=30),

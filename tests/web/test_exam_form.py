@@ -63,10 +63,10 @@ def test_next_carrying_a_changed_answer_stores_it_without_reading_the_item(clien
     async def refuse_to_read(*args, **kwargs):
         raise AssertionError("the exam form read the item's state")
 
-    async def screen_of_any_other_question(conn, *, position, **kwargs):
+    async def screen_of_any_other_question(conn, memory, *, position, **kwargs):
         if position == 1:
             await refuse_to_read()
-        return await read_screen(conn, position=position, **kwargs)
+        return await read_screen(conn, memory, position=position, **kwargs)
 
     monkeypatch.setattr(async_sitting, "answer_state", refuse_to_read)
     monkeypatch.setattr(async_sitting, "question_screen", screen_of_any_other_question)

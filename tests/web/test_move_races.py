@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.db import async_sitting
 from app.db.engine import make_async_engine
+from app.db.memory import Memory
 from app.db.tables import Attempt
 from tests.web.helpers import browser_of_owner, paper, start
 
@@ -34,7 +35,8 @@ def _where(app, attempt_id: str) -> tuple[int, object]:
 
 def _screen_as_read(settings, browser: str, attempt_id: str):
     return _run(
-        settings, lambda conn: async_sitting.question_screen(conn, attempt_id=attempt_id, browser=browser, position=1)
+        settings,
+        lambda conn: async_sitting.question_screen(conn, Memory(), attempt_id=attempt_id, browser=browser, position=1),
     ).attempt
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.db import async_sitting
+from app.db.memory import ItemFacts
 from app.db.tables import AttemptItem
 from bench.load import SHOWN
 from tests.web.helpers import paper, start
@@ -180,11 +181,10 @@ def test_a_wrong_memory_of_an_item_changes_nothing_it_should_not(client, app):
     attempt = start(client)
     position = single_question(app, attempt)["position"]
     client.get(f"/attempts/{attempt}/questions/{position}")
-    facts = async_sitting.item_facts.get((attempt, position))
+    memory = app.state.memory
+    facts = memory.item(attempt, position)
     reversed_order = tuple(reversed(facts.option_order))
-    async_sitting.item_facts.put(
-        (attempt, position), async_sitting.ItemFacts(facts.deadline, reversed_order, facts.version_id, facts.digest)
-    )
+    memory.items.put((attempt, position), ItemFacts(facts.deadline, reversed_order, facts.version_id, facts.digest))
     saved = save(client, attempt, position, ["A"], before="")
     assert saved.status_code == 200, saved.text
     stored = item(app, attempt, position)

@@ -1,6 +1,6 @@
-"""The bounded memory behind the workers' caches."""
+"""The bounded memory behind each app's caches."""
 
-from app.bounded import Bounded
+from app.db.memory import Bounded
 
 
 def test_a_full_memory_forgets_its_oldest_entry_first():
