@@ -135,7 +135,8 @@ def _check(question: dict, upload: Upload, written: Written, format_name: str) -
 
 def _summary(written: Written) -> list[str]:
     """The file's opening comment: what it holds, what was left out and what changes on import."""
-    lines = [f"Written by mockexam: {len(written.written)} questions. {NOT_CARRIED}."]
+    count = len(written.written)
+    lines = [f"Written by mockexam: {count} question{'' if count == 1 else 's'}. {NOT_CARRIED}."]
     lines += [f"Left out: {item}" for item in written.left_out]
     lines += [f"Changes on import: {loss}" for loss in written.losses]
     return lines
