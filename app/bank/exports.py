@@ -127,7 +127,7 @@ def _check(question: dict, upload: Upload, written: Written, format_name: str) -
     if changed:
         parts.append(
             f"{', '.join(changed)} will read back different (an id must be lower-case words joined by single "
-            "hyphens" + ("; Moodle XML keeps no spacing at line ends)" if format_name == "Moodle XML" else ")")
+            "hyphens; a text loses the spaces at its start and end)"
         )
     written.losses.append(f"{qid}: " + "; ".join(parts))
     return True
