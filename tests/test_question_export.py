@@ -196,9 +196,13 @@ def test_what_a_format_cannot_hold_is_left_out_with_its_reason_and_named_in_the_
     assert "'->'" in reasons["arrow-prompt"]
     for qid in reasons:
         assert f"// Left out: {qid}: " in gift.text
-    xml = write_moodle_xml([case, ordering, arrow])
-    assert [item.id for item in xml.left_out] == [case["id"]] and f"Left out: {case['id']}: " in xml.text
+    control = dict(TRICKY, id="control-char", stem="A bell \x07 rings?")
+    xml = write_moodle_xml([case, ordering, arrow, control])
+    reasons = {item.id: item.reason for item in xml.left_out}
+    assert set(reasons) == {case["id"], "control-char"} and f"Left out: {case['id']}: " in xml.text
+    assert reasons["control-char"].startswith("Moodle XML cannot hold it")
     assert set(xml.written) == {ordering["id"], "arrow-prompt"}
+    assert set(by_id(read_moodle_xml(xml.text, "x.xml"))) == set(xml.written)
 
 
 def test_what_does_not_come_back_the_same_is_reported_as_a_loss(shipped):

@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from app.bank.imports import _GIFT_FORMAT, _GIFT_WEIGHT, Upload, _percent, read_gift, read_moodle_xml
+from app.bank.imports import (
+    _GIFT_FORMAT,
+    _GIFT_WEIGHT,
+    UnreadableUpload,
+    Upload,
+    _percent,
+    read_gift,
+    read_moodle_xml,
+)
 
 EXPORT_FORMATS = ("gift", "moodle-xml")
 # What a question keeps through an export and an import; the rest is reported once per file (NOT_CARRIED).
@@ -331,7 +339,11 @@ def write_moodle_xml(questions: Iterable[dict], *, exam: str = "") -> Written:
         if isinstance(element, str):
             written.left_out.append(LeftOut(qid, element))
             continue
-        readback = read_moodle_xml(_quiz([element]), f"{qid}.xml")
+        try:
+            readback = read_moodle_xml(_quiz([element]), f"{qid}.xml")
+        except UnreadableUpload as error:  # a character XML 1.0 cannot hold, such as a control character
+            written.left_out.append(LeftOut(qid, f"Moodle XML cannot hold it ({error})"))
+            continue
         if not _check(question, readback, written, "Moodle XML"):
             continue
         if (wanted := _category(exam, question)) != category and wanted is not None:
