@@ -272,6 +272,62 @@ def bank_import(
         raise typer.Exit(1)
 
 
+@bank_cli.command("export")
+def bank_export(
+    format: Annotated[str, typer.Option("--format", help="gift or moodle-xml.")],
+    exam: Annotated[str, typer.Option(help="The exam whose questions to write, e.g. MLS-C01.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write, or - for standard output.")],
+    domain: Annotated[str, typer.Option(help="Only this domain, e.g. D2.")] = "",
+    task: Annotated[str, typer.Option(help="Only this task statement, e.g. 2.1.")] = "",
+    status: Annotated[str, typer.Option(help="Only questions with this status: active, draft or retired.")] = "",
+    ids: Annotated[
+        list[str] | None, typer.Option("--ids", help="Only these question ids (comma-separated, or repeat).")
+    ] = None,
+) -> None:
+    """Write a selection of an exam's questions (their current versions) as GIFT or Moodle XML, for Moodle or for
+    `mockexam bank import`. Questions the format cannot hold are left out and listed, with why, on standard
+    error and in a comment at the top of the file."""
+    from sqlmodel import Session
+
+    from app.bank.exports import EXPORT_FORMATS, write
+    from app.db import bank as bank_store
+    from app.db.engine import make_engine
+
+    if format not in EXPORT_FORMATS:
+        typer.echo(f"unknown format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}", err=True)
+        raise typer.Exit(2)
+    wanted = [i.strip() for value in ids or [] for i in value.split(",") if i.strip()]
+    engine = make_engine(load_settings().resolved_database_url())
+    try:
+        with Session(engine) as session:
+            if bank_store.get_blueprint(session=session, code=exam) is None:
+                typer.echo(f"unknown exam {exam}; load the shipped bank first (mockexam bank load)", err=True)
+                raise typer.Exit(1)
+            rows = bank_store.list_questions(
+                session=session, exam_code=exam, domain=domain, task=task, status=status, slugs=wanted
+            )
+    finally:
+        engine.dispose()
+    if unknown := sorted(set(wanted) - {question.slug for question, _ in rows}):
+        typer.echo(f"no question {', '.join(unknown)} in {exam} (with these filters); nothing written", err=True)
+        raise typer.Exit(1)
+    written = write(format, [content for _, content in rows], exam=exam)
+    if str(output) == "-":
+        typer.echo(written.text, nl=False)
+    else:
+        output.write_text(written.text, encoding="utf-8")
+    for item in written.left_out:
+        typer.echo(f"  left out: {item}", err=True)
+    for loss in written.losses:
+        typer.echo(f"  changes on import: {loss}", err=True)
+    typer.echo(
+        f"wrote {len(written.written)} questions as {format}"
+        + ("" if str(output) == "-" else f" to {output}")
+        + f"; {len(written.left_out)} left out",
+        err=True,
+    )
+
+
 @bank_cli.command("schema")
 def bank_schema(
     write: Annotated[bool, typer.Option("--write", help="Write question_bank/schema.json.")] = False,

@@ -604,7 +604,13 @@ def read_moodle_xml(text: str, filename: str) -> Upload:
 
     def text_of(element, path: str) -> str:
         found = element.find(path)
-        return html_to_text(found.text or "") if found is not None and found.text else ""
+        if found is None or not found.text:
+            return ""
+        # A Markdown text (format="markdown", as our export writes) is Markdown, not HTML: kept as written.
+        holder = element.find(path.rpartition("/")[0]) if "/" in path else element
+        if holder is not None and holder.get("format") == "markdown":
+            return found.text.strip()
+        return html_to_text(found.text)
 
     for number, question in enumerate(root.findall("question"), start=1):
         kind = question.get("type", "")
@@ -639,12 +645,14 @@ def read_moodle_xml(text: str, filename: str) -> Upload:
                 if isinstance(content, str):
                     content = f"{name}: {content}"
         elif kind == "ordering":
-            # qtype_ordering lists its <answer> elements in the right order.
-            steps = [text_of(answer, "text") for answer in question.findall("answer")]
+            # qtype_ordering lists its <answer> elements in the right order, each with its <feedback>.
+            steps = [
+                (text_of(answer, "text"), text_of(answer, "feedback/text")) for answer in question.findall("answer")
+            ]
             if problem := _too_many(steps, "steps"):
                 content = f"{name}: {problem}"
             else:
-                content = _question(stem, [(step, "", True) for step in steps], explanation=explanation, qid=qid)
+                content = _question(stem, [(step, why, True) for step, why in steps], explanation=explanation, qid=qid)
                 content["type"] = "ordering"
         else:
             upload.skipped.append(Skipped(where, f"{kind or 'untyped'} questions are not multiple choice; skipped"))
