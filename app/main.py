@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # worker; frozen, the collector stops walking it on every full collection.
         gc.collect()
         gc.freeze()
+        await app.state.async_engine.open()
         yield
         await app.state.async_engine.dispose()
         app.state.engine.dispose()

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from app.bank.imports import MAX_QUESTIONS, UnreadableUpload, read_upload
 from app.bank.upload_check import check_upload
 from app.cli import cli
+from app.db.engine import make_engine
 from app.db.tables import ImportBatch, Question, QuestionVersion
 from tests.conftest import TEST_BANK
 
@@ -355,9 +356,9 @@ NO_CHOOSE_ROW = (
 
 
 def test_a_multiple_response_stem_without_choose_n_is_refused_with_the_way_to_fix_it(
-    database_url, monkeypatch, app, tmp_path
+    fresh_database_url, monkeypatch, tmp_path
 ):
-    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DATABASE_URL", fresh_database_url)
     sheet = tmp_path / "no-choose.csv"
     sheet.write_text(NO_CHOOSE_ROW)
     refused = CliRunner().invoke(cli, ["bank", "import", str(sheet), "--exam", "TST-01", "--commit"])
@@ -365,15 +366,17 @@ def test_a_multiple_response_stem_without_choose_n_is_refused_with_the_way_to_fi
     assert "--add-choose" in refused.output
 
 
-def test_the_importer_adds_a_missing_choose_n_when_asked_and_says_so(database_url, monkeypatch, app, tmp_path):
-    monkeypatch.setenv("DATABASE_URL", database_url)
+def test_the_importer_adds_a_missing_choose_n_when_asked_and_says_so(fresh_database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", fresh_database_url)
     sheet = tmp_path / "no-choose.csv"
     sheet.write_text(NO_CHOOSE_ROW)
     command = ["bank", "import", str(sheet), "--exam", "TST-01", "--commit", "--add-choose"]
     stored = CliRunner().invoke(cli, command)
     assert stored.exit_code == 0, stored.output
     assert "(Choose two.) added to the stem" in stored.output
-    with Session(app.state.engine) as session:
+    engine = make_engine(fresh_database_url)
+    with Session(engine) as session:
         question = session.exec(select(Question).where(Question.slug == "csv-two-keys")).one()
         version = session.get(QuestionVersion, question.current_version_id)
         assert version.content["stem"] == "Which two are columnar formats? (Choose two.)"
+    engine.dispose()

@@ -9,8 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import psycopg
-from psycopg.pq import TransactionStatus
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -70,6 +69,9 @@ class InlineSQLite:
         with self.engine.begin() as connection:
             yield InlineConnection(connection)
 
+    async def open(self) -> None:
+        """Nothing to open: SQLite is a file this process opens per connection."""
+
     async def dispose(self) -> None:
         self.engine.dispose()
 
@@ -127,71 +129,55 @@ class PsycopgConnection:
 HotConnection = InlineConnection | PsycopgConnection
 
 
-class ConnectionPool:
-    """Open psycopg connections kept for reuse, a list per event loop, never waited for.
+class PostgresHotPath:
+    """PostgreSQL for the hot paths: psycopg connections in autocommit mode from psycopg_pool's pool,
+    SQLAlchemy compiling each statement once, psycopg running it.
 
-    SQLAlchemy's asyncio pool took 54 µs to hand out a connection and take it back, a tenth of a save's
-    Python time; this takes a list's pop and append. It needs no queue: the edge admits as many requests
-    per worker as the pool keeps, so a request finds an idle connection or opens one (at start-up, or after
-    the database dropped them). One list per loop, because a worker has one loop but the tests drive an
-    app from several. A connection comes back only when idle, in no transaction; any other is closed."""
+    A pool belongs to the event loop it was opened on. A worker has one loop, and its pool is opened in the
+    app's lifespan; the tests drive one app from several loops (a browser each), so each loop has its own.
+    No check before each checkout: it would be a round trip on every save. A connection the database dropped
+    (a restart) fails its first statement instead; the pool then checks its idle ones, and the page's
+    autosave retries until its answer is stored."""
 
-    def __init__(self, conninfo: str, size: int) -> None:
+    def __init__(self, conninfo: str, size: int, dialect) -> None:
         self.conninfo = conninfo
         self.size = size
-        self._idle: dict[asyncio.AbstractEventLoop, list[psycopg.AsyncConnection]] = {}
-        self._closed = False
-
-    def _idle_here(self) -> list[psycopg.AsyncConnection]:
-        loop = asyncio.get_running_loop()
-        idle = self._idle.get(loop)
-        if idle is None:
-            idle = self._idle[loop] = []
-        return idle
-
-    async def take(self) -> psycopg.AsyncConnection:
-        idle = self._idle_here()
-        if idle:
-            return idle.pop()
-        # Times come back in UTC, as the tables' type does.
-        return await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True, options="-c TimeZone=UTC")
-
-    async def give_back(self, connection: psycopg.AsyncConnection) -> None:
-        idle = self._idle_here()
-        if self._closed or len(idle) >= self.size or connection.info.transaction_status != TransactionStatus.IDLE:
-            await connection.close()
-        else:
-            idle.append(connection)
-
-    async def discard_idle(self) -> None:
-        """Close this loop's idle connections: after the database dropped one (a restart), it dropped all."""
-        idle = self._idle_here()
-        while idle:
-            await idle.pop().close()
-
-    async def close(self) -> None:
-        self._closed = True
-        for idle in list(self._idle.values()):  # closing is synchronous underneath, whatever the loop
-            while idle:
-                await idle.pop().close()
-
-
-class PostgresHotPath:
-    """PostgreSQL for the hot paths: a pool of psycopg connections in autocommit mode, SQLAlchemy compiling
-    each statement once, psycopg running it."""
-
-    def __init__(self, pool: ConnectionPool, dialect) -> None:
-        self.pool = pool
         self.dialect = dialect
         # Each statement compiled once, with its row type; statements built per call (rare actions) must
         # not pile up.
         self.compiled: Bounded = Bounded(256)
+        self._pools: dict[asyncio.AbstractEventLoop, AsyncConnectionPool] = {}
+
+    async def open(self) -> None:
+        """Open this loop's pool (the app's lifespan does, before the first request)."""
+        await self._pool()
+
+    async def _pool(self) -> AsyncConnectionPool:
+        loop = asyncio.get_running_loop()
+        pool = self._pools.get(loop)
+        if pool is not None:
+            return pool
+        pool = AsyncConnectionPool(
+            self.conninfo,
+            min_size=1,
+            max_size=self.size,
+            open=False,
+            # Times come back in UTC, as the tables' type does.
+            kwargs={"autocommit": True, "options": "-c TimeZone=UTC"},
+            name="mockexam",
+        )
+        await pool.open()
+        kept = self._pools.setdefault(loop, pool)
+        if kept is not pool:  # two first requests raced to open one
+            await pool.close()
+        return kept
 
     @asynccontextmanager
     async def begin(self, *, each_statement_commits: bool = False) -> AsyncIterator[PsycopgConnection]:
         """A transaction around the block; or, with `each_statement_commits`, none: each statement is its
         own, which saves the BEGIN and COMMIT round trips where a single write needs no shared snapshot."""
-        connection = await self.pool.take()
+        pool = self._pools.get(asyncio.get_running_loop()) or await self._pool()
+        connection = await pool.getconn()
         try:
             if each_statement_commits:
                 yield PsycopgConnection(connection, self.dialect, self.compiled)
@@ -199,14 +185,19 @@ class PostgresHotPath:
                 async with connection.transaction():
                     yield PsycopgConnection(connection, self.dialect, self.compiled)
         except BaseException:
-            if connection.broken:
-                await self.pool.discard_idle()
+            if connection.broken:  # the database dropped it, and with it the others: find them now
+                await pool.putconn(connection)
+                await pool.check()
+                raise
+            await pool.putconn(connection)
             raise
-        finally:
-            await self.pool.give_back(connection)
+        await pool.putconn(connection)
 
     async def dispose(self) -> None:
-        await self.pool.close()
+        """Close this loop's pool (the app's lifespan does, after the last request)."""
+        pool = self._pools.pop(asyncio.get_running_loop(), None)
+        if pool is not None:
+            await pool.close()
 
 
 def ping(*, session) -> None:
@@ -219,8 +210,5 @@ def make_async_engine(url: str, pool_size: int = 10) -> PostgresHotPath | Inline
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return InlineSQLite(make_engine(url, pool_size))
-    # No ping before each checkout: it would be a round trip on every save. A connection the database
-    # dropped (a restart) fails its first statement instead, the pool then closes the idle ones, and the
-    # page's autosave retries until it is stored.
     conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    return PostgresHotPath(ConnectionPool(conninfo, pool_size), PGDialectAsync_psycopg())
+    return PostgresHotPath(conninfo, pool_size, PGDialectAsync_psycopg())

@@ -1,5 +1,6 @@
-"""The hot paths' own pool of PostgreSQL connections: what it keeps, what it closes, and that a block's
-work is committed or rolled back as the block says."""
+"""The hot paths' PostgreSQL connections (psycopg_pool's pool, one per event loop): reused, in autocommit and
+UTC, never handed out inside a transaction, renewed after the database dropped them, closed with the app;
+and a block's work is committed or rolled back as the block says."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from app.db.engine import ConnectionPool, PostgresHotPath, make_async_engine
+from app.db.engine import PostgresHotPath, make_async_engine
 from tests.conftest import create_pg_database, drop_pg_database
 
 
@@ -28,22 +29,33 @@ def pg_url(pg_server):
 
 @pytest.fixture
 def hot_path(pg_url):
+    """An engine whose scenarios each run on a loop of their own and close that loop's pool at the end."""
     engine = make_async_engine(pg_url, pool_size=2)
     assert isinstance(engine, PostgresHotPath)
-    yield engine
-    run(engine.dispose())
+    return engine
 
 
-def test_a_connection_is_reused_in_autocommit_and_utc(hot_path):
+def on_its_loop(engine: PostgresHotPath, scenario):
+    async def then_close():
+        try:
+            return await scenario()
+        finally:
+            await engine.dispose()
+
+    return run(then_close())
+
+
+def test_connections_are_reused_in_autocommit_and_utc(hot_path):
     async def scenario():
-        async with hot_path.begin() as first:
-            first_pid = first.connection.info.backend_pid
-        async with hot_path.begin(each_statement_commits=True) as second:
-            assert second.connection.info.backend_pid == first_pid
-            assert second.connection.autocommit
-            assert (await (await second.connection.execute("SHOW TimeZone")).fetchone())[0] == "UTC"
+        pids = set()
+        for _ in range(10):
+            async with hot_path.begin(each_statement_commits=True) as conn:
+                pids.add(conn.connection.info.backend_pid)
+                assert conn.connection.autocommit
+                assert (await (await conn.connection.execute("SHOW TimeZone")).fetchone())[0] == "UTC"
+        assert len(pids) <= 2, "ten blocks, one after another, on the pool's two connections at most"
 
-    run(scenario())
+    on_its_loop(hot_path, scenario)
 
 
 def test_a_block_commits_its_work_and_a_failing_block_rolls_it_back(hot_path):
@@ -59,36 +71,34 @@ def test_a_block_commits_its_work_and_a_failing_block_rolls_it_back(hot_path):
         async with hot_path.begin() as conn:
             return [row[0] for row in await (await conn.connection.execute("SELECT n FROM pool_probe")).fetchall()]
 
-    assert run(scenario()) == [1]
+    assert on_its_loop(hot_path, scenario) == [1]
 
 
-def test_a_connection_given_back_inside_a_transaction_is_closed_not_kept(pg_url):
+def test_a_connection_given_back_inside_a_transaction_is_rolled_back_before_it_is_used_again(hot_path):
     async def scenario():
-        pool = ConnectionPool(pg_url.replace("+psycopg", ""), size=2)
-        connection = await pool.take()
-        await connection.execute("BEGIN")
-        await pool.give_back(connection)
-        assert connection.closed
-        fresh = await pool.take()
-        assert fresh is not connection and fresh.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-        await pool.give_back(fresh)
-        await pool.close()
-        assert fresh.closed
+        async with hot_path.begin() as conn:
+            await conn.connection.execute("CREATE TABLE pool_probe (n int)")
+        async with hot_path.begin(each_statement_commits=True) as conn:
+            await conn.connection.execute("BEGIN")
+            await conn.connection.execute("INSERT INTO pool_probe VALUES (1)")
+        async with hot_path.begin(each_statement_commits=True) as conn:
+            assert conn.connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+            return (await (await conn.connection.execute("SELECT count(*) FROM pool_probe")).fetchone())[0]
 
-    run(scenario())
+    assert on_its_loop(hot_path, scenario) == 0
 
 
-def test_the_pool_keeps_no_more_idle_connections_than_its_size(pg_url):
+def test_closing_the_app_closes_its_connections(hot_path, pg_server):
     async def scenario():
-        pool = ConnectionPool(pg_url.replace("+psycopg", ""), size=2)
-        taken = [await pool.take() for _ in range(3)]
-        for connection in taken:
-            await pool.give_back(connection)
-        closed = [connection.closed for connection in taken]
-        await pool.close()
-        return closed
+        async with hot_path.begin() as conn:
+            pid = conn.connection.info.backend_pid
+        await hot_path.dispose()
+        return pid
 
-    assert run(scenario()) == [False, False, True]
+    pid = run(scenario())
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        alive = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()[0]
+    assert alive == 0
 
 
 def test_after_a_dropped_connection_the_idle_ones_are_closed_and_fresh_ones_opened(hot_path, pg_server):
@@ -105,7 +115,7 @@ def test_after_a_dropped_connection_the_idle_ones_are_closed_and_fresh_ones_open
             assert conn.connection.info.backend_pid not in pids
             await conn.connection.execute("SELECT 1")
 
-    run(scenario())
+    on_its_loop(hot_path, scenario)
 
 
 def test_each_event_loop_gets_connections_of_its_own(hot_path):
@@ -113,5 +123,5 @@ def test_each_event_loop_gets_connections_of_its_own(hot_path):
         async with hot_path.begin() as conn:
             return conn.connection.info.backend_pid
 
-    first_loop, second_loop = run(backend()), run(backend())
+    first_loop, second_loop = on_its_loop(hot_path, backend), on_its_loop(hot_path, backend)
     assert first_loop != second_loop
