@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.config import ROOT, Settings
-from app.db.engine import make_async_engine, make_engine
+from app.db.engine import make_engine, make_hot_path
 from app.db.memory import Memory
 from app.web import accounts, admin, dashboard, errors, exam, pages, practice, study
 from app.web.csrf import verify_csrf
@@ -30,9 +30,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # worker; frozen, the collector stops walking it on every full collection.
         gc.collect()
         gc.freeze()
-        await app.state.async_engine.open()
+        await app.state.hot_path.open()
         yield
-        await app.state.async_engine.dispose()
+        await app.state.hot_path.dispose()
         app.state.engine.dispose()
 
     # FastAPI's own OpenTelemetry bridge is off: the app sets up no provider, and asking on every request
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.clock = lambda: datetime.now(UTC)
     app.state.paths = Paths(app)
     app.state.engine = make_engine(url, pool_size)
-    app.state.async_engine = make_async_engine(url, pool_size)
+    app.state.hot_path = make_hot_path(url, pool_size)
     app.state.memory = Memory()
     app.add_middleware(
         SessionCookieMiddleware,

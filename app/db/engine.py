@@ -205,7 +205,7 @@ def ping(*, session) -> None:
     session.exec(text("SELECT 1"))
 
 
-def make_async_engine(url: str, pool_size: int = 10) -> PostgresHotPath | InlineSQLite:
+def make_hot_path(url: str, pool_size: int = 10) -> PostgresHotPath | InlineSQLite:
     """The engine of the hot paths: psycopg's async mode on PostgreSQL, inline calls on SQLite."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

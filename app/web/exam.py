@@ -246,7 +246,7 @@ async def show_question(request: Request) -> Response:
 
 async def _question_page(request: Request, attempt_id: str, position: int, now: datetime) -> Response:
     browser, memory = browser_key(request), request.app.state.memory
-    async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
+    async with request.app.state.hot_path.begin(each_statement_commits=True) as conn:
         screen = await _own_screen(conn, memory, browser, attempt_id, position)
         attempt = screen.attempt
         open_now = attempt.finalized_at is None and not rules.is_over(attempt.deadline, now)
@@ -291,7 +291,7 @@ async def save_answer(request: Request) -> Response:
         raise HTTPException(404)
     # No transaction around the read and the write: the write's own WHERE guards the deadline and the end,
     # and on PostgreSQL that saves the BEGIN and COMMIT round trips of every click.
-    async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
+    async with request.app.state.hot_path.begin(each_statement_commits=True) as conn:
         saved = None
         if isinstance(shown, str):
             saved = await _save_over_shown(
@@ -534,7 +534,7 @@ async def _save_and_move(
     lead to, read after the save. No transaction, as for the save and the view: each write is guarded in SQL,
     and a refused save raises before anything moves."""
     memory = request.app.state.memory
-    async with request.app.state.async_engine.begin(each_statement_commits=True) as conn:
+    async with request.app.state.hot_path.begin(each_statement_commits=True) as conn:
         if form.carries_selection:
             await _store_carried(
                 conn,
@@ -586,7 +586,7 @@ async def _act_on_item(
     """A flag, a cross-out, a check, or leaving for the review screen or the end: in one transaction, with
     the carried selection saved first."""
     action, memory = form.action, request.app.state.memory
-    async with request.app.state.async_engine.begin() as conn:
+    async with request.app.state.hot_path.begin() as conn:
         screen = await _own_screen(conn, memory, browser, attempt_id, position)
         attempt, item, question = screen.attempt, screen.item, screen.question
         rules.check_writable(deadline=attempt.deadline, finished=attempt.finalized_at is not None, now=now)

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from app.db.engine import PostgresHotPath, make_async_engine
+from app.db.engine import PostgresHotPath, make_hot_path
 from tests.conftest import create_pg_database, drop_pg_database
 
 
@@ -30,7 +30,7 @@ def pg_url(pg_server):
 @pytest.fixture
 def hot_path(pg_url):
     """An engine whose scenarios each run on a loop of their own and close that loop's pool at the end."""
-    engine = make_async_engine(pg_url, pool_size=2)
+    engine = make_hot_path(pg_url, pool_size=2)
     assert isinstance(engine, PostgresHotPath)
     return engine
 

@@ -55,7 +55,7 @@ def test_sixty_requests_at_once_on_two_connections_are_all_answered(small_pool_a
             try:
                 responses = await asyncio.wait_for(asyncio.gather(*saves, *views), timeout=20)
             finally:
-                await small_pool_app.state.async_engine.dispose()  # no lifespan here to do it
+                await small_pool_app.state.hot_path.dispose()  # no lifespan here to do it
             return [r.status_code for r in responses]
 
     # In a thread of its own: the browser tests leave an event loop running on this one.

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from app.db import async_sitting
-from app.db.engine import make_async_engine
+from app.db.engine import make_hot_path
 from app.db.tables import AttemptItem
 from app.domain.attempt import AnswerChange, AnswerChangedWhileChecked, AnswerChecked
 from tests.conftest import T0
@@ -26,7 +26,7 @@ def _set_item(app, attempt: str, **values) -> None:
 
 def _run(settings, write) -> None:
     async def main():
-        engine = make_async_engine(settings.database_url)
+        engine = make_hot_path(settings.database_url)
         try:
             async with engine.begin() as conn:
                 await write(conn)

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlmodel import Session
 
 from app.db import async_sitting
-from app.db.engine import make_async_engine
+from app.db.engine import make_hot_path
 from app.db.memory import Memory
 from app.db.tables import Attempt
 from tests.web.helpers import browser_of_owner, paper, start
@@ -15,7 +15,7 @@ from tests.web.helpers import browser_of_owner, paper, start
 
 def _run(settings, work):
     async def main():
-        engine = make_async_engine(settings.database_url)
+        engine = make_hot_path(settings.database_url)
         try:
             async with engine.begin(each_statement_commits=True) as conn:
                 return await work(conn)
