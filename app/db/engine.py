@@ -1,5 +1,6 @@
-"""Making engines for SQLite or PostgreSQL: a synchronous one for most of the app, and an asynchronous one
-for the hot paths of a sitting, which run on the event loop without a thread hop."""
+"""Connections for SQLite or PostgreSQL: a SQLAlchemy engine for most of the app, and the hot path for a
+sitting's frequent requests, which run on the event loop without a thread hop (psycopg's async connections
+on PostgreSQL, the synchronous engine run inline on SQLite)."""
 
 from __future__ import annotations
 
@@ -206,7 +207,7 @@ def ping(*, session) -> None:
 
 
 def make_hot_path(url: str, pool_size: int = 10) -> PostgresHotPath | InlineSQLite:
-    """The engine of the hot paths: psycopg's async mode on PostgreSQL, inline calls on SQLite."""
+    """The hot path's connections: psycopg's async mode from a pool on PostgreSQL, inline calls on SQLite."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return InlineSQLite(make_engine(url, pool_size))
