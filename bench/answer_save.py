@@ -39,9 +39,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlmodel import col
 
-from app.db.attempts import split
 from app.db.engine import make_engine
-from app.db.tables import AttemptItem
+from app.db.tables import AttemptItem, answer_tokens
 from app.domain.attempt import DisplayedOptions
 from bench.load import ATTEMPT, TOKEN, found
 from bench.proc import named, total_cpu_seconds, tree
@@ -105,7 +104,7 @@ def shown_answers(database_url: str, attempt_ids: list[str]) -> dict[tuple[str, 
     finally:
         engine.dispose()
     return {
-        (attempt, position): ",".join(DisplayedOptions(tuple(order.split(","))).to_display(split(selection)))
+        (attempt, position): ",".join(DisplayedOptions(tuple(order.split(","))).to_display(answer_tokens(selection)))
         for attempt, position, order, selection in rows
     }
 

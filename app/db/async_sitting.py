@@ -25,15 +25,23 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from app.db.attempts import (
-    join,
     open_and_in_time,
     progress_query,
     short_of_required,
-    split,
 )
 from app.db.engine import HotConnection
 from app.db.memory import ItemFacts, Memory
-from app.db.tables import Attempt, AttemptItem, BrowserSession, Exam, QuestionVersion, UTCDateTime
+from app.db.tables import (
+    Attempt,
+    AttemptItem,
+    BrowserSession,
+    Exam,
+    QuestionVersion,
+    StoredAnswer,
+    UTCDateTime,
+    answer_text,
+    answer_tokens,
+)
 from app.domain.attempt import (
     AnswerChange,
     AnswerChangedWhileChecked,
@@ -136,8 +144,8 @@ def _stored_parameters(attempt_id: str, position: int, now: datetime, change: An
         "item_attempt": attempt_id,
         "item_position": position,
         "now": now,
-        "new_selection": join(change.selection),
-        "first_answer": join(change.first_answer) if change.first_answer is not None else None,
+        "new_selection": answer_text(change.selection),
+        "first_answer": answer_text(change.first_answer) if change.first_answer is not None else None,
         "change_count": 1 if change.changes_complete_answer else 0,
     }
 
@@ -174,7 +182,7 @@ async def answer_state(
         deadline=deadline,
         finalized=finalized_at is not None,
         option_order=tuple(option_order.split(",")) if option_order else (),
-        selection=split(selection or ""),
+        selection=answer_tokens(selection or ""),
         checked=checked_at is not None,
         question=question,
         answered=Answered(answered, incomplete),
@@ -266,7 +274,7 @@ async def store_answer_over(
                 "browser": browser,
                 "item_version": facts.version_id,
                 "item_order": ",".join(facts.option_order),
-                "before": join(before),
+                "before": answer_text(before),
             },
         )
     ).first()
@@ -288,7 +296,7 @@ async def check_answer(
             col(AttemptItem.attempt_id) == attempt_id,
             col(AttemptItem.position) == position,
             col(AttemptItem.checked_at).is_(None),
-            col(AttemptItem.selection) == join(selection),
+            col(AttemptItem.selection) == answer_text(selection),
             open_and_in_time(attempt_id, now),
         )
         .values(checked_at=now, correct=correct)
@@ -335,7 +343,7 @@ class AttemptView:
 
 
 @dataclass(frozen=True)
-class ItemView:
+class ItemView(StoredAnswer):
     option_order: str
     selection: str
     struck: str
@@ -469,6 +477,13 @@ async def move_to(conn: HotConnection, *, attempt: AttemptView, position: int, n
             await conn.execute(_LEAVE, move)
     if not moved:  # another move got there first and counted that time: only enter
         await conn.execute(_ENTER, move)
+
+
+async def cross_out(
+    conn: HotConnection, *, attempt_id: str, position: int, now: datetime, struck: frozenset[str]
+) -> None:
+    """Store the options the candidate has crossed out, as `update_item` does."""
+    await update_item(conn, attempt_id=attempt_id, position=position, now=now, struck=answer_text(struck))
 
 
 async def update_item(conn: HotConnection, *, attempt_id: str, position: int, now: datetime, **values) -> None:

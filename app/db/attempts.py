@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from app.db import practice, study
 from app.db.bank import active_pool, count_exam_responses, option_ids, versions
 from app.db.memory import Memory
-from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion
+from app.db.tables import Attempt, AttemptItem, Exam, QuestionVersion, answer_tokens
 from app.domain import attempt as rules
 from app.domain.assembly import PaperItem, draw, shuffle_options
 from app.domain.attempt import deadline_for, time_on_question
@@ -28,14 +28,6 @@ from app.domain.study import cards_for_misses
 # These UPDATEs are guarded in SQL and followed by explicit refreshes where needed, so the ORM need not
 # evaluate them against objects in the session.
 NO_SYNC = {"synchronize_session": False}
-
-
-def split(value: str) -> frozenset[str]:
-    return frozenset(v for v in value.split(",") if v)
-
-
-def join(values) -> str:
-    return ",".join(sorted(values))
 
 
 def create_attempt(
@@ -255,7 +247,7 @@ def finalize(
     questions = versions(session=session, memory=memory, version_ids=[r.version_id for r in rows])
     outcomes = []
     for row in rows:
-        row_correct = is_correct(split(row.selection), questions[row.version_id].key)
+        row_correct = is_correct(answer_tokens(row.selection), questions[row.version_id].key)
         outcomes.append((row, row_correct))
     result = score(blueprint, [ItemOutcome(r.domain, r.scored, ok) for r, ok in outcomes])
     spent = time_on_question(attempt.position_entered_at, ended, attempt.deadline).total_seconds()

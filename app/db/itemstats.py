@@ -6,8 +6,7 @@ from collections import defaultdict
 
 from sqlmodel import Session, col, select
 
-from app.db.attempts import split
-from app.db.tables import Attempt, AttemptItem
+from app.db.tables import Attempt, AttemptItem, answer_tokens
 from app.domain.attempt import NOT_A_RESULT
 from app.domain.itemstats import Response
 
@@ -48,7 +47,7 @@ def first_exposures(*, session: Session, exam_code: str) -> tuple[dict[str, list
                 rest = (right - (1 if item.correct else 0)) / max(len(scored) - 1, 1)
             else:
                 rest = right / max(len(scored), 1)
-            responses[item.question_slug].append(Response(bool(item.correct), split(item.selection), rest))
+            responses[item.question_slug].append(Response(bool(item.correct), answer_tokens(item.selection), rest))
     for attempt_id in first_attempt_of.values():
         scored = [i for i in papers[attempt_id] if i.scored]
         forms.append((sum(1 for i in scored if i.correct), {i.question_slug: bool(i.correct) for i in scored}))

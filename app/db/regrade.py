@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.db.attempts import result_to_dict, split
-from app.db.tables import Attempt, AttemptItem, Exam, Question, QuestionVersion, Regrade, User
+from app.db.attempts import result_to_dict
+from app.db.tables import Attempt, AttemptItem, Exam, Question, QuestionVersion, Regrade, User, answer_tokens
 from app.domain.content import blueprint_from_dict, question_from_content
 from app.domain.scoring import ItemOutcome, is_correct, score
 
@@ -52,7 +52,7 @@ def preview(*, session: Session, exam_code: str, slug: str) -> tuple[QuestionVer
                 select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(col(AttemptItem.position))
             )
         )
-        new_correct = {r.position: is_correct(split(r.selection), key) for r in rows if r.question_slug == slug}
+        new_correct = {r.position: is_correct(answer_tokens(r.selection), key) for r in rows if r.question_slug == slug}
         if all(new_correct[p] == bool(r.correct) for r in rows for p in [r.position] if p in new_correct):
             continue
         outcomes = [ItemOutcome(r.domain, r.scored, new_correct.get(r.position, bool(r.correct))) for r in rows]

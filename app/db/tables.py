@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, MetaData, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
@@ -239,7 +241,39 @@ class Attempt(SQLModel, table=True):
     config: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
-class AttemptItem(SQLModel, table=True):
+class StoredAnswer:
+    """An item's paper order, answer and cross-outs as the code reads them: option ids (or slot=option
+    pairs), never the comma-joined text they are stored as."""
+
+    if TYPE_CHECKING:  # the columns of the classes that mix it in; not fields of their own
+        option_order: str
+        selection: str
+        struck: str
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        return tuple(self.option_order.split(","))
+
+    @property
+    def chosen(self) -> frozenset[str]:
+        return answer_tokens(self.selection)
+
+    @property
+    def crossed_out(self) -> frozenset[str]:
+        return answer_tokens(self.struck)
+
+
+def answer_tokens(text: str) -> frozenset[str]:
+    """The option ids (or pairs) of an answer as stored."""
+    return frozenset(token for token in text.split(",") if token)
+
+
+def answer_text(tokens: Iterable[str]) -> str:
+    """An answer as it is stored: its option ids (or pairs) comma-joined, sorted, so one answer is one text."""
+    return ",".join(sorted(tokens))
+
+
+class AttemptItem(StoredAnswer, SQLModel, table=True):
     attempt_id: str = Field(foreign_key="attempt.id", primary_key=True, max_length=32)
     position: int = Field(primary_key=True)
     version_id: int = Field(foreign_key="questionversion.id", index=True)
@@ -258,6 +292,11 @@ class AttemptItem(SQLModel, table=True):
     first_selection: str | None = Field(default=None, max_length=64)
     changes: int = Field(default=0)
     checked_at: datetime | None = _utc(nullable=True)
+
+    @property
+    def first_chosen(self) -> frozenset[str] | None:
+        """The first complete answer, kept for coaching on changed answers; None before there is one."""
+        return answer_tokens(self.first_selection) if self.first_selection else None
 
 
 class ReviewCard(SQLModel, table=True):

@@ -305,9 +305,7 @@ def _history(session, user: User) -> list[dict]:
             # and whether it is right would, with the public bank, give the key away.
             item = {
                 "position": row.position,
-                "selection": list(
-                    DisplayedOptions(tuple(row.option_order.split(","))).to_display(attempts.split(row.selection))
-                ),
+                "selection": list(DisplayedOptions(row.order).to_display(row.chosen)),
                 "flagged": row.flagged,
                 "seconds_spent": round(row.seconds_spent, 1),
             }

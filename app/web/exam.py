@@ -169,10 +169,10 @@ def _screen_context(
 ) -> dict:
     """The question screen's context, from the attempt and item as rows or as the async path's views."""
     assert question is not None  # a screen with an item has the item's question
-    displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
-    answer = attempts.split(item.selection)
+    displayed = rules.DisplayedOptions(item.order)
+    answer = item.chosen
     selected = displayed.to_display(answer)
-    struck = displayed.to_display(attempts.split(item.struck))
+    struck = displayed.to_display(item.crossed_out)
     options = [
         (letter, question.option(stored), letter in selected, letter in struck)
         for letter, stored in zip(displayed.letters, displayed.order, strict=True)
@@ -592,8 +592,8 @@ async def _act_on_item(
         rules.check_writable(deadline=attempt.deadline, finished=attempt.finalized_at is not None, now=now)
         if item is None or question is None:
             raise rules.NoSuchQuestion(position, screen.progress["total"])
-        displayed = rules.DisplayedOptions(tuple(item.option_order.split(",")))
-        selection = attempts.split(item.selection)
+        displayed = rules.DisplayedOptions(item.order)
+        selection = item.chosen
         if form.carries_selection:
             change = rules.plan_answer(
                 before=selection,
@@ -610,7 +610,7 @@ async def _act_on_item(
             )
         elif action.startswith("strike-"):
             option = displayed.to_stored([action.removeprefix("strike-")])
-            struck = attempts.split(item.struck) ^ option
+            struck = item.crossed_out ^ option
             # Crossing out a chosen option takes it out of the answer, as eliminating it means.
             if option & selection and option <= struck:
                 change = rules.plan_answer(
@@ -624,9 +624,7 @@ async def _act_on_item(
                         conn, attempt_id=attempt_id, position=position, now=now, change=change
                     )
                     selection = change.selection
-            await async_sitting.update_item(
-                conn, attempt_id=attempt_id, position=position, now=now, struck=attempts.join(struck)
-            )
+            await async_sitting.cross_out(conn, attempt_id=attempt_id, position=position, now=now, struck=struck)
         elif action == "check":
             if attempt.mode == "exam":
                 raise rules.ExamError(
@@ -709,7 +707,7 @@ def _walk_positions(request: Request, attempt_id: str, walk: str) -> list[int]:
 def _answer_states(rows: list[AttemptItem]) -> dict[int, str]:
     """Each position's state: unanswered, incomplete (fewer options or pairs than the question takes) or
     answered. How many a complete answer has is no secret: the screen says it."""
-    return {r.position: rules.answer_state(attempts.split(r.selection), r.required) for r in rows}
+    return {r.position: rules.answer_state(r.chosen, r.required) for r in rows}
 
 
 def _counts(rows: list[AttemptItem], states: dict[int, str]) -> dict[str, int]:
@@ -825,8 +823,8 @@ def _sitting_habits(session, memory: Memory, attempt: Attempt, rows: list[Attemp
             r.position,
             r.seconds_spent,
             r.flagged,
-            attempts.split(r.first_selection) if r.first_selection else None,
-            attempts.split(r.selection),
+            r.first_chosen,
+            r.chosen,
             questions[r.version_id].key,
             r.changes,
         )
@@ -877,8 +875,8 @@ def _reviewed(session, memory: Memory, rows: list[AttemptItem]) -> list[Reviewed
     reviewed = []
     for row in rows:
         question = questions[row.version_id]
-        displayed = rules.DisplayedOptions(tuple(row.option_order.split(",")))
-        selection = attempts.split(row.selection)
+        displayed = rules.DisplayedOptions(row.order)
+        selection = row.chosen
         options = [
             (letter, question.option(stored), stored in selection, stored in question.key)
             for letter, stored in zip(displayed.letters, displayed.order, strict=True)
