@@ -437,11 +437,11 @@ def admin_create(email: Annotated[str, typer.Argument(help="The administrator's 
 
     from sqlmodel import Session
 
-    from app.credentials import check_new_password, hash_password, normalize_email
     from app.db import migrate as migrations
     from app.db import users
     from app.db.engine import make_engine
     from app.domain.accounts import AccountError
+    from app.services.credentials import check_new_password, hash_password, normalize_email
 
     password = os.environ.get("MOCKEXAM_ADMIN_PASSWORD")
     if password is None:

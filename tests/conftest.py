@@ -196,8 +196,8 @@ def client(app):
 @pytest.fixture
 def admin_client(client, app):
     """The first browser, signed in as an administrator."""
-    from app.credentials import hash_password
     from app.db import users
+    from app.services.credentials import hash_password
 
     with Session(app.state.engine) as session:
         users.register(

@@ -3,8 +3,8 @@ with Argon2id."""
 
 import pytest
 
-from app.credentials import check_new_password, hash_password, normalize_email, verify_password
 from app.domain.accounts import AccountError
+from app.services.credentials import check_new_password, hash_password, normalize_email, verify_password
 
 
 def test_emails_are_trimmed_and_lowercased():

@@ -78,3 +78,10 @@ def test_web_builds_no_sql_of_its_own():
 def test_the_command_line_uses_no_part_of_the_web_app():
     wrong = [module for module, _ in imports_of(APP / "cli.py") if layer_of(module) == "web"]
     assert not wrong, wrong
+
+
+def test_every_module_is_in_a_layer_or_is_the_edge_that_wires_them():
+    """No helper floats outside the layers, where nothing says what it may import."""
+    edge = {"__init__", "bootstrap", "cli", "config", "logs", "main"}
+    loose = sorted(path.name for path in APP.glob("*.py") if path.stem not in edge)
+    assert not loose, loose

@@ -11,11 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from app.credentials import check_new_password, hash_password, needs_rehash, normalize_email, verify_password
 from app.db import attempts, users
 from app.db.tables import User
 from app.domain.accounts import ACCOUNT_MAIL_GAP, EMAIL_RESET_LASTS, AccountError, Throttled
 from app.domain.attempt import DisplayedOptions
+from app.services.credentials import check_new_password, hash_password, needs_rehash, normalize_email, verify_password
 from app.web import csrf, mail
 from app.web.deps import SESSION_KEY, MaybeUser, Now, SessionDep, client_address, session_token, templates
 from app.web.openapi import errors

@@ -59,8 +59,8 @@ def items_client(items_app):
 @pytest.fixture
 def items_admin(items_client, items_app):
     """The browser of `items_client`, signed in as an administrator."""
-    from app.credentials import hash_password
     from app.db import users
+    from app.services.credentials import hash_password
 
     with Session(items_app.state.engine) as session:
         users.register(

@@ -9,8 +9,8 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.credentials import hash_password
 from app.db import users
+from app.services.credentials import hash_password
 from tests.conftest import T0, adopt_csrf_token
 from tests.web.test_accounts import PASSWORD, sign_up
 from tests.web.test_sign_up_by_mail import inbox  # noqa: F401  (a real SMTP server, started by the test)
