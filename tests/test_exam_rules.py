@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 import yaml
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
 from app.bank.format import ExamIn
 from app.bank.lint import lint_bank
 from app.bank.loader import load_bank
+from app.cli import cli
 from app.config import ROOT
 from app.domain.content import blueprint_from_dict
 from app.domain.exam import ExamRules
@@ -83,3 +85,46 @@ def test_the_shipped_and_test_banks_are_judged_by_awss_rules_exactly_as_before(b
         data = yaml.safe_load(exam_file.read_text())
         exam_file.write_text(yaml.safe_dump({**data, "rules": AWS_RULES}, sort_keys=False))
     assert _lint_lines(spelled_out) == _lint_lines(bank)
+
+
+# ---- a teacher's exam, end to end ----------------------------------------------------------------------------
+
+CLASSROOM = TESTS / "data" / "classroom"
+
+
+def test_the_classroom_quiz_loads_with_its_own_rules_and_lints_without_errors():
+    [quiz] = load_bank(CLASSROOM)
+    assert quiz.problems == []
+    assert quiz.blueprint.rules == ExamRules(
+        min_options_single=2, min_options_multiple=4, choose_n_in_stem=False, types=("single", "multiple")
+    )
+    assert {len(q.options) for q in quiz.questions} >= {2, 4}  # true/false, and multiple response of four
+    assert [f for f in lint_bank([quiz], today=T0.date()) if f.severity == "error"] == []
+
+
+def test_a_teachers_exam_takes_the_true_false_questions_an_aws_exam_refuses(tmp_path, monkeypatch):
+    """`mockexam bank load` loads the teacher's exam beside an AWS-ruled one; the same Aiken file of true/false
+    questions is then refused by the AWS-ruled exam, naming the rule, and stored in the teacher's."""
+    bank = tmp_path / "bank"
+    shutil.copytree(CLASSROOM / "quiz-101", bank / "quiz-101")
+    shutil.copytree(TESTS / "data" / "bank" / "tst-01", bank / "tst-01")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("MOCKEXAM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MOCKEXAM_BANK_DIR", str(bank))
+    runner = CliRunner()
+    loaded = runner.invoke(cli, ["bank", "load"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "bank QUIZ-101: 10 new, 0 changed, 0 unchanged" in loaded.stdout
+
+    aiken = str(CLASSROOM / "true-false.txt")
+    refused = runner.invoke(cli, ["bank", "import", aiken, "--exam", "TST-01", "--domain", "D1", "--task", "1.1"])
+    assert refused.exit_code == 1
+    assert "1 new, 0 changed, 0 unchanged, 3 errors" in refused.output  # only the three-option question fits
+    assert refused.output.count("needs at least 3 options, has 2 (rule min_options_single of exam TST-01") == 3
+
+    taken = runner.invoke(
+        cli, ["bank", "import", aiken, "--exam", "QUIZ-101", "--domain", "D1", "--task", "1.1", "--commit"]
+    )
+    assert taken.exit_code == 0, taken.output
+    assert "true-false.txt (aiken): 4 new, 0 changed, 0 unchanged, 0 errors" in taken.output
+    assert "stored: 4 new (4 as drafts" in taken.output  # Aiken carries no explanations or references
