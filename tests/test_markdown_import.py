@@ -49,17 +49,19 @@ def skipped(upload) -> list[tuple[str, str]]:
 def test_a_bank_in_the_back_to_top_layout_reads_its_questions_and_names_those_it_leaves_out():
     upload = read("saa-style.md")
     assert upload.format == "markdown"
-    assert len(upload.questions) == 3
+    assert len(upload.questions) == 4
     assert [(where, reason.split("': ", 1)[1]) for where, reason in skipped(upload)] == [
-        ("line 47", "only two options; an exam question needs at least 3 (single answer) or 5 (multiple response)"),
         ("line 54", "no option is marked [x], so there is no key"),
     ]
-    assert "'True or False: An Amazon VPC spans" in upload.skipped[0].reason
+    # A true/false is read; the exam's rules take it or refuse it.
+    true_false = next(q for q in upload.questions if q.where == "line 47")
+    assert true_false.content["stem"].startswith("True or False: An Amazon VPC spans")
+    assert len(true_false.content["options"]) == 2
 
 
 def test_the_title_support_list_and_table_of_contents_before_the_first_question_are_not_read():
     upload = read("saa-style.md")
-    assert [q.where for q in upload.questions] == ["line 17", "line 26", "line 36"]
+    assert [q.where for q in upload.questions] == ["line 17", "line 26", "line 36", "line 47"]
     assert not any("Star the repository" in o["text"] for q in upload.questions for o in q.content["options"])
 
 
@@ -164,8 +166,7 @@ def test_section_headings_above_the_questions_are_not_questions_and_broken_quest
     assert skipped(upload) == [
         (
             "line 37",
-            "question 'Which one option is offered here?': only one option; an exam question needs at least 3 "
-            "(single answer) or 5 (multiple response)",
+            "question 'Which one option is offered here?': only one option, so nothing to choose from",
         ),
         (
             "line 41",
@@ -230,7 +231,7 @@ def test_more_options_than_a_question_takes_is_skipped_with_the_reason():
 def test_the_same_stem_always_gets_the_same_id():
     first = [q.content["id"] for q in read("saa-style.md").questions]
     again = [q.content["id"] for q in read("saa-style.md").questions]
-    assert first == again and all(i.startswith("imp-") for i in first) and len(set(first)) == 3
+    assert first == again and all(i.startswith("imp-") for i in first) and len(set(first)) == 4
 
 
 # ---- choosing the format and refusing what it cannot read ------------------------------------------------
@@ -239,7 +240,7 @@ def test_the_same_stem_always_gets_the_same_id():
 @pytest.mark.parametrize("name", ["bank.md", "bank.MARKDOWN"])
 def test_md_and_markdown_files_are_read_as_markdown(name):
     upload = read_upload((FILES / "saa-style.md").read_bytes(), name)
-    assert upload.format == "markdown" and len(upload.questions) == 3
+    assert upload.format == "markdown" and len(upload.questions) == 4
 
 
 def test_a_file_with_another_name_is_read_as_markdown_when_it_has_headings_and_task_list_options():
@@ -274,10 +275,14 @@ def test_a_code_block_never_closed_is_refused_naming_its_line_rather_than_losing
         read_upload(text.encode(), "bank.md")
 
 
-def test_the_questions_read_pass_the_exams_checks_and_warnings_name_them(blueprint):
+def test_the_questions_read_pass_the_exams_checks_but_the_true_false_its_rule_refuses_and_warnings_name_them(
+    blueprint,
+):
     report = checked("saa-style.md", blueprint)
-    assert report.errors == [], [str(e) for e in report.errors]
-    assert len(report.valid) == 3 and len(report.skipped) == 2
+    [refused] = report.errors
+    assert refused.where.endswith("line 47") and refused.field == "options"
+    assert "needs at least 3 options, has 2 (rule min_options_single of exam TST-01" in refused.message
+    assert len(report.valid) == 3 and len(report.skipped) == 1
     [image] = [w for w in report.warnings if "web-tier.png" in w.message]
     assert image.where.endswith("line 36") and image.question == report.valid[2].id
 
@@ -290,16 +295,17 @@ def test_the_command_imports_a_markdown_bank_into_an_exam_and_again_changes_noth
     monkeypatch.setenv("DATABASE_URL", database_url)
     runner = CliRunner()
     command = ["bank", "import", str(FILES / "saa-style.md"), "--exam", "TST-01", "--domain", "D1", "--task", "1.1"]
-    stored = runner.invoke(cli, [*command, "--commit"])
-    assert stored.exit_code == 0, stored.output
-    assert "saa-style.md (markdown): 3 new, 0 changed, 0 unchanged, 0 errors" in stored.output
+    stored = runner.invoke(cli, [*command, "--commit", "--partial"])
+    assert stored.exit_code == 1, stored.output  # the true/false, which TST-01's rules refuse, is left out
+    assert "saa-style.md (markdown): 3 new, 0 changed, 0 unchanged, 1 errors" in stored.output
+    assert "line 47" in stored.output and "rule min_options_single of exam TST-01" in stored.output
     assert "line 54" in stored.output and "no option is marked [x]" in stored.output
     assert "stored: 3 new" in stored.output
     with Session(app.state.engine) as session:
         questions = {q.slug: q for q in session.exec(select(Question))}
-    ids = [q.content["id"] for q in read("saa-style.md").questions]
+    ids = [q.content["id"] for q in read("saa-style.md").questions if q.where != "line 47"]
     assert all(i in questions for i in ids)
-    again = runner.invoke(cli, [*command, "--commit"])
+    again = runner.invoke(cli, [*command, "--commit", "--partial"])
     assert "0 new, 0 changed, 3 unchanged" in again.output
 
 
@@ -330,7 +336,8 @@ def test_the_upload_page_offers_markdown_and_checks_a_markdown_bank(admin_client
         data={"exam": "TST-01", "format": "markdown", "domain": "D1", "task": "1.1"},
         files=[("files", ("bank.txt", (FILES / "saa-style.md").read_bytes()))],
     )
-    assert check.status_code == 200 and "3 new, 0 changed, 0 unchanged" in check.text
+    assert check.status_code == 422 and "3 new, 0 changed, 0 unchanged" in check.text
+    assert "rule min_options_single of exam TST-01" in check.text  # the true/false, which TST-01 refuses
     assert "images/web-tier.png not imported" in check.text and "no option is marked [x]" in check.text
 
 

@@ -179,10 +179,9 @@ def test_aiken_option_letters_with_or_without_a_space():
     assert [o["text"] for o in question["options"]] == ["one", "two", "three", "four"] and question["key"] == ["B"]
 
 
-def test_aiken_a_two_option_question_is_skipped_with_that_reason():
-    upload = read("Is it true?\nA. True\nB. False\nANSWER: A\n", "q.aiken.txt")
-    assert upload.questions == []
-    assert "only two options" in reasons(upload)[0]
+def test_aiken_a_two_option_question_is_read_and_left_to_the_exams_rules():
+    question = only(read("Is it true?\nA. True\nB. False\nANSWER: A\n", "q.aiken.txt"))
+    assert [o["text"] for o in question["options"]] == ["True", "False"] and question["key"] == ["A"]
 
 
 def test_aiken_an_answer_line_alone_is_named():
@@ -324,16 +323,18 @@ def test_xml_bad_questions_are_skipped_with_a_reason_naming_what_is_wrong(questi
 
 def test_aiken_reads_moodles_error_fixture_record_by_record():
     """Moodle's own fixture (tests/data/imports/moodle/README.md): the records Moodle refuses are skipped for the
-    same reasons, on the same lines, and its two-option questions are skipped as too small for an exam."""
+    same reasons, on the same lines, and the two-option questions Moodle accepts are read, for the exam's rules
+    to take or refuse."""
     upload = read_upload((FILES / "moodle" / "aiken_errors.txt").read_bytes(), "aiken_errors.txt", "aiken")
-    assert upload.questions == []
+    assert [(q.where, q.content["stem"], q.content["key"]) for q in upload.questions] == [
+        ("line 9", "A good question", ["A"]),
+        ("line 18", "A second good question", ["B"]),
+    ]
     assert [(s.where, s.reason.split(";")[0].split(":")[0]) for s in upload.skipped] == [
-        ("line 1", "only one option"),
+        ("line 1", "only one option, so nothing to choose from"),
         ("line 5", "an option ('A) Question not started') with no question before it"),
         ("line 7", "an ANSWER"),
-        ("line 9", "only two options"),
         ("line 14", "no ANSWER"),
-        ("line 18", "only two options"),
     ]
     assert upload.skipped[2].reason == "an ANSWER: line with no question before it"
 

@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from app.domain.content import blueprint_from_dict
-from app.domain.exam import Blueprint
+from app.domain.exam import QUESTION_TYPES, Blueprint, ExamRules
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")]
@@ -272,6 +272,25 @@ class CatalogueIn(_Strict):
         return self
 
 
+class RulesIn(_Strict):
+    """An exam's own rules for the questions it takes; what is left out keeps AWS's (`ExamRules`)."""
+
+    min_options_single: Annotated[int, Field(ge=2, le=8)] = ExamRules.min_options_single
+    min_options_multiple: Annotated[int, Field(ge=3, le=8)] = ExamRules.min_options_multiple
+    choose_n_in_stem: bool = ExamRules.choose_n_in_stem
+    types: Annotated[list[Literal["single", "multiple", "ordering", "matching"]], Field(min_length=1)] = list(
+        QUESTION_TYPES
+    )
+
+    @field_validator("types")
+    @classmethod
+    def _types_once_each(cls, value: list[str]) -> list[str]:
+        repeated = sorted({t for t in value if value.count(t) > 1})
+        if repeated:
+            raise ValueError(f"types names {', '.join(repeated)} more than once")
+        return value
+
+
 class ExamIn(_Strict):
     code: ExamCode
     title: Text
@@ -285,9 +304,18 @@ class ExamIn(_Strict):
     bank_goals: BankGoalsIn | None = None
     catalogue: CatalogueIn | None = None
     case_studies: Annotated[int, Field(ge=0)] = 0
+    rules: RulesIn | None = None
+
+    def data(self) -> dict:
+        """The blueprint as stored. An exam without `rules:` is stored as it was before exams had rules, so that
+        its content hash, and so the stored exam, stay the same."""
+        data = self.model_dump(mode="json")
+        if data["rules"] is None:
+            del data["rules"]
+        return data
 
     def blueprint(self) -> Blueprint:
-        return blueprint_from_dict(self.model_dump(mode="json"))
+        return blueprint_from_dict(self.data())
 
 
 def item_lines(text: str, key: str = "questions") -> list[int]:

@@ -339,14 +339,9 @@ def read_aiken(text: str, filename: str) -> Upload:
         letters = [letter for letter, _ in options]
         if not options:
             upload.skipped.append(Skipped(where, "no options (lines like 'A. text' or 'A) text')"))
-        elif len(options) <= 2:
-            upload.skipped.append(
-                Skipped(
-                    where,
-                    f"only {'two options' if len(options) == 2 else 'one option'}; an exam question needs at "
-                    "least 3 (single answer) or 5 (multiple response); skipped",
-                )
-            )
+        elif len(options) < 2:
+            # Two options (a true/false) are a question, which the exam's rules take or refuse; one is not.
+            upload.skipped.append(Skipped(where, "only one option, so nothing to choose from; skipped"))
         elif repeated := sorted({x for x in letters if letters.count(x) > 1}):
             upload.skipped.append(Skipped(where, f"option letter {', '.join(repeated)} is used twice"))
         elif problem := _too_many(options):
@@ -892,14 +887,8 @@ def _md_question(marked: list[tuple[str, bool]], start: int, end: int, upload: U
         upload.skipped.append(
             Skipped(where, f"{name}: no options under the heading (lines such as `- [ ] wrong` and `- [x] right`)")
         )
-    elif len(options) <= 2:
-        upload.skipped.append(
-            Skipped(
-                where,
-                f"{name}: only {'two options' if len(options) == 2 else 'one option'}; an exam question needs at "
-                "least 3 (single answer) or 5 (multiple response)",
-            )
-        )
+    elif len(options) < 2:
+        upload.skipped.append(Skipped(where, f"{name}: only one option, so nothing to choose from"))
     elif empty := [options[i][2] for i, t in enumerate(texts) if not t]:
         upload.skipped.append(Skipped(where, f"{name}: the option on line {empty[0]} has no text"))
     elif problem := _too_many(options):

@@ -114,8 +114,8 @@ def cues(question: QuestionIn) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class KeyFacts:
-    """Of an exam's single-answer questions: how many there are, in how many the key is the longest and
-    the shortest option, and how often each stored position holds the key."""
+    """Of an exam's single-answer questions of three options or more: how many there are, in how many the key
+    is the longest and the shortest option, and how often each stored position holds the key."""
 
     singles: int
     longest: int
@@ -124,7 +124,9 @@ class KeyFacts:
 
 
 def _single_key_facts(questions: list[QuestionIn]) -> KeyFacts:
-    singles = [q for q in questions if q.type == "single"]
+    # A true/false (two options, where the exam's rules allow it) is left out: its key is "True" or "False",
+    # whose length and place say nothing about how the author writes keys.
+    singles = [q for q in questions if q.type == "single" and len(q.options) > 2]
     longest = shortest = 0
     positions: Counter = Counter()
     for q in singles:

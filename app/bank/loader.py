@@ -77,7 +77,7 @@ def load_exam(folder: Path, *, relative_to: Path | None = None) -> LoadedExam:
         exam = ExamIn.model_validate(data)
     except (OSError, ValueError, yaml.YAMLError) as error:
         raise ValueError(f"{exam_path.relative_to(base)}: {error}") from error
-    loaded = LoadedExam(blueprint=exam.blueprint(), blueprint_data=exam.model_dump(mode="json"))
+    loaded = LoadedExam(blueprint=exam.blueprint(), blueprint_data=exam.data())
     seen: dict[str, str] = {}
     question_dir = folder / "questions"
     files = sorted(p for p in question_dir.glob("*") if p.suffix in QUESTION_SUFFIXES) if question_dir.is_dir() else []

@@ -8,7 +8,19 @@ import hashlib
 import json
 from fractions import Fraction
 
-from app.domain.exam import Blueprint, Case, Catalogue, Domain, Option, Prompt, Question, Reference, Scale, pair
+from app.domain.exam import (
+    Blueprint,
+    Case,
+    Catalogue,
+    Domain,
+    ExamRules,
+    Option,
+    Prompt,
+    Question,
+    Reference,
+    Scale,
+    pair,
+)
 
 
 def content_hash(data: dict) -> str:
@@ -30,7 +42,18 @@ def blueprint_from_dict(data: dict) -> Blueprint:
         domains=tuple(Domain(d["code"], d["name"], d["weight"], tuple(d["tasks"].items())) for d in data["domains"]),
         catalogue=_catalogue_from_dict(data.get("catalogue")),
         case_studies=data.get("case_studies", 0),
+        rules=_rules_from_dict(data.get("rules")),
     )
+
+
+def _rules_from_dict(data: dict | None) -> ExamRules:
+    """An exam's rules: those its data states, AWS's for the rest (and for an exam stored before rules were)."""
+    if not data:
+        return ExamRules()
+    stated = {name: value for name, value in data.items() if value is not None}
+    if "types" in stated:
+        stated["types"] = tuple(stated["types"])
+    return ExamRules(**stated)
 
 
 def _catalogue_from_dict(data: dict | None) -> Catalogue:

@@ -17,6 +17,7 @@ PAIRED: frozenset[str] = frozenset({"ordering", "matching"})
 ORDERING_STEPS = (3, 5)
 MATCHING_PROMPTS = (3, 7)
 ExamStatus = Literal["live", "beta", "retired"]
+QUESTION_TYPES: tuple[QuestionType, ...] = ("single", "multiple", "ordering", "matching")
 
 _CHOOSE_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
 # "(Choose two.)" as AWS's current papers say it, "(Select TWO.)" as its older sample questions do, and
@@ -73,6 +74,18 @@ class Catalogue:
 
 
 @dataclass(frozen=True)
+class ExamRules:
+    """What an exam takes of a question, beyond its being well-formed. The defaults are AWS's: a single-answer
+    question has at least 3 options, a multiple-response one at least 5 and a stem saying how many to choose,
+    and all four item types. A teacher's exam states its own in the `rules:` of its exam.yaml."""
+
+    min_options_single: int = 3
+    min_options_multiple: int = 5
+    choose_n_in_stem: bool = True
+    types: tuple[QuestionType, ...] = QUESTION_TYPES
+
+
+@dataclass(frozen=True)
 class Blueprint:
     code: str
     title: str
@@ -85,6 +98,7 @@ class Blueprint:
     domains: tuple[Domain, ...]
     catalogue: Catalogue = Catalogue()
     case_studies: int = 0  # how many case studies a paper holds, each drawn whole
+    rules: ExamRules = ExamRules()
 
     @property
     def total(self) -> int:
@@ -233,9 +247,25 @@ def stated_choose_count(stem: str) -> int | None:
     return int(word) if word.isdigit() else _CHOOSE_WORDS[word]
 
 
+def rule_note(blueprint: Blueprint, rule: str) -> str:
+    """How a refusal names the exam's rule that made it, and where that rule is set."""
+    return f"rule {rule} of exam {blueprint.code}; an exam sets it under `rules:` in its exam.yaml"
+
+
 def question_problems(question: Question, blueprint: Blueprint) -> list[tuple[str, str]]:
-    """What makes a question unfit for the exam, as (field, message) pairs; empty when it is fit."""
+    """What makes a question unfit for the exam, as (field, message) pairs; empty when it is fit. What is wrong
+    with any question (a key naming no option, say) is said plainly; what the exam's rules refuse names the rule
+    (`blueprint.rules`), so that a question a teacher's exam would take is never refused without saying why."""
+    rules = blueprint.rules
     problems: list[tuple[str, str]] = []
+    if question.type not in rules.types:
+        problems.append(
+            (
+                "type",
+                f"exam {blueprint.code} takes no {question.type} questions, only {', '.join(rules.types)} "
+                f"({rule_note(blueprint, 'types')})",
+            )
+        )
     try:
         domain = blueprint.domain(question.domain)
     except KeyError:
@@ -261,17 +291,35 @@ def question_problems(question: Question, blueprint: Blueprint) -> list[tuple[st
     if question.type == "single":
         if len(question.key) > 1:
             problems.append(("key", f"a single-answer question has {len(question.key)} keys"))
-        if len(question.options) < 3:
-            problems.append(("options", f"a single-answer question needs at least 3 options, has {len(ids)}"))
+        if len(question.options) < rules.min_options_single:
+            problems.append(
+                (
+                    "options",
+                    f"a single-answer question needs at least {rules.min_options_single} options, has {len(ids)} "
+                    f"({rule_note(blueprint, 'min_options_single')})",
+                )
+            )
     else:
         if len(question.key) < 2:
             problems.append(("key", "a multiple-response question needs at least two keys"))
-        if len(question.options) < 5:
-            problems.append(("options", f"a multiple-response question needs at least 5 options, has {len(ids)}"))
+        if len(question.options) < rules.min_options_multiple:
+            problems.append(
+                (
+                    "options",
+                    f"a multiple-response question needs at least {rules.min_options_multiple} options, has "
+                    f"{len(ids)} ({rule_note(blueprint, 'min_options_multiple')})",
+                )
+            )
         stated = stated_choose_count(question.stem)
-        if stated is None:
-            problems.append(("stem", "a multiple-response stem must say how many to choose, e.g. (Choose two.)"))
-        elif stated != len(question.key):
+        if stated is None and rules.choose_n_in_stem:
+            problems.append(
+                (
+                    "stem",
+                    "a multiple-response stem must say how many to choose, e.g. (Choose two.) "
+                    f"({rule_note(blueprint, 'choose_n_in_stem')})",
+                )
+            )
+        elif stated is not None and stated != len(question.key):
             problems.append(("stem", f"the stem says choose {stated} but the key has {len(question.key)} options"))
     return problems
 

@@ -1,6 +1,16 @@
+import dataclasses
+
 import pytest
 
-from app.domain.exam import Option, Question, apportion, explanation_gaps, question_problems, stated_choose_count
+from app.domain.exam import (
+    ExamRules,
+    Option,
+    Question,
+    apportion,
+    explanation_gaps,
+    question_problems,
+    stated_choose_count,
+)
 from tests.domain.helpers import MLS_C01
 
 
@@ -93,6 +103,69 @@ def test_a_sound_question_has_no_problems():
 def test_question_problems_name_the_field(overrides, field, words):
     problems = question_problems(_question(**overrides), MLS_C01)
     assert any(f == field and words in message for f, message in problems), problems
+
+
+# ---- an exam's rules -----------------------------------------------------------------------------------------
+
+QUIZ = dataclasses.replace(
+    MLS_C01,
+    code="QUIZ-1",
+    rules=ExamRules(min_options_single=2, min_options_multiple=3, choose_n_in_stem=False, types=("single", "multiple")),
+)
+TRUE_FALSE = {"options": (Option("A", "True", "yes"), Option("B", "False", "no")), "stem": "S3 is a block store."}
+THREE_WAY_PICK = {
+    "type": "multiple",
+    "stem": "Which are object stores?",
+    "key": frozenset({"A", "B"}),
+    "options": tuple(Option(i, i, i) for i in "ABC"),
+}
+
+
+def test_an_exam_without_rules_keeps_awss():
+    assert MLS_C01.rules == ExamRules(3, 5, True, ("single", "multiple", "ordering", "matching"))
+
+
+def test_aws_refuses_a_true_false_naming_its_rule_and_how_to_change_it():
+    [(field, message)] = question_problems(_question(**TRUE_FALSE), MLS_C01)
+    assert field == "options"
+    assert message == (
+        "a single-answer question needs at least 3 options, has 2 "
+        "(rule min_options_single of exam MLS-C01; an exam sets it under `rules:` in its exam.yaml)"
+    )
+
+
+def test_an_exam_whose_rules_allow_two_options_takes_a_true_false():
+    assert question_problems(_question(**TRUE_FALSE), QUIZ) == []
+
+
+def test_a_multiple_response_question_needs_the_options_and_the_choose_instruction_its_exam_asks_for():
+    fields = {f for f, _ in question_problems(_question(**THREE_WAY_PICK), MLS_C01)}
+    assert fields == {"options", "stem"}
+    messages = [m for _, m in question_problems(_question(**THREE_WAY_PICK), MLS_C01)]
+    assert "rule min_options_multiple of exam MLS-C01" in messages[0]
+    assert "rule choose_n_in_stem of exam MLS-C01" in messages[1]
+    assert question_problems(_question(**THREE_WAY_PICK), QUIZ) == []
+
+
+def test_a_stem_that_says_how_many_to_choose_must_agree_with_the_key_whatever_the_rules():
+    wrong = _question(**{**THREE_WAY_PICK, "stem": "Which are object stores? (Choose three.)"})
+    assert question_problems(wrong, QUIZ) == [("stem", "the stem says choose 3 but the key has 2 options")]
+
+
+def test_a_type_the_exam_does_not_take_is_refused_naming_the_rule():
+    ordering = _question(
+        type="ordering",
+        options=tuple(Option(i, i, "") for i in "ABC"),
+        key=frozenset({"1=A", "2=B", "3=C"}),
+    )
+    assert question_problems(ordering, MLS_C01) == []
+    assert question_problems(ordering, QUIZ) == [
+        (
+            "type",
+            "exam QUIZ-1 takes no ordering questions, only single, multiple "
+            "(rule types of exam QUIZ-1; an exam sets it under `rules:` in its exam.yaml)",
+        )
+    ]
 
 
 def test_missing_explanations_are_named_option_by_option():
