@@ -197,6 +197,13 @@ def bank_import(
     partial: Annotated[
         bool, typer.Option("--partial", help="With --commit, store the valid questions and report the rest.")
     ] = False,
+    categories: Annotated[
+        Path | None,
+        typer.Option(
+            "--categories",
+            help="A YAML or CSV file mapping GIFT/Moodle XML categories to domain/task ('$course$/Unit 1: D1/1.1').",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Check question files and, with --commit, store them all in one transaction: nothing if any has an error,
@@ -205,11 +212,19 @@ def bank_import(
 
     from sqlmodel import Session
 
+    from app.bank.categories import mapping_option
     from app.db import bank as bank_store
     from app.db import migrate as migrations
     from app.db.engine import make_engine
     from app.services.imports import run_import
 
+    options: dict[str, Any] = {"format": format, "domain": domain, "task": task, "add_choose": add_choose}
+    if categories is not None:
+        try:
+            options["categories"] = mapping_option(categories.name, categories.read_bytes())
+        except OSError as error:
+            typer.echo(f"cannot read {categories}: {error.strerror}", err=True)
+            raise typer.Exit(1) from None
     url = load_settings().resolved_database_url()
     migrations.upgrade(url)
     engine = make_engine(url)
@@ -231,7 +246,7 @@ def bank_import(
                 blueprint=blueprint,
                 files=files,
                 user_id=None,
-                options={"format": format, "domain": domain, "task": task, "add_choose": add_choose},
+                options=options,
                 now=datetime.now(UTC),
                 commit=commit,
                 partial=partial,

@@ -128,3 +128,23 @@ def test_a_teachers_exam_takes_the_true_false_questions_an_aws_exam_refuses(tmp_
     assert taken.exit_code == 0, taken.output
     assert "true-false.txt (aiken): 4 new, 0 changed, 0 unchanged, 0 errors" in taken.output
     assert "stored: 4 new (4 as drafts" in taken.output  # Aiken carries no explanations or references
+
+
+def test_a_gift_true_false_is_taken_by_the_classroom_quiz_and_refused_by_an_aws_ruled_exam():
+    from app.bank.imports import read_upload
+    from app.bank.upload_check import check_upload
+
+    gift = b"$CATEGORY: $course$/QUIZ-101/D2/2.1\n\n::udp-no-handshake:: UDP opens a connection first. {F}\n"
+    [quiz] = load_bank(CLASSROOM)
+    [aws] = load_bank(TESTS / "data" / "bank")
+    taken = check_upload(read_upload(gift, "tf.gift"), quiz.blueprint, filename="tf.gift", current={})
+    assert taken.errors == [] and [(q.id, q.key) for q in taken.valid] == [("udp-no-handshake", ["B"])]
+    refused = check_upload(
+        read_upload(gift, "tf.gift"),
+        aws.blueprint,
+        filename="tf.gift",
+        current={},
+        default_domain="D1",
+        default_task="1.1",
+    )
+    assert [e.field for e in refused.errors] == ["options"] and "min_options_single" in refused.errors[0].message

@@ -88,11 +88,24 @@ def test_gift_answers_closing_the_question_leave_no_blank():
     assert only(read("Which stores objects? {=S3 ~EBS ~EFS}", "q.gift"))["stem"] == "Which stores objects?"
 
 
-@pytest.mark.parametrize("answer", ["T", "TRUE", "F", "FALSE", "T#Right.#Wrong.", "FALSE#Yes, false."])
-def test_gift_true_false_is_reported_as_true_false_not_short_answer(answer):
-    upload = read(f"::TF:: Data cleaning never changes results. {{{answer}}}", "q.gift")
-    [reason] = reasons(upload)
-    assert reason.startswith("true/false") and "short" not in reason and "numerical" not in reason
+@pytest.mark.parametrize(
+    "answer, key, explanations",
+    [
+        ("T", ["A"], ["", ""]),
+        ("TRUE", ["A"], ["", ""]),
+        ("F", ["B"], ["", ""]),
+        ("FALSE", ["B"], ["", ""]),
+        # As Moodle reads it: the feedback for a wrong answer, then for the right one.
+        ("T#It is not.#It is.", ["A"], ["It is.", "It is not."]),
+        ("FALSE#It does, always.", ["B"], ["It does, always.", ""]),
+    ],
+)
+def test_gift_true_false_is_read_as_a_two_option_question_for_the_exams_rules(answer, key, explanations):
+    question = only(read(f"::TF:: Data cleaning never changes results. {{{answer}}}", "q.gift"))
+    assert (question["type"], question["key"]) == ("single", key)
+    assert [(o["text"], o["explanation"]) for o in question["options"]] == list(
+        zip(["True", "False"], explanations, strict=True)
+    )
 
 
 MATCHING = """::Match services:: Match each workload with the service. {
@@ -299,8 +312,30 @@ def test_xml_embedded_files_are_reported_as_dropped_naming_the_question(blueprin
 
 
 def test_xml_other_types_name_their_type():
+    upload = read(quiz('<question type="shortanswer"><name><text>SA</text></name></question>'), "q.xml")
+    assert "shortanswer" in reasons(upload)[0]
+
+
+def test_xml_true_false_is_read_as_a_two_option_question_keyed_at_fraction_100():
+    question = only(
+        read(
+            quiz(
+                '<question type="truefalse"><name><text>TF</text></name>'
+                "<questiontext><text>Data cleaning never changes results.</text></questiontext>"
+                '<answer fraction="0"><text>true</text><feedback><text>It does.</text></feedback></answer>'
+                '<answer fraction="100"><text>false</text><feedback><text>Right.</text></feedback></answer>'
+                "</question>"
+            ),
+            "q.xml",
+        )
+    )
+    assert (question["id"], question["type"], question["key"]) == ("tf", "single", ["B"])
+    assert [(o["text"], o["explanation"]) for o in question["options"]] == [("True", "It does."), ("False", "Right.")]
+
+
+def test_xml_true_false_without_a_true_and_a_false_answer_is_skipped_with_the_reason():
     upload = read(quiz('<question type="truefalse"><name><text>TF</text></name></question>'), "q.xml")
-    assert "truefalse" in reasons(upload)[0]
+    assert reasons(upload) == ["question 'TF': a true/false question needs an answer 'true' and an answer 'false'"]
 
 
 @pytest.mark.parametrize(
@@ -363,7 +398,7 @@ def test_gift_reads_moodles_own_fixture_as_moodle_does():
     """Moodle's question/format/gift/tests/fixtures/questions.gift.txt (tests/data/imports/moodle/README.md):
     each question gets the type Moodle gives it, and the ones that are not ours are skipped naming that type."""
     upload = read_upload((FILES / "moodle" / "questions.gift.txt").read_bytes(), "questions.gift.txt", "gift")
-    matching, single, multiple = (q.content for q in upload.questions)
+    matching, single, multiple, *true_false = (q.content for q in upload.questions)
     assert matching["type"] == "matching" and matching["stem"] == "Match the activity to the description."
     assert [p["text"] for p in matching["prompts"]][3] == "A collection of web pages that anyone can add to or edit."
     assert [o["text"] for o in matching["options"]] == ["Forum", "Choice", "Database", "Wiki", "Chat"]
@@ -379,11 +414,17 @@ def test_gift_reads_moodles_own_fixture_as_moodle_does():
         ("line 2", "essay"),
         ("line 31", "numerical"),
         ("line 34", "short"),
-        ("line 41", "questions"),
-        ("line 46", "questions"),
-        ("line 49", "questions"),
     ]
-    assert all(s.reason.startswith("true/false") for s in upload.skipped[3:])
+    # Its true/false questions are read, for the exam's rules to take or refuse.
+    assert [(q["stem"][:20], q["key"]) for q in true_false] == [
+        ("42 is the Absolute A", ["B"]),
+        ("TSL is blablabla.", ["A"]),
+        ("TSL is blablabla.", ["A"]),
+    ]
+    assert [o["explanation"] for o in true_false[0]["options"]] == [
+        "42 is the Ultimate Answer.",
+        "You gave the right answer.",
+    ]
 
 
 def test_xml_reads_moodles_invalid_grades_fixture_as_moodle_does():

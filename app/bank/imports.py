@@ -482,7 +482,7 @@ def read_gift(text: str, filename: str) -> Upload:
             else:
                 upload.questions.append(Parsed(matching, where, category))
         elif answers.partition("#")[0].strip() in _GIFT_TRUE_FALSE:
-            upload.skipped.append(Skipped(where, "true/false questions are not multiple choice; skipped"))
+            upload.questions.append(Parsed(_gift_true_false(stem, markup, answers, general, qid), where, category))
         else:
             upload.skipped.append(
                 Skipped(
@@ -491,6 +491,23 @@ def read_gift(text: str, filename: str) -> Upload:
                 )
             )
     return upload
+
+
+def _true_false(stem: str, true: bool, right: str, wrong: str, *, explanation: str, qid: str | None) -> dict:
+    """A true/false as a single-answer question of two options, True and False, each with the feedback
+    Moodle shows for choosing it; the exam's rules take it (`min_options_single: 2`) or refuse it."""
+    options = [("True", right if true else wrong, true), ("False", wrong if true else right, not true)]
+    return _question(stem, options, explanation=explanation, qid=qid)
+
+
+def _gift_true_false(stem: str, markup: str, answers: str, general: str, qid: str | None) -> dict:
+    """`{T}`, `{TRUE}`, `{F}` or `{FALSE}`, then as Moodle reads it (qformat_gift::split_truefalse_comment) the
+    feedback for a wrong answer and the feedback for the right one, each after a #."""
+    answer, _, feedback = answers.partition("#")
+    wrong, _, right = feedback.partition("#")
+    true = answer.strip().upper() in ("T", "TRUE")
+    texts = [_gift_text(part, markup)[0] if part.strip() else "" for part in (right, wrong)]
+    return _true_false(stem, true, texts[0], texts[1], explanation=general, qid=qid)
 
 
 def _gift_matching(name: str, stem: str, markup: str, answers: str, general: str, qid: str | None) -> dict | str:
@@ -639,6 +656,8 @@ def read_moodle_xml(text: str, filename: str) -> Upload:
                 content = _matching(stem, pairs, explanation=explanation, qid=qid)
                 if isinstance(content, str):
                     content = f"{name}: {content}"
+        elif kind == "truefalse":
+            content = _xml_true_false(question, name, stem, explanation, qid, text_of)
         elif kind == "ordering":
             # qtype_ordering lists its <answer> elements in the right order, each with its <feedback>.
             steps = [
@@ -657,6 +676,33 @@ def read_moodle_xml(text: str, filename: str) -> Upload:
         else:
             upload.questions.append(Parsed(content, where, category, warnings))
     return upload
+
+
+def _full_marks(fraction: str) -> bool:
+    try:
+        return abs(float(fraction) - 100) < 0.001
+    except ValueError:
+        return False
+
+
+def _xml_true_false(question, name, stem, explanation, qid, text_of) -> dict | str:
+    """Moodle's true/false: an <answer> "true" and an <answer> "false", the right one at fraction 100."""
+    answers = {(answer.findtext("text") or "").strip().lower(): answer for answer in question.findall("answer")}
+    if set(answers) != {"true", "false"}:
+        return f"{name}: a true/false question needs an answer 'true' and an answer 'false'"
+    right = [value for value, answer in answers.items() if _full_marks(answer.get("fraction", "0"))]
+    if len(right) != 1:
+        return f"{name}: a true/false question with {len(right)} answers at 100%, so no key"
+    true = right[0] == "true"
+    feedback = {value: text_of(answer, "feedback/text") for value, answer in answers.items()}
+    return _true_false(
+        stem,
+        true,
+        feedback[right[0]],
+        feedback["false" if true else "true"],
+        explanation=explanation,
+        qid=qid,
+    )
 
 
 def _xml_multichoice(question, name, stem, explanation, qid, text_of, warnings: list[str]) -> dict | str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from app.bank.categories import normalized
 from app.bank.format import CaseIn, QuestionIn
 from app.bank.imports import Upload
 from app.bank.lint import GIVEAWAY, NEAR_DUPLICATE, similarity, stem_tokens
@@ -75,10 +76,15 @@ class Report:
         }
 
 
-def _placement(category: str | None, blueprint: Blueprint) -> tuple[str | None, str | None]:
-    """Domain and task named by a category path such as `$course$/MLS-C01/D2/2.1`."""
+def _placement(
+    category: str | None, blueprint: Blueprint, categories: dict[str, tuple[str, str]] | None = None
+) -> tuple[str | None, str | None]:
+    """Domain and task of a question's category: where the upload's category mapping puts it, else those the
+    path names itself, such as `$course$/MLS-C01/D2/2.1`."""
     if not category:
         return None, None
+    if categories and (mapped := categories.get(normalized(category))):
+        return mapped
     parts = [p.strip() for p in category.split("/")]
     domain = next((d for d in blueprint.domains for p in parts if p.upper() == d.code), None)
     task = None
@@ -96,10 +102,12 @@ def check_upload(
     default_domain: str | None = None,
     default_task: str | None = None,
     add_choose: bool = False,
+    categories: dict[str, tuple[str, str]] | None = None,
 ) -> Report:
     """`current` maps each question id already in the bank to the hash of its current version. With
     `add_choose`, a multiple-response stem that does not say how many to choose gets "(Choose N.)" added,
-    N from its key, and the report says so."""
+    N from its key, and the report says so. `categories` (a category mapping's placements, by normalized
+    category path) places the questions of the categories it names; the rest are placed as without it."""
     report = Report(blueprint.code, filename, upload.format)
     report.skipped = [Note(f"{filename} {s.where}", None, "(skipped)", s.reason) for s in upload.skipped]
     seen: dict[str, str] = {}
@@ -108,7 +116,7 @@ def check_upload(
         where = f"{filename} {parsed.where}"
         qid = str(content.get("id")) if content.get("id") is not None else None
         report.warnings += [Note(where, qid, "(import)", warning) for warning in parsed.warnings]
-        category_domain, category_task = _placement(parsed.category, blueprint)
+        category_domain, category_task = _placement(parsed.category, blueprint, categories)
         content.setdefault("domain", category_domain or default_domain)
         content.setdefault("task", category_task or default_task)
         if content["domain"] is None:

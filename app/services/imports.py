@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from app.bank.categories import read_category_map
 from app.bank.imports import UnreadableUpload, read_upload
 from app.bank.upload_check import Note, Report, check_upload
 from app.db.bank import SyncReport, current_hashes, store_questions
@@ -36,7 +37,8 @@ def _check(
         report = Report(blueprint.code, filename, options.get("format", "auto"))
         report.errors.append(Note(filename, None, "(file)", str(error)))
         return report
-    return check_upload(
+    mapping = read_category_map(options["categories"], blueprint) if options.get("categories") else None
+    report = check_upload(
         upload,
         blueprint,
         filename=filename,
@@ -44,7 +46,16 @@ def _check(
         default_domain=options.get("domain") or None,
         default_task=options.get("task") or None,
         add_choose=bool(options.get("add_choose")),
+        categories=mapping.places if mapping else None,
     )
+    if mapping and mapping.problems:
+        # A mapping line that names no place of the exam refuses the whole file, even with `partial`: the
+        # questions of its category would otherwise be stored wherever the fallback puts them.
+        report.errors[:0] = [Note(where, None, "(categories)", message) for where, message in mapping.problems]
+        report.valid.clear()
+        report.statuses.clear()
+        report.domains.clear()
+    return report
 
 
 def _refuse_ids_defined_twice(reports: list[Report]) -> None:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Query
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import Field as PydanticField
 
+from app.bank.categories import mapping_option
 from app.bank.exports import MEDIA_TYPES, write
 from app.bank.imports import FORMATS, UnreadableUpload, read_upload
 from app.bank.upload_check import check_upload
@@ -64,6 +65,15 @@ async def _read(files: list[UploadFile]) -> list[tuple[str, bytes]]:
     return [(f.filename or "upload", await f.read()) for f in files]
 
 
+async def _options(format: str, domain: str, task: str, add_choose: bool, categories: UploadFile | None) -> dict:
+    """An import's options as the batch keeps them, the category mapping's text with them (so that Store
+    checks the upload again with the same mapping). A file field left empty sends a file without a name."""
+    options: dict = {"format": format, "domain": domain, "task": task, "add_choose": add_choose}
+    if categories is not None and categories.filename:
+        options["categories"] = mapping_option(categories.filename, await categories.read())
+    return options
+
+
 def _blueprint(session, exam: str):
     blueprint = bank.get_blueprint(session=session, code=exam)
     if blueprint is None:
@@ -93,6 +103,7 @@ async def check_import(
     domain: Annotated[str, Form()] = "",
     task: Annotated[str, Form()] = "",
     add_choose: Annotated[bool, Form()] = False,
+    categories: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     blueprint = _blueprint(session, exam)
     outcome = run_import(
@@ -100,7 +111,7 @@ async def check_import(
         blueprint=blueprint,
         files=await _read(files),
         user_id=admin.id,
-        options={"format": format, "domain": domain, "task": task, "add_choose": add_choose},
+        options=await _options(format, domain, task, add_choose, categories),
         now=now,
         commit=False,
         keep_checked=True,
@@ -169,15 +180,17 @@ async def api_import(
     commit: Annotated[bool, Form()] = False,
     partial: Annotated[bool, Form()] = False,
     add_choose: Annotated[bool, Form()] = False,
+    categories: Annotated[UploadFile | None, File()] = None,
 ) -> JSONResponse:
-    """Check (and with commit=true store) question files; the JSON report is the same as the upload page's."""
+    """Check (and with commit=true store) question files; the JSON report is the same as the upload page's.
+    `categories` is a YAML or CSV file mapping GIFT/Moodle XML category paths to places such as D2/2.1."""
     blueprint = _blueprint(session, exam)
     outcome = run_import(
         session=session,
         blueprint=blueprint,
         files=await _read(files),
         user_id=admin.id,
-        options={"format": format, "domain": domain, "task": task, "add_choose": add_choose},
+        options=await _options(format, domain, task, add_choose, categories),
         now=now,
         commit=commit,
         partial=partial,
