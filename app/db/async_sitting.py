@@ -51,6 +51,7 @@ from app.domain.attempt import (
     TimeUp,
     time_on_question,
 )
+from app.domain.attempt import answer_state as answer_state_of
 from app.domain.exam import Blueprint, Question
 
 
@@ -64,7 +65,8 @@ class Answered(NamedTuple):
     @classmethod
     def of(cls, selection: frozenset[str], required: int) -> Answered:
         """The counts of one question's answer."""
-        return cls(int(bool(selection)), int(bool(selection) and len(selection) < required))
+        state = answer_state_of(selection, required)
+        return cls(int(state != "unanswered"), int(state == "incomplete"))
 
 
 @dataclass(frozen=True)
